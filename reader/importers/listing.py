@@ -1,0 +1,212 @@
+"""Parse "trending papers" listing dumps into papers.
+
+A dump is a few boilerplate header lines, a listing date, then title and abstract lines in turn.
+Two layouts exist (blank lines between every line, or none at all with ``Subscribe`` glued onto
+the first title); both are read by ignoring blank lines altogether, so they give the same result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from reader.models import Link, ParsedListing, ParsedPaper, ReaderError
+
+BOILERPLATE = frozenset(
+    {
+        "new",
+        "get trending papers in your email inbox!",
+        "get trending papers in your email inbox once a day!",
+        "subscribe",
+        "byak and the research community",
+    }
+)
+
+MONTHS = {
+    "jan": "Jan",
+    "january": "Jan",
+    "feb": "Feb",
+    "february": "Feb",
+    "mar": "Mar",
+    "march": "Mar",
+    "apr": "Apr",
+    "april": "Apr",
+    "may": "May",
+    "jun": "Jun",
+    "june": "Jun",
+    "jul": "Jul",
+    "july": "Jul",
+    "aug": "Aug",
+    "august": "Aug",
+    "sep": "Sep",
+    "sept": "Sep",
+    "september": "Sep",
+    "oct": "Oct",
+    "october": "Oct",
+    "nov": "Nov",
+    "november": "Nov",
+    "dec": "Dec",
+    "december": "Dec",
+}
+
+_DATE = re.compile(r"^([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?$")
+_URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+_TRAILING = ".,;:!?'\"*"
+_PAIRS = {")": "(", "]": "[", "}": "{"}
+CODE_HOSTS = ("github.com", "gitlab.com", "gitee.com", "huggingface.co", "hf.co")
+MAX_KEY_LENGTH = 100
+
+
+def normalize_date(text: str) -> str | None:
+    """Return ``Mar 11`` for any spelling of a listing date, or None when it is not one."""
+    match = _DATE.match(text.strip())
+    if not match:
+        return None
+    month = MONTHS.get(match.group(1).lower())
+    day = int(match.group(2))
+    if month is None or not 1 <= day <= 31:
+        return None
+    year = match.group(3)
+    return f"{month} {day}, {year}" if year else f"{month} {day}"
+
+
+def normalize_title(title: str) -> str:
+    """Fold case, accents, punctuation and spacing so that one paper has one spelling."""
+    decomposed = unicodedata.normalize("NFKD", title)
+    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    words = re.findall(r"[^\W_]+", folded)
+    return " ".join(words)
+
+
+def paper_key(title: str) -> str:
+    """A readable, stable slug of the normalized title; long titles end in a short hash."""
+    normalized = normalize_title(title)
+    slug = normalized.replace(" ", "-")
+    if not slug:
+        digest = hashlib.sha1(title.strip().encode("utf-8", "surrogatepass")).hexdigest()
+        return f"untitled-{digest[:10]}"
+    if len(slug) > MAX_KEY_LENGTH:
+        digest = hashlib.sha1(slug.encode()).hexdigest()[:8]
+        slug = f"{slug[:MAX_KEY_LENGTH].rstrip('-')}-{digest}"
+    return slug
+
+
+def clean_url(raw: str) -> str:
+    """Trim sentence punctuation, unbalanced brackets and TeX leftovers from a URL."""
+    url = re.split(r"[{}\\]", raw, maxsplit=1)[0]
+    while url:
+        last = url[-1]
+        if last in _TRAILING:
+            url = url[:-1]
+        elif last in _PAIRS and url.count(_PAIRS[last]) < url.count(last):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def link_kind(url: str) -> str:
+    host = re.sub(r"^https?://", "", url, flags=re.IGNORECASE).split("/", 1)[0].lower()
+    host = host.split("@")[-1].split(":")[0]
+    if host.startswith("www."):
+        host = host[4:]
+    return "code" if host in CODE_HOSTS else "web"
+
+
+def extract_links(text: str) -> tuple[Link, ...]:
+    """Every http(s) URL in the text, cleaned, deduplicated, in order of appearance."""
+    found: dict[str, Link] = {}
+    for match in _URL.finditer(text):
+        url = clean_url(match.group(0))
+        if re.match(r"^https?://[^/\s]+\.[^/\s]+", url, re.IGNORECASE) and url not in found:
+            found[url] = Link(url=url, kind=link_kind(url))
+    return tuple(found.values())
+
+
+def decode(data: bytes, source: str) -> str:
+    """Turn file bytes into text, refusing what is clearly not a listing."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise ReaderError(f"{source}: not valid UTF-16 text ({error.reason})") from None
+    if b"\x00" in data:
+        raise ReaderError(f"{source}: looks like a binary file, not a text listing")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ReaderError(
+            f"{source}: not UTF-8 text (undecodable byte at offset {error.start})"
+        ) from None
+
+
+def _strip_glued_subscribe(line: str) -> str:
+    """``SubscribeLoRA: ...`` is the compact layout's first title with the header glued on."""
+    if line.startswith("Subscribe") and len(line) > len("Subscribe"):
+        rest = line[len("Subscribe") :]
+        if not rest[0].islower():
+            return rest.strip()
+    return line
+
+
+def _is_header(line: str) -> bool:
+    return line.casefold() in BOILERPLATE or normalize_date(line) is not None
+
+
+def _clean_line(line: str) -> str:
+    return "".join(ch for ch in line if ch == "\t" or ch.isprintable()).strip()
+
+
+def parse_listing(text: str, source: str) -> ParsedListing:
+    """Parse one listing dump. Raises ReaderError when no paper can be recognised."""
+    lines = [_clean_line(line) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    listed: str | None = None
+    index = 0
+    while index < len(lines) and _is_header(lines[index]):
+        listed = normalize_date(lines[index]) or listed
+        index += 1
+    if index < len(lines):
+        lines[index] = _strip_glued_subscribe(lines[index])
+
+    papers: list[ParsedPaper] = []
+    warnings: list[str] = []
+    while index < len(lines):
+        title = lines[index]
+        if _is_header(title) and papers:
+            # A second page pasted into the same file starts with its own header.
+            listed = normalize_date(title) or listed
+            index += 1
+            if index < len(lines):
+                lines[index] = _strip_glued_subscribe(lines[index])
+            continue
+        if index + 1 < len(lines):
+            abstract = lines[index + 1]
+        else:
+            abstract = ""
+            warnings.append(f"{source}: last title has no abstract: {title[:80]}")
+        papers.append(
+            ParsedPaper(
+                title=title,
+                abstract=abstract,
+                listed=listed,
+                source=source,
+                links=extract_links(abstract),
+            )
+        )
+        index += 2
+
+    if not papers:
+        raise ReaderError(f"{source}: no papers found (expected title and abstract lines)")
+    return ParsedListing(
+        source=source, listed=listed, papers=tuple(papers), warnings=tuple(warnings)
+    )
+
+
+def looks_like_listing(text: str) -> bool:
+    """True when the text opens with the listing boilerplate or a listing date."""
+    head = [line.strip() for line in text.splitlines()[:20] if line.strip()]
+    return any(_is_header(line) for line in head[:6]) or any(
+        line.startswith("Subscribe") for line in head[:6]
+    )

@@ -1,0 +1,131 @@
+"""Ordered schema steps.
+
+Each step is recorded in ``schema_migrations`` and the newest version is mirrored in
+``PRAGMA user_version`` so that any SQLite tool can tell which version of reader wrote a file.
+Steps only ever get appended: a released step is never edited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step: plain SQL, run with its bookkeeping in a single transaction."""
+
+    version: int
+    name: str
+    sql: str
+
+
+INITIAL_SCHEMA = """
+        CREATE TABLE papers (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            key TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            abstract TEXT NOT NULL DEFAULT '',
+            listed TEXT,
+            added TEXT NOT NULL,
+            rating INTEGER CHECK (rating BETWEEN 1 AND 5),
+            status TEXT NOT NULL DEFAULT 'unread'
+                CHECK (status IN ('unread', 'reading', 'read')),
+            read_at TEXT
+        );
+        CREATE INDEX papers_status ON papers (status);
+
+        CREATE TABLE sources (
+            paper_id INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+            file TEXT NOT NULL,
+            listed TEXT NOT NULL DEFAULT '',
+            added TEXT NOT NULL,
+            PRIMARY KEY (paper_id, file, listed)
+        ) WITHOUT ROWID;
+        CREATE INDEX sources_listed ON sources (listed);
+
+        CREATE TABLE links (
+            paper_id INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+            url TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            position INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (paper_id, url)
+        ) WITHOUT ROWID;
+        CREATE INDEX links_kind ON links (kind, paper_id);
+
+        CREATE TABLE tags (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE
+        );
+
+        CREATE TABLE paper_tags (
+            paper_id INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+            tag_id INTEGER NOT NULL REFERENCES tags (id) ON DELETE CASCADE,
+            PRIMARY KEY (paper_id, tag_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX paper_tags_tag ON paper_tags (tag_id, paper_id);
+
+        CREATE TABLE annotations (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            paper_id INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+            body TEXT NOT NULL,
+            quote TEXT,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL
+        );
+        CREATE INDEX annotations_paper ON annotations (paper_id);
+
+        CREATE TABLE lists (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            description TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL
+        );
+
+        CREATE TABLE list_items (
+            list_id INTEGER NOT NULL REFERENCES lists (id) ON DELETE CASCADE,
+            paper_id INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            added TEXT NOT NULL,
+            PRIMARY KEY (list_id, paper_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX list_items_order ON list_items (list_id, position);
+        CREATE INDEX list_items_paper ON list_items (paper_id);
+
+        CREATE TABLE undo_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            created TEXT NOT NULL,
+            description TEXT NOT NULL,
+            changes TEXT NOT NULL
+        );
+
+        CREATE VIRTUAL TABLE papers_fts USING fts5 (
+            title, abstract,
+            content = 'papers', content_rowid = 'id',
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+        CREATE VIRTUAL TABLE papers_vocab USING fts5vocab (papers_fts, 'col');
+
+        CREATE VIRTUAL TABLE annotations_fts USING fts5 (
+            body, quote,
+            content = 'annotations', content_rowid = 'id',
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER annotations_ai AFTER INSERT ON annotations BEGIN
+            INSERT INTO annotations_fts (rowid, body, quote)
+            VALUES (new.id, new.body, coalesce(new.quote, ''));
+        END;
+        CREATE TRIGGER annotations_ad AFTER DELETE ON annotations BEGIN
+            INSERT INTO annotations_fts (annotations_fts, rowid, body, quote)
+            VALUES ('delete', old.id, old.body, coalesce(old.quote, ''));
+        END;
+        CREATE TRIGGER annotations_au AFTER UPDATE ON annotations BEGIN
+            INSERT INTO annotations_fts (annotations_fts, rowid, body, quote)
+            VALUES ('delete', old.id, old.body, coalesce(old.quote, ''));
+            INSERT INTO annotations_fts (rowid, body, quote)
+            VALUES (new.id, new.body, coalesce(new.quote, ''));
+        END;
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", INITIAL_SCHEMA),)
+
+LATEST_VERSION = MIGRATIONS[-1].version

@@ -1,0 +1,182 @@
+"""The query language shared by ``reader papers``, exports and the app.
+
+``parse_query`` turns text into a small tree (AND of OR-groups of terms); the store turns that tree
+into SQL. Keeping the two apart means the language can be tested, and its errors reported with a
+column, without a database.
+
+    diffusion tag:vision -rating:<3 list:"Week 1" OR has:notes
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reader.importers.listing import normalize_date
+from reader.models import STATUSES, ReaderError
+
+FIELDS = ("tag", "rating", "status", "list", "has", "listed")
+HAS_VALUES = ("notes", "code", "links", "tags", "rating", "lists")
+RATING_OPS = (">=", "<=", "!=", ">", "<", "=")
+
+
+class QueryError(ReaderError):
+    """A malformed query; ``column`` (1-based) points at the bad term."""
+
+    def __init__(self, message: str, column: int, text: str) -> None:
+        super().__init__(f"bad query at column {column}: {message}")
+        self.column = column
+        self.text = text
+        self.reason = message
+
+
+@dataclass(frozen=True)
+class Term:
+    """One condition. ``field`` is None for free words searched by full text."""
+
+    field: str | None
+    value: str
+    op: str = "="
+    negated: bool = False
+    prefix: bool = False
+
+    def __str__(self) -> str:
+        sign = "-" if self.negated else ""
+        if self.field is None:
+            return f"{sign}{self.value}"
+        value = f'"{self.value}"' if " " in self.value else self.value
+        op = "" if self.op == "=" else self.op
+        return f"{sign}{self.field}:{op}{value}"
+
+
+@dataclass(frozen=True)
+class Query:
+    """Groups are ANDed; the terms inside a group are ORed."""
+
+    groups: tuple[tuple[Term, ...], ...] = ()
+    text: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.groups
+
+    @property
+    def words(self) -> tuple[Term, ...]:
+        """Positive free words that every result must contain: these drive ranking."""
+        return tuple(
+            group[0]
+            for group in self.groups
+            if len(group) == 1 and group[0].field is None and not group[0].negated
+        )
+
+    @property
+    def has_text(self) -> bool:
+        return any(term.field is None for group in self.groups for term in group)
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    column: int
+    quoted: bool
+
+
+_TOKEN = re.compile(r'(?:[^\s"]*"[^"]*"?)+[^\s"]*|\S+')
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens = []
+    for match in _TOKEN.finditer(text):
+        raw = match.group(0)
+        if raw.count('"') % 2:
+            raise QueryError("unclosed quote", match.start() + raw.index('"') + 1, text)
+        tokens.append(_Token(raw, match.start() + 1, '"' in raw))
+    return tokens
+
+
+def _unquote(value: str) -> str:
+    return value.replace('"', "")
+
+
+def _parse_term(token: _Token, text: str) -> Term | None:
+    raw = token.text
+    negated = False
+    if raw.startswith("-") and len(raw) > 1:
+        negated = True
+        raw = raw[1:]
+    column = token.column + (1 if negated else 0)
+    match = re.match(r"^([A-Za-z]+):(.*)$", raw, re.DOTALL)
+    if match and match.group(1).lower() in FIELDS:
+        return _parse_filter(match.group(1).lower(), match.group(2), negated, column, text)
+    if match and re.match(r"\w", match.group(2)):
+        known = ", ".join(f"{name}:" for name in FIELDS)
+        raise QueryError(f"unknown filter '{match.group(1)}:' (known: {known})", column, text)
+    value = _unquote(raw).strip()
+    if not value:
+        return None
+    return Term(field=None, value=value, negated=negated)
+
+
+def _parse_filter(field: str, raw: str, negated: bool, column: int, text: str) -> Term:
+    value = _unquote(raw).strip()
+    if field == "rating":
+        op = next((candidate for candidate in RATING_OPS if value.startswith(candidate)), "=")
+        number = value[len(op) :] if value.startswith(op) else value
+        if number.lower() in ("none", "0") and op in ("=", "!="):
+            return Term("has", "rating", negated=(op == "=") != negated)
+        if not number.isdigit() or not 1 <= int(number) <= 5:
+            raise QueryError(f"rating needs a number from 1 to 5, got '{raw}'", column, text)
+        return Term("rating", number, op=op, negated=negated)
+    if not value:
+        raise QueryError(f"'{field}:' needs a value", column, text)
+    if field == "status":
+        if value.lower() not in STATUSES:
+            raise QueryError(f"status is one of {', '.join(STATUSES)}, got '{value}'", column, text)
+        value = value.lower()
+    elif field == "has":
+        if value.lower() not in HAS_VALUES:
+            raise QueryError(
+                f"has: takes one of {', '.join(HAS_VALUES)}, got '{value}'", column, text
+            )
+        value = value.lower()
+    elif field == "listed":
+        date = normalize_date(value)
+        if date is None:
+            raise QueryError(f"listed: needs a date like \"Mar 11\", got '{value}'", column, text)
+        value = date
+    return Term(field, value, negated=negated)
+
+
+def parse_query(text: str) -> Query:
+    """Parse query text; raises QueryError pointing at the first bad term."""
+    groups: list[list[Term]] = []
+    pending_or = False
+    tokens = _tokens(text)
+    for token in tokens:
+        if token.text == "OR" and not token.quoted:
+            if not groups or pending_or:
+                raise QueryError("OR needs a term on each side", token.column, text)
+            pending_or = True
+            continue
+        term = _parse_term(token, text)
+        if term is None:
+            continue
+        if pending_or:
+            groups[-1].append(term)
+            pending_or = False
+        else:
+            groups.append([term])
+    if pending_or:
+        raise QueryError("OR needs a term on each side", tokens[-1].column, text)
+
+    # The last free word is matched as a prefix while the person is still typing it.
+    if text and not text[-1].isspace() and groups:
+        last = groups[-1][-1]
+        if last.field is None and not last.negated and not tokens[-1].quoted:
+            groups[-1][-1] = Term(None, last.value, negated=False, prefix=True)
+    return Query(groups=tuple(tuple(group) for group in groups), text=text)
+
+
+def quote_value(value: str) -> str:
+    """Write a filter value so that parse_query reads it back whole."""
+    return f'"{value}"' if re.search(r'[\s"]', value) or not value else value

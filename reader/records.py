@@ -1,0 +1,50 @@
+"""Papers as plain dictionaries: the shape of ``--json`` output and of backups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reader.models import Annotation, Paper, ReadingList
+
+
+def annotation_dict(note: Annotation) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "body": note.body,
+        "quote": note.quote,
+        "created": note.created,
+        "updated": note.updated,
+    }
+
+
+def paper_dict(paper: Paper, *, full: bool = False) -> dict[str, Any]:
+    """The JSON object for a paper; ``full`` adds annotations and lists (``show --json``)."""
+    record: dict[str, Any] = {
+        "id": paper.id,
+        "key": paper.key,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "listed": paper.listed,
+        "listings": list(paper.listings),
+        "sources": [{"file": source.file, "listed": source.listed} for source in paper.sources],
+        "links": [{"url": link.url, "kind": link.kind} for link in paper.links],
+        "tags": list(paper.tags),
+        "rating": paper.rating,
+        "status": paper.status,
+        "read_at": paper.read_at,
+        "added": paper.added,
+    }
+    if full:
+        record["annotations"] = [annotation_dict(note) for note in paper.annotations]
+        record["lists"] = list(paper.lists)
+    return record
+
+
+def list_dict(reading_list: ReadingList) -> dict[str, Any]:
+    return {
+        "name": reading_list.name,
+        "description": reading_list.description,
+        "count": reading_list.count,
+        "read": reading_list.read,
+        "progress": reading_list.progress,
+    }

@@ -1,0 +1,974 @@
+"""The Library: the only module that holds SQL.
+
+Every write runs in one ``BEGIN IMMEDIATE`` transaction, so a second process waits for the lock
+(busy timeout) instead of failing half-way, and every curation change records how to reverse
+itself in ``undo_log`` inside that same transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from reader.importers.listing import paper_key
+from reader.migrations import LATEST_VERSION, MIGRATIONS
+from reader.models import (
+    STATUSES,
+    Annotation,
+    ImportSummary,
+    Link,
+    Paper,
+    PaperRow,
+    ParsedListing,
+    ReaderError,
+    ReadingList,
+    Source,
+    TagCount,
+)
+from reader.query import Query, QueryError, Term, parse_query
+from reader.search import closest_words
+
+BUSY_TIMEOUT_MS = 30_000
+UNDO_KEEP = 1_000
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Rows a change may touch, snapshotted so that undo can put them back.
+
+    With ``columns`` only those columns are restored (by UPDATE); otherwise the rows matching
+    ``where`` are deleted and the snapshot re-inserted.
+    """
+
+    table: str
+    where: str
+    params: tuple[Any, ...]
+    columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    ids: list[int]
+    fuzzy: bool = False
+    corrections: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UndoEntry:
+    id: int
+    created: str
+    description: str
+
+
+def _fts_phrase(word: str, prefix: bool = False) -> str:
+    phrase = '"' + word.replace('"', '""') + '"'
+    return phrase + "*" if prefix else phrase
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _check_file(path: Path) -> None:
+    """Refuse folders and files that are not SQLite before SQLite gets to touch them."""
+    if path.is_dir():
+        raise ReaderError(f"{path}: is a folder, not a library file")
+    if path.exists() and path.stat().st_size > 0:
+        with path.open("rb") as handle:
+            header = handle.read(16)
+        if header != b"SQLite format 3\x00":
+            raise ReaderError(f"{path}: not a reader library (not an SQLite database)")
+
+
+class Library:
+    """A reader library in one SQLite file."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path).expanduser()
+        _check_file(self.path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.exists():
+            # Notes and reading lists are private: the file is its owner's alone.
+            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+        conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        except sqlite3.DatabaseError as error:
+            conn.close()
+            raise ReaderError(f"{self.path}: not a reader library ({error})") from None
+        if version > LATEST_VERSION:
+            conn.close()
+            raise ReaderError(
+                f"{self.path}: written by a newer version of reader (schema {version}; this "
+                f"version knows up to {LATEST_VERSION}). Upgrade reader to open it; the file "
+                "was left untouched."
+            )
+        if version == 0 and tables:
+            conn.close()
+            raise ReaderError(f"{self.path}: an SQLite file, but not a reader library")
+        self.db = sqlite_utils.Database(conn)
+        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self.db.execute("PRAGMA foreign_keys = ON")
+        if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        self._migrate(version)
+        self._vocabulary: tuple[int, list[str]] | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self, version: int) -> None:
+        pending = [step for step in MIGRATIONS if step.version > version]
+        if not pending:
+            return
+        if version > 0:
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
+            shutil.copy2(self.path, backup)
+        for step in pending:
+            script = (
+                "BEGIN IMMEDIATE;\n"
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL);\n"
+                f"{step.sql}\n"
+                "INSERT INTO schema_migrations (version, name, applied) VALUES "
+                f"({step.version}, '{step.name}', '{now()}');\n"
+                f"PRAGMA user_version = {step.version};\n"
+                "COMMIT;"
+            )
+            try:
+                self.db.executescript(script)
+            except sqlite3.Error:
+                if self.db.conn.in_transaction:
+                    self.db.conn.rollback()
+                raise
+
+    def migrations(self) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT * FROM schema_migrations ORDER BY version"))
+
+    # -- transactions ------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One immediate transaction: take the write lock up front so we never deadlock."""
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.conn.rollback()
+            raise
+        self.db.conn.commit()
+
+    def _snapshot(self, scope: Scope) -> list[dict[str, Any]]:
+        columns = ", ".join(("rowid AS _rowid",) + scope.columns) if scope.columns else "*"
+        sql = f"SELECT {columns} FROM {scope.table} WHERE {scope.where}"
+        return list(self.db.query(sql, scope.params))
+
+    @contextmanager
+    def _change(self, description: str, scopes: Sequence[Scope]) -> Iterator[None]:
+        """Run a change and record, in the same transaction, how to undo it."""
+        with self._write():
+            before = [
+                {
+                    "table": scope.table,
+                    "where": scope.where,
+                    "params": list(scope.params),
+                    "columns": list(scope.columns),
+                    "rows": self._snapshot(scope),
+                }
+                for scope in scopes
+            ]
+            yield
+            self.db["undo_log"].insert(
+                {"created": now(), "description": description, "changes": json.dumps(before)}
+            )
+            self.db.execute(
+                "DELETE FROM undo_log WHERE id <= (SELECT max(id) FROM undo_log) - ?",
+                [UNDO_KEEP],
+            )
+
+    def undo(self) -> str:
+        """Reverse the most recent change; returns what it was. Raises when there is none."""
+        with self._write():
+            entry = self.db.execute(
+                "SELECT id, description, changes FROM undo_log ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            if entry is None:
+                raise ReaderError("nothing to undo")
+            entry_id, description, changes = entry
+            scopes = json.loads(changes)
+            for scope in reversed(scopes):
+                if not scope["columns"]:
+                    self.db.execute(
+                        f"DELETE FROM {scope['table']} WHERE {scope['where']}", scope["params"]
+                    )
+            for scope in scopes:
+                if scope["columns"]:
+                    for row in scope["rows"]:
+                        assignments = ", ".join(f"{column} = ?" for column in scope["columns"])
+                        self.db.execute(
+                            f"UPDATE {scope['table']} SET {assignments} WHERE rowid = ?",
+                            [row[column] for column in scope["columns"]] + [row["_rowid"]],
+                        )
+                elif scope["rows"]:
+                    self.db[scope["table"]].insert_all(scope["rows"])
+            self.db.execute("DELETE FROM undo_log WHERE id = ?", [entry_id])
+        return description
+
+    def undo_history(self, limit: int = 20) -> list[UndoEntry]:
+        rows = self.db.execute(
+            "SELECT id, created, description FROM undo_log ORDER BY id DESC LIMIT ?", [limit]
+        ).fetchall()
+        return [UndoEntry(*row) for row in rows]
+
+    # -- import ------------------------------------------------------------------------------
+
+    def import_listings(self, listings: Sequence[ParsedListing]) -> ImportSummary:
+        """Add the papers of several listings in one transaction: all of them or none."""
+        added_at = now()
+        parsed = sum(len(listing.papers) for listing in listings)
+        with self._write():
+            existing: dict[str, int] = dict(self.db.execute("SELECT key, id FROM papers"))
+            first_new_id = (self.db.execute("SELECT max(id) FROM papers").fetchone()[0] or 0) + 1
+            new_rows: dict[str, dict[str, Any]] = {}
+            for listing in listings:
+                for paper in listing.papers:
+                    key = paper_key(paper.title)
+                    if key in existing or key in new_rows:
+                        continue
+                    new_rows[key] = {
+                        "key": key,
+                        "title": paper.title,
+                        "abstract": paper.abstract,
+                        "listed": paper.listed,
+                        "added": added_at,
+                    }
+            if new_rows:
+                self.db["papers"].insert_all(new_rows.values(), batch_size=2000)
+                existing.update(
+                    self.db.execute("SELECT key, id FROM papers WHERE id >= ?", [first_new_id])
+                )
+                self.db.execute(
+                    "INSERT INTO papers_fts (rowid, title, abstract) "
+                    "SELECT id, title, abstract FROM papers WHERE id >= ?",
+                    [first_new_id],
+                )
+            self._fill_missing_abstracts(listings, existing, first_new_id)
+            sources: dict[tuple[int, str, str], dict[str, Any]] = {}
+            links: dict[tuple[int, str], dict[str, Any]] = {}
+            for listing in listings:
+                for paper in listing.papers:
+                    paper_id = existing[paper_key(paper.title)]
+                    source = (paper_id, paper.source, paper.listed or "")
+                    sources.setdefault(
+                        source,
+                        {
+                            "paper_id": paper_id,
+                            "file": paper.source,
+                            "listed": paper.listed or "",
+                            "added": added_at,
+                        },
+                    )
+                    for position, link in enumerate(paper.links):
+                        links.setdefault(
+                            (paper_id, link.url),
+                            {
+                                "paper_id": paper_id,
+                                "url": link.url,
+                                "kind": link.kind,
+                                "position": position,
+                            },
+                        )
+            self.db["sources"].insert_all(sources.values(), ignore=True, batch_size=2000)
+            self.db["links"].insert_all(links.values(), ignore=True, batch_size=2000)
+        self._vocabulary = None
+        return ImportSummary(
+            files=len(listings),
+            parsed=parsed,
+            added=len(new_rows),
+            duplicates=parsed - len(new_rows),
+            warnings=tuple(warning for listing in listings for warning in listing.warnings),
+        )
+
+    def _fill_missing_abstracts(
+        self, listings: Sequence[ParsedListing], ids: dict[str, int], first_new_id: int
+    ) -> None:
+        """A paper first seen without its abstract gets one when a later listing has it."""
+        for listing in listings:
+            for paper in listing.papers:
+                paper_id = ids[paper_key(paper.title)]
+                if paper_id >= first_new_id or not paper.abstract:
+                    continue
+                row = self.db.execute(
+                    "SELECT title, abstract FROM papers WHERE id = ?", [paper_id]
+                ).fetchone()
+                if row and not row[1]:
+                    self.db.execute(
+                        "INSERT INTO papers_fts (papers_fts, rowid, title, abstract) "
+                        "VALUES ('delete', ?, ?, ?)",
+                        [paper_id, row[0], row[1]],
+                    )
+                    self.db["papers"].update(paper_id, {"abstract": paper.abstract})
+                    self.db.execute(
+                        "INSERT INTO papers_fts (rowid, title, abstract) VALUES (?, ?, ?)",
+                        [paper_id, row[0], paper.abstract],
+                    )
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM papers").fetchone()[0]
+
+    def resolve(self, ref: str | int) -> int:
+        """Turn an id, a key or a unique key prefix into a paper id."""
+        text = str(ref).strip()
+        if not text:
+            raise ReaderError("no paper given")
+        if text.isdigit():
+            row = self.db.execute("SELECT id FROM papers WHERE id = ?", [int(text)]).fetchone()
+            if row:
+                return row[0]
+        row = self.db.execute("SELECT id FROM papers WHERE key = ?", [text]).fetchone()
+        if row:
+            return row[0]
+        matches = self.db.execute(
+            "SELECT id, key FROM papers WHERE key LIKE ? ESCAPE '\\' ORDER BY key LIMIT 6",
+            [_like_escape(text.lower()) + "%"],
+        ).fetchall()
+        if len(matches) == 1:
+            return matches[0][0]
+        if not matches:
+            raise ReaderError(f"no paper matches '{text}'")
+        shown = ", ".join(key for _, key in matches[:5])
+        more = ", ..." if len(matches) > 5 else ""
+        raise ReaderError(f"'{text}' is ambiguous: it could be {shown}{more}")
+
+    def paper(self, ref: str | int) -> Paper:
+        return self.papers([self.resolve(ref)])[0]
+
+    def papers(self, ids: Sequence[int], *, with_notes: bool = True) -> list[Paper]:
+        """Full papers, in the order of ``ids``."""
+        if not ids:
+            return []
+        found: dict[int, Paper] = {}
+        for start in range(0, len(ids), 500):
+            found.update(self._load_papers(list(ids[start : start + 500]), with_notes))
+        return [found[paper_id] for paper_id in ids if paper_id in found]
+
+    def _load_papers(self, ids: list[int], with_notes: bool) -> dict[int, Paper]:
+        marks = ",".join("?" * len(ids))
+        sources: dict[int, list[Source]] = {}
+        for paper_id, file, listed in self.db.execute(
+            f"SELECT paper_id, file, listed FROM sources WHERE paper_id IN ({marks}) "
+            "ORDER BY added, file",
+            ids,
+        ):
+            sources.setdefault(paper_id, []).append(Source(file, listed or None))
+        links: dict[int, list[Link]] = {}
+        for paper_id, url, kind in self.db.execute(
+            f"SELECT paper_id, url, kind FROM links WHERE paper_id IN ({marks}) "
+            "ORDER BY paper_id, position, url",
+            ids,
+        ):
+            links.setdefault(paper_id, []).append(Link(url, kind))
+        tags = self._tags_for(ids)
+        notes: dict[int, list[Annotation]] = {}
+        lists: dict[int, list[str]] = {}
+        if with_notes:
+            for row in self.db.execute(
+                f"SELECT id, paper_id, body, quote, created, updated FROM annotations "
+                f"WHERE paper_id IN ({marks}) ORDER BY id",
+                ids,
+            ):
+                notes.setdefault(row[1], []).append(Annotation(*row))
+            for paper_id, name in self.db.execute(
+                f"SELECT li.paper_id, l.name FROM list_items li JOIN lists l ON l.id = li.list_id "
+                f"WHERE li.paper_id IN ({marks}) ORDER BY l.name COLLATE NOCASE",
+                ids,
+            ):
+                lists.setdefault(paper_id, []).append(name)
+        result = {}
+        for row in self.db.execute(
+            "SELECT id, key, title, abstract, listed, added, rating, status, read_at "
+            f"FROM papers WHERE id IN ({marks})",
+            ids,
+        ):
+            paper_id = row[0]
+            result[paper_id] = Paper(
+                id=paper_id,
+                key=row[1],
+                title=row[2],
+                abstract=row[3],
+                listed=row[4],
+                added=row[5],
+                rating=row[6],
+                status=row[7],
+                read_at=row[8],
+                sources=tuple(sources.get(paper_id, ())),
+                links=tuple(links.get(paper_id, ())),
+                tags=tuple(tags.get(paper_id, ())),
+                annotations=tuple(notes.get(paper_id, ())),
+                lists=tuple(lists.get(paper_id, ())),
+            )
+        return result
+
+    def _tags_for(self, ids: list[int]) -> dict[int, list[str]]:
+        marks = ",".join("?" * len(ids))
+        tags: dict[int, list[str]] = {}
+        for paper_id, name in self.db.execute(
+            f"SELECT pt.paper_id, t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "
+            f"WHERE pt.paper_id IN ({marks}) ORDER BY t.name COLLATE NOCASE",
+            ids,
+        ):
+            tags.setdefault(paper_id, []).append(name)
+        return tags
+
+    def rows(self, ids: Sequence[int]) -> list[PaperRow]:
+        """The columns the paper list shows, for a window of ids, in their order."""
+        if not ids:
+            return []
+        id_list = list(ids)
+        marks = ",".join("?" * len(id_list))
+        tags = self._tags_for(id_list)
+        found = {}
+        for paper_id, title, status, rating, listed, has_code in self.db.execute(
+            "SELECT id, title, status, rating, listed, "
+            "EXISTS (SELECT 1 FROM links WHERE paper_id = papers.id AND kind = 'code') "
+            f"FROM papers WHERE id IN ({marks})",
+            id_list,
+        ):
+            found[paper_id] = PaperRow(
+                paper_id, title, status, rating, listed, tuple(tags.get(paper_id, ())), has_code
+            )
+        return [found[paper_id] for paper_id in id_list if paper_id in found]
+
+    def all_titles(self) -> list[tuple[int, str]]:
+        return self.db.execute("SELECT id, title FROM papers ORDER BY id").fetchall()
+
+    def data_version(self) -> tuple[int, int]:
+        """Changes whenever this or another connection commits; cheap to poll."""
+        version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        total = self.db.execute("SELECT count(*) FROM undo_log").fetchone()[0]
+        return version, total
+
+    # -- search ------------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: Query | str = "",
+        *,
+        limit: int | None = None,
+        list_name: str | None = None,
+        fuzzy: bool = True,
+    ) -> SearchResult:
+        """Ids of the papers matching a query, best first (or in list order within a list)."""
+        if isinstance(query, str):
+            query = parse_query(query)
+        list_id = self._list_id(list_name) if list_name is not None else None
+        ids = self._search_ids(query, limit, list_id)
+        if ids or not fuzzy or not query.words:
+            return SearchResult(ids)
+        corrections = self._corrections(query)
+        if not corrections:
+            return SearchResult([])
+        groups = []
+        for group in query.groups:
+            term = group[0]
+            if len(group) == 1 and term.field is None and not term.negated:
+                groups.append(tuple(Term(None, word) for word in corrections[term.value]))
+            else:
+                groups.append(group)
+        corrected = Query(groups=tuple(groups), text=query.text)
+        return SearchResult(
+            self._search_ids(corrected, limit, list_id), fuzzy=True, corrections=corrections
+        )
+
+    def _corrections(self, query: Query) -> dict[str, list[str]]:
+        """Close title words for every free word; empty when some word has none."""
+        vocabulary = self.title_vocabulary()
+        corrections: dict[str, list[str]] = {}
+        for term in query.words:
+            words = closest_words(term.value, vocabulary, prefix=term.prefix)
+            if not words:
+                return {}
+            corrections[term.value] = words
+        return corrections
+
+    def title_vocabulary(self) -> list[str]:
+        stamp = self.db.execute("SELECT coalesce(max(id), 0) FROM papers").fetchone()[0]
+        if self._vocabulary is None or self._vocabulary[0] != stamp:
+            terms = [
+                row[0]
+                for row in self.db.execute(
+                    "SELECT term FROM papers_vocab WHERE col = 'title' AND length(term) > 2"
+                )
+            ]
+            self._vocabulary = (stamp, terms)
+        return self._vocabulary[1]
+
+    def _search_ids(self, query: Query, limit: int | None, list_id: int | None) -> list[int]:
+        where: list[str] = []
+        params: list[Any] = []
+        for group in query.groups:
+            parts = []
+            for term in group:
+                sql, term_params = self._term_sql(term)
+                parts.append(sql)
+                params.extend(term_params)
+            where.append("(" + " OR ".join(parts) + ")")
+        joins = ""
+        join_params: list[Any] = []
+        order = "p.id"
+        words = [term for term in query.words if any(ch.isalnum() for ch in term.value)]
+        if words:
+            expression = " ".join(_fts_phrase(term.value, term.prefix) for term in words)
+            joins += (
+                " LEFT JOIN (SELECT rowid AS id, bm25(papers_fts, 10.0, 1.0) AS score "
+                "FROM papers_fts WHERE papers_fts MATCH ?) ranked ON ranked.id = p.id"
+            )
+            join_params.append(expression)
+            order = "ranked.score IS NULL, ranked.score, p.id"
+        if list_id is not None:
+            joins += " JOIN list_items li ON li.paper_id = p.id AND li.list_id = ?"
+            join_params.append(list_id)
+            order = "li.position"
+        sql = f"SELECT p.id FROM papers p{joins}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += f" ORDER BY {order}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        try:
+            return [row[0] for row in self.db.execute(sql, join_params + params)]
+        except sqlite3.OperationalError as error:
+            if "fts5" in str(error).lower():
+                raise QueryError(str(error), 1, query.text) from None
+            raise
+
+    def _term_sql(self, term: Term) -> tuple[str, list[Any]]:
+        sql, params = self._positive_term_sql(term)
+        if term.negated:
+            return f"NOT coalesce(({sql}), 0)", params
+        return sql, params
+
+    def _positive_term_sql(self, term: Term) -> tuple[str, list[Any]]:
+        if term.field is None:
+            if not any(ch.isalnum() for ch in term.value):
+                return "1", []
+            phrase = _fts_phrase(term.value, term.prefix)
+            return (
+                "(p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?) OR p.id IN "
+                "(SELECT a.paper_id FROM annotations a WHERE a.id IN "
+                "(SELECT rowid FROM annotations_fts WHERE annotations_fts MATCH ?)))",
+                [phrase, phrase],
+            )
+        if term.field == "tag":
+            return (
+                "p.id IN (SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "
+                "WHERE t.name = ? COLLATE NOCASE OR t.name LIKE ? ESCAPE '\\')",
+                [term.value, _like_escape(term.value) + "/%"],
+            )
+        if term.field == "rating":
+            op = "!=" if term.op == "!=" else term.op
+            return f"p.rating {op} ?", [int(term.value)]
+        if term.field == "status":
+            return "p.status = ?", [term.value]
+        if term.field == "list":
+            list_id = self._list_id(term.value)
+            return "p.id IN (SELECT paper_id FROM list_items WHERE list_id = ?)", [list_id]
+        if term.field == "listed":
+            return "p.id IN (SELECT paper_id FROM sources WHERE listed = ?)", [term.value]
+        if term.field == "has":
+            return {
+                "notes": "EXISTS (SELECT 1 FROM annotations WHERE paper_id = p.id)",
+                "code": "EXISTS (SELECT 1 FROM links WHERE paper_id = p.id AND kind = 'code')",
+                "links": "EXISTS (SELECT 1 FROM links WHERE paper_id = p.id)",
+                "tags": "EXISTS (SELECT 1 FROM paper_tags WHERE paper_id = p.id)",
+                "lists": "EXISTS (SELECT 1 FROM list_items WHERE paper_id = p.id)",
+                "rating": "p.rating IS NOT NULL",
+            }[term.value], []
+        raise QueryError(f"unknown filter '{term.field}:'", 1, str(term))
+
+    # -- tags --------------------------------------------------------------------------------
+
+    def _title(self, paper_id: int) -> str:
+        title = self.db.execute("SELECT title FROM papers WHERE id = ?", [paper_id]).fetchone()[0]
+        return title if len(title) <= 60 else title[:57] + "..."
+
+    @staticmethod
+    def _clean_tag(name: str) -> str:
+        cleaned = "/".join(part.strip() for part in name.strip().strip(",").split("/"))
+        if not cleaned or cleaned.startswith("/") or cleaned.endswith("/") or "//" in cleaned:
+            raise ReaderError(f"'{name}' is not a tag name")
+        if any(ch.isspace() or ch == "," for ch in cleaned):
+            raise ReaderError(f"'{name}' is not a tag name (no spaces or commas)")
+        return cleaned
+
+    def tag(self, paper_id: int, names: Iterable[str]) -> list[str]:
+        """Add tags to a paper; returns the names added (existing tags keep their spelling)."""
+        names = list(dict.fromkeys(self._clean_tag(name) for name in names))
+        scopes = [Scope("paper_tags", "paper_id = ?", (paper_id,))]
+        scopes += [Scope("tags", "name = ? COLLATE NOCASE", (name,)) for name in names]
+        description = f"tagged '{self._title(paper_id)}' with {', '.join(names)}"
+        with self._change(description, scopes):
+            added = []
+            for name in names:
+                tag_id = self._tag_id(name, create=True)
+                cursor = self.db.execute(
+                    "INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) VALUES (?, ?)",
+                    [paper_id, tag_id],
+                )
+                if cursor.rowcount:
+                    added.append(name)
+        return added
+
+    def untag(self, paper_id: int, names: Iterable[str]) -> list[str]:
+        names = list(dict.fromkeys(name.strip() for name in names if name.strip()))
+        description = f"untagged '{self._title(paper_id)}': {', '.join(names)}"
+        with self._change(description, [Scope("paper_tags", "paper_id = ?", (paper_id,))]):
+            removed = []
+            for name in names:
+                cursor = self.db.execute(
+                    "DELETE FROM paper_tags WHERE paper_id = ? AND tag_id = "
+                    "(SELECT id FROM tags WHERE name = ? COLLATE NOCASE)",
+                    [paper_id, name],
+                )
+                if cursor.rowcount:
+                    removed.append(name)
+        return removed
+
+    def _tag_id(self, name: str, *, create: bool = False) -> int:
+        row = self.db.execute(
+            "SELECT id FROM tags WHERE name = ? COLLATE NOCASE", [name]
+        ).fetchone()
+        if row:
+            return row[0]
+        if not create:
+            raise ReaderError(f"no tag named '{name}'")
+        return self.db["tags"].insert({"name": name}).last_pk
+
+    def tags(self) -> list[TagCount]:
+        rows = self.db.execute(
+            "SELECT t.name, count(pt.paper_id) FROM tags t "
+            "LEFT JOIN paper_tags pt ON pt.tag_id = t.id "
+            "GROUP BY t.id ORDER BY t.name COLLATE NOCASE"
+        ).fetchall()
+        return [TagCount(name, count) for name, count in rows]
+
+    def rename_tag(self, old: str, new: str) -> bool:
+        """Rename a tag; when ``new`` exists already the two are merged. True if merged."""
+        new = self._clean_tag(new)
+        old_id = self._tag_id(old)
+        row = self.db.execute("SELECT id FROM tags WHERE name = ? COLLATE NOCASE", [new]).fetchone()
+        target = row[0] if row and row[0] != old_id else None
+        ids = (old_id, target or old_id)
+        scopes = [
+            Scope("tags", "id IN (?, ?)", ids),
+            Scope("paper_tags", "tag_id IN (?, ?)", ids),
+        ]
+        with self._change(f"renamed tag {old} to {new}", scopes):
+            if target is None:
+                self.db["tags"].update(old_id, {"name": new})
+            else:
+                self.db.execute(
+                    "INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) "
+                    "SELECT paper_id, ? FROM paper_tags WHERE tag_id = ?",
+                    [target, old_id],
+                )
+                self.db["tags"].delete(old_id)
+        return target is not None
+
+    def delete_tag(self, name: str) -> int:
+        tag_id = self._tag_id(name)
+        scopes = [Scope("tags", "id = ?", (tag_id,)), Scope("paper_tags", "tag_id = ?", (tag_id,))]
+        count = self.db.execute(
+            "SELECT count(*) FROM paper_tags WHERE tag_id = ?", [tag_id]
+        ).fetchone()[0]
+        with self._change(f"deleted tag {name} from {count} papers", scopes):
+            self.db["tags"].delete(tag_id)
+        return count
+
+    # -- rating and status -------------------------------------------------------------------
+
+    def rate(self, paper_id: int, rating: int | None) -> None:
+        if rating == 0:
+            rating = None
+        if rating is not None and (
+            isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5
+        ):
+            raise ReaderError(f"a rating is 1 to 5 stars (0 clears it), not '{rating}'")
+        title = self._title(paper_id)
+        what = f"rated '{title}' {rating}" if rating else f"cleared the rating of '{title}'"
+        with self._change(what, [Scope("papers", "id = ?", (paper_id,), ("rating",))]):
+            self.db["papers"].update(paper_id, {"rating": rating})
+
+    def set_status(self, paper_id: int, status: str) -> None:
+        if status not in STATUSES:
+            raise ReaderError(f"status is one of {', '.join(STATUSES)}, not '{status}'")
+        current = self.db.execute("SELECT status FROM papers WHERE id = ?", [paper_id]).fetchone()[
+            0
+        ]
+        if current == status:
+            return
+        scope = Scope("papers", "id = ?", (paper_id,), ("status", "read_at"))
+        with self._change(f"marked '{self._title(paper_id)}' {status}", [scope]):
+            self.db["papers"].update(
+                paper_id, {"status": status, "read_at": now() if status == "read" else None}
+            )
+
+    def cycle_status(self, paper_id: int) -> str:
+        current = self.db.execute("SELECT status FROM papers WHERE id = ?", [paper_id]).fetchone()[
+            0
+        ]
+        following = STATUSES[(STATUSES.index(current) + 1) % len(STATUSES)]
+        self.set_status(paper_id, following)
+        return following
+
+    def status_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        counts.update(self.db.execute("SELECT status, count(*) FROM papers GROUP BY status"))
+        return counts
+
+    # -- annotations -------------------------------------------------------------------------
+
+    def add_note(self, paper_id: int, body: str, quote: str | None = None) -> int:
+        body = body.strip()
+        if not body:
+            raise ReaderError("an annotation needs some text")
+        quote = quote.strip() if quote and quote.strip() else None
+        stamp = now()
+        scope = Scope("annotations", "paper_id = ?", (paper_id,))
+        with self._change(f"annotated '{self._title(paper_id)}'", [scope]):
+            return (
+                self.db["annotations"]
+                .insert(
+                    {
+                        "paper_id": paper_id,
+                        "body": body,
+                        "quote": quote,
+                        "created": stamp,
+                        "updated": stamp,
+                    }
+                )
+                .last_pk
+            )
+
+    def _note_paper(self, note_id: int) -> int:
+        row = self.db.execute("SELECT paper_id FROM annotations WHERE id = ?", [note_id]).fetchone()
+        if row is None:
+            raise ReaderError(f"no annotation with id {note_id}")
+        return row[0]
+
+    def edit_note(self, note_id: int, body: str, quote: str | None = None) -> None:
+        paper_id = self._note_paper(note_id)
+        body = body.strip()
+        if not body:
+            raise ReaderError("an annotation needs some text (delete it instead)")
+        changes: dict[str, Any] = {"body": body, "updated": now()}
+        if quote is not None:
+            changes["quote"] = quote.strip() or None
+        scope = Scope("annotations", "id = ?", (note_id,))
+        with self._change(f"edited a note on '{self._title(paper_id)}'", [scope]):
+            self.db["annotations"].update(note_id, changes)
+
+    def delete_note(self, note_id: int) -> None:
+        paper_id = self._note_paper(note_id)
+        scope = Scope("annotations", "id = ?", (note_id,))
+        with self._change(f"deleted a note on '{self._title(paper_id)}'", [scope]):
+            self.db["annotations"].delete(note_id)
+
+    def note(self, note_id: int) -> Annotation:
+        row = self.db.execute(
+            "SELECT id, paper_id, body, quote, created, updated FROM annotations WHERE id = ?",
+            [note_id],
+        ).fetchone()
+        if row is None:
+            raise ReaderError(f"no annotation with id {note_id}")
+        return Annotation(*row)
+
+    def notes(self, paper_id: int) -> list[Annotation]:
+        rows = self.db.execute(
+            "SELECT id, paper_id, body, quote, created, updated FROM annotations "
+            "WHERE paper_id = ? ORDER BY id",
+            [paper_id],
+        ).fetchall()
+        return [Annotation(*row) for row in rows]
+
+    # -- reading lists -----------------------------------------------------------------------
+
+    def _list_id(self, name: str) -> int:
+        row = self.db.execute(
+            "SELECT id FROM lists WHERE name = ? COLLATE NOCASE", [name.strip()]
+        ).fetchone()
+        if row is None:
+            raise ReaderError(f"no reading list named '{name}'")
+        return row[0]
+
+    def create_list(self, name: str, description: str = "") -> int:
+        name = name.strip()
+        if not name:
+            raise ReaderError("a reading list needs a name")
+        if self.db.execute("SELECT 1 FROM lists WHERE name = ? COLLATE NOCASE", [name]).fetchone():
+            raise ReaderError(f"a reading list named '{name}' exists already")
+        scope = Scope("lists", "name = ? COLLATE NOCASE", (name,))
+        with self._change(f"created list {name}", [scope]):
+            return (
+                self.db["lists"]
+                .insert({"name": name, "description": description.strip(), "created": now()})
+                .last_pk
+            )
+
+    def _list_order(self, list_id: int) -> list[int]:
+        return [
+            row[0]
+            for row in self.db.execute(
+                "SELECT paper_id FROM list_items WHERE list_id = ? ORDER BY position", [list_id]
+            )
+        ]
+
+    def _write_order(self, list_id: int, order: list[int], added: dict[int, str]) -> None:
+        self.db.execute("DELETE FROM list_items WHERE list_id = ?", [list_id])
+        self.db["list_items"].insert_all(
+            {"list_id": list_id, "paper_id": paper_id, "position": index, "added": added[paper_id]}
+            for index, paper_id in enumerate(order, start=1)
+        )
+
+    def _added_times(self, list_id: int) -> dict[int, str]:
+        return dict(
+            self.db.execute(
+                "SELECT paper_id, added FROM list_items WHERE list_id = ?", [list_id]
+            ).fetchall()
+        )
+
+    def add_to_list(self, name: str, paper_ids: Sequence[int], at: int | None = None) -> int:
+        """Add papers (at the end, or before 1-based position ``at``); returns how many."""
+        list_id = self._list_id(name)
+        order = self._list_order(list_id)
+        new = [pid for pid in dict.fromkeys(paper_ids) if pid not in order]
+        if at is not None and at < 1:
+            raise ReaderError(f"positions start at 1, not {at}")
+        what = self._title(new[0]) if len(new) == 1 else f"{len(new)} papers"
+        if not new:
+            return 0
+        with self._change(
+            f"added '{what}' to {name}", [Scope("list_items", "list_id = ?", (list_id,))]
+        ):
+            added = self._added_times(list_id)
+            stamp = now()
+            added.update(dict.fromkeys(new, stamp))
+            index = len(order) if at is None else min(at - 1, len(order))
+            order[index:index] = new
+            self._write_order(list_id, order, added)
+        return len(new)
+
+    def remove_from_list(self, name: str, paper_ids: Sequence[int]) -> int:
+        list_id = self._list_id(name)
+        order = self._list_order(list_id)
+        gone = [pid for pid in paper_ids if pid in order]
+        if not gone:
+            return 0
+        what = self._title(gone[0]) if len(gone) == 1 else f"{len(gone)} papers"
+        with self._change(
+            f"removed '{what}' from {name}", [Scope("list_items", "list_id = ?", (list_id,))]
+        ):
+            added = self._added_times(list_id)
+            self._write_order(list_id, [pid for pid in order if pid not in gone], added)
+        return len(gone)
+
+    def move_in_list(self, name: str, paper_id: int, position: int) -> int:
+        """Move a paper to a 1-based position (clamped to the list); returns where it went."""
+        list_id = self._list_id(name)
+        order = self._list_order(list_id)
+        if paper_id not in order:
+            raise ReaderError(f"'{self._title(paper_id)}' is not in {name}")
+        if position < 1:
+            raise ReaderError(f"positions start at 1, not {position}")
+        position = min(position, len(order))
+        if order.index(paper_id) == position - 1:
+            return position
+        with self._change(
+            f"moved '{self._title(paper_id)}' to position {position} in {name}",
+            [Scope("list_items", "list_id = ?", (list_id,))],
+        ):
+            added = self._added_times(list_id)
+            order.remove(paper_id)
+            order.insert(position - 1, paper_id)
+            self._write_order(list_id, order, added)
+        return position
+
+    def rename_list(self, old: str, new: str) -> None:
+        list_id = self._list_id(old)
+        new = new.strip()
+        if not new:
+            raise ReaderError("a reading list needs a name")
+        clash = self.db.execute(
+            "SELECT id FROM lists WHERE name = ? COLLATE NOCASE", [new]
+        ).fetchone()
+        if clash and clash[0] != list_id:
+            raise ReaderError(f"a reading list named '{new}' exists already")
+        with self._change(f"renamed list {old} to {new}", [Scope("lists", "id = ?", (list_id,))]):
+            self.db["lists"].update(list_id, {"name": new})
+
+    def describe_list(self, name: str, description: str) -> None:
+        list_id = self._list_id(name)
+        with self._change(f"described list {name}", [Scope("lists", "id = ?", (list_id,))]):
+            self.db["lists"].update(list_id, {"description": description.strip()})
+
+    def delete_list(self, name: str) -> int:
+        """Delete a list (never its papers); returns how many papers it held."""
+        list_id = self._list_id(name)
+        count = len(self._list_order(list_id))
+        scopes = [
+            Scope("lists", "id = ?", (list_id,)),
+            Scope("list_items", "list_id = ?", (list_id,)),
+        ]
+        with self._change(f"deleted list {name}", scopes):
+            self.db["lists"].delete(list_id)
+        return count
+
+    def lists(self) -> list[ReadingList]:
+        rows = self.db.execute(
+            "SELECT l.id, l.name, l.description, count(li.paper_id), "
+            "coalesce(sum(p.status = 'read'), 0) FROM lists l "
+            "LEFT JOIN list_items li ON li.list_id = l.id "
+            "LEFT JOIN papers p ON p.id = li.paper_id "
+            "GROUP BY l.id ORDER BY l.name COLLATE NOCASE"
+        ).fetchall()
+        return [ReadingList(*row) for row in rows]
+
+    def reading_list(self, name: str) -> tuple[ReadingList, list[int]]:
+        list_id = self._list_id(name)
+        info = next(item for item in self.lists() if item.id == list_id)
+        return info, self._list_order(list_id)

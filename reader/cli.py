@@ -125,7 +125,7 @@ def import_command(
 
     One transaction for the whole command: every file goes in, or none does.
     """
-    from reader.importers import load_files
+    from reader.importers import collect_files, load_files
 
     files = collect_files(paths)
     show_progress = sys.stderr.isatty() and not as_json
@@ -146,26 +146,6 @@ def import_command(
         f"{summary.parsed} {paper_noun} read from {summary.files} {noun}: "
         f"{summary.added} added, {summary.duplicates} already in the library"
     )
-
-
-def collect_files(paths: tuple[Path, ...]) -> list[Path]:
-    """Expand folders to their listings; refuse missing paths before anything is read."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(
-                child
-                for child in path.iterdir()
-                if child.is_file() and child.suffix.lower() in (".txt", ".bib", ".json")
-            )
-            if not found:
-                raise ReaderError(f"{path}: folder has no listings (*.txt)")
-            files.extend(found)
-        elif path.exists():
-            files.append(path)
-        else:
-            raise ReaderError(f"{path}: no such file or folder")
-    return files
 
 
 # -- reading --------------------------------------------------------------------------------
@@ -599,3 +579,16 @@ def undo(library: LibraryPath, show_list: bool) -> None:
             return
         description = lib.undo()
     click.echo(f"undid: {one_line(description)}")
+
+
+@main.command()
+@handle_errors
+def demo() -> None:
+    """Open the app on a fresh temporary library filled with the bundled sample."""
+    import tempfile
+
+    from reader.demo import create_demo_library
+
+    with tempfile.TemporaryDirectory(prefix="reader-demo-") as folder:
+        path = create_demo_library(Path(folder))
+        run_app(path)

@@ -97,14 +97,18 @@ def _check_file(path: Path) -> None:
 class Library:
     """A reader library in one SQLite file."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, threads: bool = False) -> None:
+        """Open (creating or migrating) a library; ``threads`` allows use from worker threads,
+        which the caller must then serialise."""
         self.path = Path(path).expanduser()
         _check_file(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if not self.path.exists():
             # Notes and reading lists are private: the file is its owner's alone.
             os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
-        conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(
+            str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=not threads
+        )
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
@@ -246,6 +250,11 @@ class Library:
                     self.db[scope["table"]].insert_all(scope["rows"])
             self.db.execute("DELETE FROM undo_log WHERE id = ?", [entry_id])
         return description
+
+    def clear_undo(self) -> None:
+        """Forget the undo history (after seeding a demo, say): nothing before it can be undone."""
+        with self._write():
+            self.db.execute("DELETE FROM undo_log")
 
     def undo_history(self, limit: int = 20) -> list[UndoEntry]:
         rows = self.db.execute(

@@ -52,3 +52,23 @@ def load_files(paths: Iterable[Path], *, skip_bad: bool = False) -> ImportBatch:
         text = read_text(path)
         batch.listings.append(parse_listing(text, path.name))
     return batch
+
+
+def collect_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders to their listings; refuse missing paths before anything is read."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                child
+                for child in path.iterdir()
+                if child.is_file() and child.suffix.lower() in (".txt", ".bib", ".json")
+            )
+            if not found:
+                raise ReaderError(f"{path}: folder has no listings (*.txt)")
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise ReaderError(f"{path}: no such file or folder")
+    return files

@@ -1,0 +1,75 @@
+"""The bundled sample: about forty well-known papers, and a little curation on top.
+
+Used by ``reader demo``, the welcome screen's "load the sample" key, the screenshots and tests,
+so that every view has something in it.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from reader.importers.listing import parse_listing
+from reader.models import ImportSummary
+from reader.store import Library
+
+DEMO_LIST = "Reading group: foundations"
+
+
+def sample_texts() -> list[tuple[str, str]]:
+    """(file name, text) of each bundled listing, in date order."""
+    folder = resources.files("reader") / "data" / "sample"
+    names = ["listing-mar-11.txt", "listing-apr-02.txt", "listing-may-22.txt"]
+    return [(name, (folder / name).read_text(encoding="utf-8")) for name in names]
+
+
+def import_sample(library: Library) -> ImportSummary:
+    listings = [parse_listing(text, name) for name, text in sample_texts()]
+    return library.import_listings(listings)
+
+
+def _ref(library: Library, title_start: str) -> int:
+    return library.resolve(title_start)
+
+
+def seed_demo(library: Library) -> None:
+    """Import the sample and curate a few papers: tags, ratings, a note and a reading list."""
+    import_sample(library)
+    attention = _ref(library, "attention-is-all-you-need")
+    lora = _ref(library, "lora-low-rank")
+    resnet = _ref(library, "deep-residual-learning")
+    ddpm = _ref(library, "denoising-diffusion-probabilistic")
+    vit = _ref(library, "an-image-is-worth")
+    clip = _ref(library, "learning-transferable-visual-models")
+    sam = _ref(library, "segment-anything")
+    for paper_id, tags in [
+        (attention, ["nlp/transformers", "classic"]),
+        (lora, ["nlp/fine-tuning", "to-try"]),
+        (resnet, ["vision", "classic"]),
+        (ddpm, ["generative/diffusion"]),
+        (vit, ["vision", "nlp/transformers"]),
+        (clip, ["vision", "multimodal"]),
+        (sam, ["vision/segmentation", "to-try"]),
+    ]:
+        library.tag(paper_id, tags)
+    for paper_id, stars in [(attention, 5), (resnet, 5), (lora, 4), (ddpm, 4), (clip, 3)]:
+        library.rate(paper_id, stars)
+    library.set_status(attention, "read")
+    library.set_status(resnet, "read")
+    library.set_status(lora, "reading")
+    library.add_note(
+        lora,
+        "Freeze the base weights and learn a **low-rank** update per layer.\n\n"
+        "- try rank 8 on the summarisation model\n- compare with full fine-tuning",
+        quote="low-rank",
+    )
+    library.create_list(DEMO_LIST, "Six papers to read before the first session.")
+    library.add_to_list(DEMO_LIST, [attention, vit, clip, lora, ddpm, sam])
+    library.clear_undo()
+
+
+def create_demo_library(folder: Path) -> Path:
+    path = folder / "demo.db"
+    with Library(path) as library:
+        seed_demo(library)
+    return path

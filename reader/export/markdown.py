@@ -1,0 +1,163 @@
+"""Render papers as a Markdown task list, fit to paste into a README or a reading-group invite.
+
+Titles, abstracts, tags and dates come from imported listings, so they are untrusted: every
+character that means something to CommonMark (or to GitHub's extensions of it) is
+backslash-escaped so that the text renders literally and can never turn into a link, an image,
+raw HTML or a list. Notes and the list description are the person's own Markdown and are kept as
+written, only indented so that they stay inside their list item.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reader.export import ExportDocument, MarkdownOptions
+from reader.models import Annotation, Paper
+from reader.text import one_line, stars
+
+INDENT = "  "  # continuation indent of a "- " list item
+SEPARATOR = " · "
+
+# ASCII punctuation that can start or end inline markup anywhere in a line: emphasis, code,
+# links and images, autolinks and raw HTML, entities, table cells, GitHub strikethrough and
+# math. CommonMark lets a backslash escape any ASCII punctuation, so escaping is always safe.
+_INLINE_SPECIAL = frozenset("\\`*_[]<>|#!~&$")
+# Constructs that only mean something at the start of a line: bullets, setext underlines and
+# thematic breaks, and ordered-list markers such as "1." or "2)".
+_LINE_START_SPECIAL = frozenset("-+=")
+_ORDERED_MARKER = re.compile(r"^(\d{1,9})([.)])")
+_ENTITY_LIKE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+_WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
+# Characters that would end or confuse a link destination, or be read as an escape inside it.
+_URL_UNSAFE = frozenset(' <>()\\`"')
+DEFAULT_OPTIONS = MarkdownOptions()
+
+
+def escape(text: str) -> str:
+    """One line of untrusted text as Markdown that renders exactly as the text itself.
+
+    Line breaks and control characters are folded away first because a title or tag is one
+    line; the caller decides where lines go.
+    """
+    line = one_line(text)
+    escaped = "".join("\\" + ch if ch in _INLINE_SPECIAL else ch for ch in line)
+    if escaped[:1] in _LINE_START_SPECIAL:
+        escaped = "\\" + escaped
+    return _ORDERED_MARKER.sub(r"\1\\\2", escaped)
+
+
+def code_span(text: str) -> str:
+    """A tag as inline code: literal in every renderer, whatever backticks it holds."""
+    content = one_line(text)
+    longest = max((len(run) for run in re.findall(r"`+", content)), default=0)
+    fence = "`" * (longest + 1)
+    if content.startswith("`") or content.endswith("`"):
+        content = f" {content} "
+    return f"{fence}{content}{fence}"
+
+
+def link_destination(url: str) -> str | None:
+    """A link target that cannot break out of ``(...)``, or None when it is not a web URL.
+
+    Only http(s) links are written, so an imported ``javascript:`` URL can never become a
+    clickable link. Spaces, brackets, quotes and backslashes are percent-encoded (equivalent
+    for any web server); an ``&`` that would read as an HTML entity is backslash-escaped.
+    """
+    url = url.strip()
+    if not _WEB_URL.match(url):
+        return None
+    parts = []
+    for ch in url:
+        if ch in _URL_UNSAFE or ch.isspace() or not ch.isprintable():
+            parts.append("".join(f"%{byte:02X}" for byte in ch.encode("utf-8")))
+        else:
+            parts.append(ch)
+    return _ENTITY_LIKE.sub(r"\\&", "".join(parts))
+
+
+def render_markdown(doc: ExportDocument, options: MarkdownOptions = DEFAULT_OPTIONS) -> str:
+    """The whole document: heading, description, progress line and one task per paper."""
+    title = escape(doc.title) or "Papers"
+    blocks = [f"# {title}"]
+    description = _own_markdown(doc.description)
+    if description:
+        blocks.append("\n".join(description))
+    papers = doc.papers
+    if papers:
+        done = sum(1 for paper in papers if paper.status == "read")
+        blocks.append(f"{done} of {len(papers)} read")
+        items = [_item(paper, options) for paper in papers]
+        # A blank line between items makes the list "loose" in CommonMark; do that only when
+        # some item carries paragraphs of its own, and then for every item so spacing is even.
+        loose = any("\n\n" in item for item in items)
+        blocks.append(("\n\n" if loose else "\n").join(items))
+    else:
+        blocks.append("No papers yet.")
+    return "\n\n".join(blocks) + "\n"
+
+
+def _item(paper: Paper, options: MarkdownOptions) -> str:
+    box = "[x]" if paper.status == "read" else "[ ]"
+    head = f"- {box} {_title(paper, options)}"
+    meta = _meta(paper, options)
+    if meta:
+        # A trailing backslash is a hard line break that survives editors trimming spaces.
+        head += f"\\\n{INDENT}{meta}"
+    blocks = [head]
+    if options.abstracts and paper.abstract.strip():
+        blocks.append(INDENT + escape(paper.abstract))
+    if options.notes:
+        blocks.extend(_annotation(annotation) for annotation in paper.annotations)
+    return "\n\n".join(block for block in blocks if block)
+
+
+def _title(paper: Paper, options: MarkdownOptions) -> str:
+    text = escape(paper.title) or "Untitled"
+    if not options.links:
+        return text
+    for url in (paper.code_link, *(link.url for link in paper.links)):
+        destination = link_destination(url) if url else None
+        if destination:
+            return f"[{text}]({destination})"
+    return text
+
+
+def _meta(paper: Paper, options: MarkdownOptions) -> str:
+    parts = []
+    if options.dates:
+        dates = paper.listings or ((paper.listed,) if paper.listed else ())
+        dates = tuple(date for date in (one_line(d) for d in dates) if date)
+        if dates:
+            joiner = "; " if any("," in date for date in dates) else ", "
+            parts.append("Listed " + escape(joiner.join(dates)))
+    if options.ratings and paper.rating:
+        parts.append(stars(paper.rating))
+    if options.tags:
+        tags = [code_span(tag) for tag in paper.tags if one_line(tag)]
+        if tags:
+            parts.append(" ".join(tags))
+    if paper.status == "reading":
+        parts.append("*reading*")
+    return SEPARATOR.join(parts)
+
+
+def _annotation(annotation: Annotation) -> str:
+    blocks = []
+    if annotation.quote and annotation.quote.strip():
+        lines = annotation.quote.strip().splitlines()
+        quoted = [f"{INDENT}> {escape(line)}".rstrip() for line in lines]
+        blocks.append("\n".join(quoted))
+    body = _own_markdown(annotation.body)
+    if body:
+        blocks.append("\n".join(f"{INDENT}{line}" if line else "" for line in body))
+    return "\n\n".join(blocks)
+
+
+def _own_markdown(text: str) -> list[str]:
+    """The person's Markdown as lines, trimmed of trailing spaces and surrounding blank lines."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines

@@ -1,0 +1,81 @@
+"""Command palette providers: every action, jump to a list, filter by a tag, open a paper."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from reader.text import one_line, truncate
+
+if TYPE_CHECKING:
+    from reader.tui.app import ReaderApp
+
+
+class ReaderCommands(Provider):
+    """Actions of the current screen plus the library's lists, tags and papers."""
+
+    @property
+    def reader_app(self) -> ReaderApp:
+        return self.app  # type: ignore[return-value]
+
+    def _entries(self) -> list[tuple[str, str, object]]:
+        from reader.tui.screens.library import LibraryScreen
+        from reader.tui.widgets.sidebar import Scope
+
+        app = self.reader_app
+        screen = self.screen
+        entries: list[tuple[str, str, object]] = []
+        if isinstance(screen, LibraryScreen):
+            seen: set[str] = set()
+            for binding in type(screen).BINDINGS:
+                if binding.action in seen or not screen.check_action(
+                    binding.action.split("(")[0], ()
+                ):
+                    continue
+                seen.add(binding.action)
+                label = binding.tooltip or binding.description
+                entries.append(
+                    (label, f"key {binding.key}", partial(screen.run_action, binding.action))
+                )
+            library = app.library
+            for item in library.lists():
+                scope = Scope("list", item.name, item.name)
+                entries.append(
+                    (
+                        f"List: {one_line(item.name)}",
+                        item.progress,
+                        partial(screen.show_scope, scope),
+                    )
+                )
+            for tag in library.tags():
+                scope = Scope("tag", tag.name, f"#{tag.name}")
+                entries.append(
+                    (
+                        f"Tag: #{one_line(tag.name)}",
+                        f"{tag.count} papers",
+                        partial(screen.show_scope, scope),
+                    )
+                )
+        entries.append(("Help: keys and search syntax", "key ?", app.action_help))
+        return entries
+
+    async def discover(self) -> Hits:
+        for label, help_text, command in self._entries():
+            yield DiscoveryHit(label, command, help=help_text)  # type: ignore[arg-type]
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, help_text, command in self._entries():
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), command, help=help_text)  # type: ignore[arg-type]
+        if len(query.strip()) >= 3:
+            for paper_id, title in self.reader_app.find_titles(query):
+                yield Hit(
+                    0.5,
+                    f"Open: {truncate(one_line(title), 70)}",
+                    partial(self.reader_app.open_paper, paper_id),
+                    help="paper",
+                )

@@ -1,0 +1,336 @@
+"""The main screen: sidebar, search box, paper list and detail pane.
+
+The screen owns the state (scope, query, results) and talks to the library through the app's
+small API; searches run in a thread worker and stale results are dropped by generation number.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from reader.models import ReaderError
+from reader.query import QueryError, quote_value
+from reader.text import slugify
+from reader.tui.screens.dialogs import PromptDialog
+from reader.tui.screens.paper_actions import PaperActions
+from reader.tui.widgets.paper_detail import PaperDetail
+from reader.tui.widgets.paper_list import PaperList
+from reader.tui.widgets.sidebar import LIBRARY, Scope, Sidebar
+
+if TYPE_CHECKING:
+    from reader.tui.app import ReaderApp
+
+NARROW_WIDTH = 100
+LIST_ACTIONS = {"move_down", "move_up", "remove_from_list", "export_list"}
+
+
+class LibraryScreen(PaperActions, Screen):
+    """Browse, search and curate the library."""
+
+    app: ReaderApp
+
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search", tooltip="Focus the search box"),
+        Binding("escape", "escape", "Back", show=False),
+        *PaperActions.PAPER_BINDINGS,
+        Binding("J", "move_down", "Move down", tooltip="Move the paper down the list"),
+        Binding("K", "move_up", "Move up", tooltip="Move the paper up the list"),
+        Binding("x", "remove_from_list", "Remove", tooltip="Remove the paper from this list"),
+        Binding("e", "export_list", "Export", tooltip="Export this list to Markdown"),
+        Binding("i", "import_file", "Import", show=False, tooltip="Import a listing file"),
+        Binding("ctrl+r", "reload", "Reload", show=False, tooltip="Reload outside changes"),
+        Binding("ctrl+b", "toggle_sidebar", "Sidebar", show=False, tooltip="Show or hide"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scope: Scope = LIBRARY
+        self.generation = 0
+        self.scope_total = 0
+        self._data_version: tuple[int, int] | None = None
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="top-bar"):
+            yield Static("reader", id="brand")
+            yield Input(
+                placeholder='Search  (try: diffusion  tag:vision  rating:>=4  list:"Week 1")',
+                id="search",
+            )
+            yield Static("", id="count")
+        with Horizontal(id="main"):
+            yield Sidebar(id="sidebar")
+            with Vertical(id="list-pane"):
+                yield Static("", id="scope-title")
+                yield PaperList(self.app.load_rows, id="papers")
+            yield PaperDetail(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.paper_list.focus()
+        self.refresh_sidebar()
+        self.run_search(keep=None)
+        self._data_version = self.app.library.data_version()
+        self.set_interval(2.0, self.check_outside_changes)
+        self._fit(self.size.width)
+
+    def on_screen_resume(self) -> None:
+        # Back from the paper screen or a dialog: show what changed there.
+        if self.is_mounted and self._data_version is not None:
+            self.after_change()
+
+    def on_resize(self, event) -> None:  # type: ignore[no-untyped-def]
+        self._fit(event.size.width)
+
+    def _fit(self, width: int) -> None:
+        """Fold the sidebar away on narrow terminals (80x24 stays usable)."""
+        self.set_class(width < NARROW_WIDTH, "narrow")
+
+    @property
+    def paper_list(self) -> PaperList:
+        return self.query_one("#papers", PaperList)
+
+    @property
+    def search_input(self) -> Input:
+        return self.query_one("#search", Input)
+
+    @property
+    def current_paper_id(self) -> int | None:
+        return self.paper_list.highlighted
+
+    # -- search ------------------------------------------------------------------------------
+
+    def scope_query(self) -> str:
+        if self.scope.kind == "status":
+            return f"status:{self.scope.value}"
+        if self.scope.kind == "tag":
+            return f"tag:{quote_value(self.scope.value)}"
+        return ""
+
+    @property
+    def list_name(self) -> str | None:
+        return self.scope.value if self.scope.kind == "list" else None
+
+    def run_search(self, keep: int | None = None) -> None:
+        self.generation += 1
+        self._search_worker(
+            self.generation, self.search_input.value, self.scope_query(), self.list_name, keep
+        )
+
+    @work(thread=True, exclusive=True, group="search")
+    def _search_worker(
+        self, generation: int, text: str, scope_query: str, list_name: str | None, keep: int | None
+    ) -> None:
+        try:
+            result, total = self.app.search(text, scope_query, list_name)
+        except (QueryError, ReaderError) as error:
+            self.app.call_from_thread(self._show_error, generation, str(error))
+            return
+        self.app.call_from_thread(self._apply_results, generation, result, total, keep)
+
+    def _apply_results(self, generation, result, total: int, keep: int | None) -> None:  # type: ignore[no-untyped-def]
+        if generation != self.generation:
+            return  # a newer keystroke has already asked again
+        self.scope_total = total
+        paper_list = self.paper_list
+        paper_list.empty_text = self._empty_text()
+        paper_list.set_ids(result.ids, keep=keep)
+        count = Text(f"{len(result.ids):,} of {total:,}")
+        if result.fuzzy and result.ids:
+            count = Text(f"~{len(result.ids):,} close", style="italic")
+            fixes = ", ".join(f"{w} → {ws[0]}" for w, ws in result.corrections.items())
+            self.query_one("#count", Static).tooltip = f"No exact match; showing {fixes}"
+        self.query_one("#count", Static).update(count)
+        self.app.search_done(generation)
+
+    def _show_error(self, generation: int, message: str) -> None:
+        if generation == self.generation:
+            self.query_one("#count", Static).update(
+                Text(message.replace("bad query at ", ""), style="bold red")
+            )
+
+    def _empty_text(self) -> str:
+        if self.search_input.value.strip():
+            return "No papers match. Esc twice clears the search."
+        if self.scope.kind == "list":
+            return "This list is empty: highlight a paper in the Library and press a."
+        if self.app.library.count() == 0:
+            return "The library is empty: press i to import a listing file."
+        return "No papers here."
+
+    @on(Input.Changed, "#search")
+    def search_changed(self) -> None:
+        self.run_search(keep=None)
+
+    @on(Input.Submitted, "#search")
+    def search_submitted(self) -> None:
+        self.paper_list.focus()
+        self.paper_list.action_first()
+
+    def action_focus_search(self) -> None:
+        self.search_input.focus()
+
+    def action_escape(self) -> None:
+        if self.search_input.has_focus:
+            self.paper_list.focus()
+        elif self.search_input.value:
+            self.search_input.value = ""
+        elif self.scope != LIBRARY:
+            self.set_scope(LIBRARY)
+
+    # -- scope and sidebar -------------------------------------------------------------------
+
+    @on(Sidebar.ScopeChosen)
+    def scope_chosen(self, event: Sidebar.ScopeChosen) -> None:
+        self.set_scope(event.scope)
+
+    def set_scope(self, scope: Scope) -> None:
+        self.scope = scope
+        title = scope.label if scope.kind != "list" else f"≡ {scope.label}"
+        self.query_one("#scope-title", Static).update(title)
+        self.refresh_bindings()
+        self.run_search(keep=None)
+
+    def refresh_sidebar(self) -> None:
+        library = self.app.library
+        self.query_one(Sidebar).fill(
+            library.count(), library.status_counts(), library.lists(), library.tags(), self.scope
+        )
+        title = self.scope.label if self.scope.kind != "list" else f"≡ {self.scope.label}"
+        for item in library.lists():
+            if self.scope.kind == "list" and item.name.casefold() == self.scope.value.casefold():
+                title = f"≡ {item.name}  ·  {item.progress}"
+        self.query_one("#scope-title", Static).update(title)
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.query_one(Sidebar)
+        sidebar.display = not sidebar.display
+
+    # -- reacting to the list ----------------------------------------------------------------
+
+    @on(PaperList.Highlighted)
+    def highlighted(self, event: PaperList.Highlighted) -> None:
+        self.show_detail(event.paper_id)
+
+    def show_detail(self, paper_id: int | None) -> None:
+        paper = self.app.library.papers([paper_id])[0] if paper_id is not None else None
+        self.query_one(PaperDetail).show(paper)
+
+    @on(PaperList.Selected)
+    def selected(self, event: PaperList.Selected) -> None:
+        self.action_open_paper()
+
+    def after_change(self, paper_id: int | None = None, *, research: bool = False) -> None:
+        """Redraw what a change can touch; re-run the search when membership may differ."""
+        if paper_id is not None:
+            self.paper_list.invalidate([paper_id])
+        else:
+            self.paper_list.invalidate()
+        self.refresh_sidebar()
+        self.show_detail(self.current_paper_id)
+        self._data_version = self.app.library.data_version()
+        if research or self.search_input.value or self.scope != LIBRARY:
+            self.run_search(keep=self.current_paper_id)
+
+    def check_outside_changes(self) -> None:
+        version = self.app.library.data_version()
+        if version != self._data_version:
+            self._data_version = version
+            self.after_change(research=True)
+
+    def action_reload(self) -> None:
+        self.after_change(research=True)
+        self.notify("Reloaded from the library.")
+
+    # -- reading-list view -------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in LIST_ACTIONS and self.scope.kind != "list":
+            return False
+        return super().check_action(action, parameters)
+
+    def _move(self, offset: int) -> None:
+        paper_id = self.current_paper_id
+        if paper_id is None or self.list_name is None:
+            return
+        position = self.paper_list.cursor + 1 + offset
+        if position < 1 or position > len(self.paper_list.ids):
+            return
+        self.app.library.move_in_list(self.list_name, paper_id, position)
+        self.after_change(research=True)
+
+    def action_move_down(self) -> None:
+        self._move(1)
+
+    def action_move_up(self) -> None:
+        self._move(-1)
+
+    def action_remove_from_list(self) -> None:
+        paper_id = self.current_paper_id
+        if paper_id is None or self.list_name is None:
+            return
+        self.app.library.remove_from_list(self.list_name, [paper_id])
+        self.notify(f"Removed from {self.list_name} (u undoes).")
+        index = self.paper_list.cursor
+        self.after_change(research=True)
+        ids = [pid for pid in self.paper_list.ids if pid != paper_id]
+        if ids:
+            self.paper_list.move_cursor_to(ids[min(index, len(ids) - 1)])
+
+    @work
+    async def action_export_list(self) -> None:
+        if self.list_name is None:
+            return
+        default = f"{slugify(self.list_name)}.md"
+        answer = await self.app.push_screen_wait(
+            PromptDialog(
+                f"Export “{self.list_name}” to Markdown",
+                default,
+                "File name (relative to the current folder) · Enter writes · Esc cancels",
+            )
+        )
+        if not answer:
+            return
+        try:
+            written = self.app.export_list(self.list_name, Path(answer))
+        except (ReaderError, OSError) as error:
+            self.notify(str(error), severity="error", title="Export failed")
+            return
+        self.notify(f"Wrote {written}", title="Exported")
+
+    @work
+    async def action_import_file(self) -> None:
+        answer = await self.app.push_screen_wait(
+            PromptDialog("Import a listing, BibTeX file or backup", "", "Path to a file or folder")
+        )
+        if not answer:
+            return
+        try:
+            summary = self.app.import_paths([Path(answer).expanduser()])
+        except (ReaderError, OSError) as error:
+            self.notify(str(error), severity="error", title="Import failed")
+            return
+        self.notify(
+            f"{summary.parsed} papers read: {summary.added} added, "
+            f"{summary.duplicates} already here"
+        )
+        self.after_change(research=True)
+
+    # -- palette ---------------------------------------------------------------------------
+
+    def show_scope(self, scope: Scope) -> None:
+        """Used by the command palette: jump to a list or tag."""
+        self.search_input.value = ""
+        self.set_scope(scope)
+        self.refresh_sidebar()
+        self.paper_list.focus()

@@ -1,0 +1,147 @@
+"""Actions on the highlighted paper, shared by the library screen and the paper screen."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.binding import Binding
+
+from reader.models import ReaderError
+from reader.text import stars
+from reader.tui.screens.dialogs import ListPickerDialog, NoteDialog, TagDialog
+
+if TYPE_CHECKING:
+    from reader.tui.app import ReaderApp
+
+
+class PaperActions:
+    """Mixin for screens that have a current paper and know how to redraw after a change."""
+
+    app: ReaderApp
+
+    PAPER_BINDINGS = [
+        *[
+            Binding(str(n), f"rate({n})", f"{n}★", show=False, tooltip=f"Rate {n} stars")
+            for n in range(1, 6)
+        ],
+        Binding("0", "rate(0)", "Clear rating", show=False),
+        Binding("s", "cycle_status", "Status", tooltip="unread → reading → read"),
+        Binding("t", "tag", "Tag", tooltip="Add or remove tags"),
+        Binding("n", "note", "Note", tooltip="Annotate the paper"),
+        Binding("a", "add_to_list", "Add to list", tooltip="Add to a reading list"),
+        Binding("o", "open_link", "Open code", show=False, tooltip="Open the code link"),
+        Binding("u", "undo", "Undo", tooltip="Undo the last change"),
+    ]
+
+    @property
+    def current_paper_id(self) -> int | None:
+        raise NotImplementedError
+
+    def after_change(self, paper_id: int | None = None, *, research: bool = False) -> None:
+        raise NotImplementedError
+
+    def notify(self, message: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        raise NotImplementedError
+
+    def action_rate(self, rating: int) -> None:
+        paper_id = self.current_paper_id
+        if paper_id is None:
+            return
+        self.app.library.rate(paper_id, rating)
+        self.notify(f"Rated {stars(rating)}" if rating else "Rating cleared", timeout=2)
+        self.after_change(paper_id)
+
+    def action_cycle_status(self) -> None:
+        paper_id = self.current_paper_id
+        if paper_id is None:
+            return
+        status = self.app.library.cycle_status(paper_id)
+        self.notify(f"Marked {status}", timeout=2)
+        self.after_change(paper_id)
+
+    @work
+    async def action_tag(self) -> None:
+        paper_id = self.current_paper_id
+        if paper_id is None:
+            return
+        library = self.app.library
+        paper = library.papers([paper_id], with_notes=False)[0]
+        known = [tag.name for tag in library.tags()]
+        edit = await self.app.push_screen_wait(TagDialog(paper.title, list(paper.tags), known))
+        if edit is None:
+            return
+        try:
+            added = library.tag(paper_id, edit.add) if edit.add else []
+            removed = library.untag(paper_id, edit.remove) if edit.remove else []
+        except ReaderError as error:
+            self.notify(str(error), severity="error")
+            return
+        parts = []
+        if added:
+            parts.append("added " + " ".join(f"#{name}" for name in added))
+        if removed:
+            parts.append("removed " + " ".join(f"#{name}" for name in removed))
+        self.notify(("Tags " + ", ".join(parts)) if parts else "No change to tags", timeout=3)
+        self.after_change(paper_id)
+
+    @work
+    async def action_note(self) -> None:
+        paper_id = self.current_paper_id
+        if paper_id is None:
+            return
+        paper = self.app.library.papers([paper_id], with_notes=False)[0]
+        draft = await self.app.push_screen_wait(NoteDialog(paper.title, paper.abstract))
+        if draft is None:
+            return
+        self.app.library.add_note(paper_id, draft.body, draft.quote)
+        self.notify("Note saved", timeout=2)
+        self.after_change(paper_id)
+
+    @work
+    async def action_add_to_list(self) -> None:
+        paper_id = self.current_paper_id
+        if paper_id is None:
+            return
+        library = self.app.library
+        names = [item.name for item in library.lists()]
+        choice = await self.app.push_screen_wait(ListPickerDialog(names))
+        if choice is None:
+            return
+        try:
+            if choice.create:
+                library.create_list(choice.name)
+            added = library.add_to_list(choice.name, [paper_id])
+        except ReaderError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.notify(f"Added to {choice.name}." if added else f"Already in {choice.name}.")
+        self.after_change(paper_id)
+
+    def action_open_link(self) -> None:
+        paper_id = self.current_paper_id
+        if paper_id is None:
+            return
+        paper = self.app.library.papers([paper_id], with_notes=False)[0]
+        url = paper.code_link or (paper.links[0].url if paper.links else None)
+        if url is None:
+            self.notify("This paper has no links.", severity="warning")
+            return
+        self.app.open_url(url)
+        self.notify(f"Opening {url}", timeout=3)
+
+    def action_undo(self) -> None:
+        try:
+            description = self.app.library.undo()
+        except ReaderError as error:
+            self.notify(str(error).capitalize() + ".", severity="warning")
+            return
+        self.notify(f"Undid: {description}", title="Undo")
+        self.after_change(research=True)
+
+    def action_open_paper(self) -> None:
+        from reader.tui.screens.paper import PaperScreen
+
+        paper_id = self.current_paper_id
+        if paper_id is not None:
+            self.app.push_screen(PaperScreen(paper_id))

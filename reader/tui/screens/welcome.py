@@ -1,0 +1,75 @@
+"""First run: an empty library explains how to fill it, and offers the bundled sample."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+if TYPE_CHECKING:
+    from reader.tui.app import ReaderApp
+
+WELCOME = """\
+Your library is empty.
+
+Import the papers you mean to read from a shell:
+
+    reader import listing.txt        a "trending papers" listing dump
+    reader import folder/            every *.txt listing in a folder
+    reader import refs.bib           BibTeX
+    reader import backup.json        a backup made with `reader export --all --format json`
+
+or press  i  to import a file from here.
+
+Just looking?  Press  l  to load the bundled sample of about 40 well-known papers.
+"""
+
+
+class WelcomeScreen(Screen):
+    app: ReaderApp
+
+    BINDINGS = [
+        Binding("l", "load_sample", "Load the sample"),
+        Binding("i", "import_file", "Import a file"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Center(), Vertical(id="welcome"):
+            yield Static(Text("Welcome to reader", style="bold"), id="welcome-title")
+            yield Static(WELCOME, id="welcome-body")
+        yield Footer()
+
+    def action_load_sample(self) -> None:
+        from reader.demo import import_sample
+
+        summary = import_sample(self.app.library)
+        self.app.notify(f"Loaded {summary.added} sample papers.")
+        self.app.show_library()
+
+    def action_import_file(self) -> None:
+        from pathlib import Path
+
+        from reader.models import ReaderError
+        from reader.tui.screens.dialogs import PromptDialog
+
+        def imported(answer: str | None) -> None:
+            if not answer:
+                return
+            try:
+                summary = self.app.import_paths([Path(answer).expanduser()])
+            except (ReaderError, OSError) as error:
+                self.notify(str(error), severity="error", title="Import failed")
+                return
+            self.app.notify(f"{summary.added} papers added.")
+            if self.app.library.count():
+                self.app.show_library()
+
+        self.app.push_screen(
+            PromptDialog("Import a listing, BibTeX file or backup", "", "Path to a file or folder"),
+            imported,
+        )

@@ -1,0 +1,146 @@
+"""Shared fixtures: a fresh library, the shared seed listings, and listing-dump builders.
+
+Listing dumps come in two layouts that must parse to the same papers:
+
+* blank: a blank line between every line (the layout of the shipped samples);
+* compact: no blank lines at all, with the header word ``Subscribe`` glued onto the first title.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from reader.store import Library
+
+TESTS_DIR = Path(__file__).resolve().parent
+FIXTURES_DIR = TESTS_DIR / "fixtures"
+SEEDS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+
+HEADER = (
+    "new",
+    "Get trending papers in your email inbox!",
+    "Subscribe",
+    "byAK and the research community",
+)
+
+# (title, abstract) pairs with the link shapes the parser has to clean up.
+PAPERS: tuple[tuple[str, str], ...] = (
+    (
+        "LoRA: Low-Rank Adaptation of Large Language Models",
+        "We propose Low-Rank Adaptation, or LoRA, which freezes the pretrained model weights "
+        "and injects trainable rank decomposition matrices. Code at https://github.com/microsoft/LoRA.",
+    ),
+    (
+        "Faster Diffusion: Rethinking the Role of UNet Encoder in Diffusion Models",
+        "We study the encoder of the UNet in diffusion models and reuse its features across "
+        "time-steps. Code: https://github.com/hutaiHang/Faster-Diffusion{FasterDiffusion}.",
+    ),
+    (
+        "InceptionNeXt: When Inception Meets ConvNeXt",
+        "We decompose large-kernel depthwise convolution into four parallel branches. "
+        "Code is available at https://github.com/sail-sg/inceptionnext.",
+    ),
+    (
+        "Removing Human Bottlenecks in Bird Classification Using Camera Trap Images",
+        "Birds are important indicators for monitoring biodiversity (see http://bit.ly/2nJLNMu). "
+        "We classify bird species in real time with a Faster-RCNN.",
+    ),
+    (
+        "Vision Transformers Need Registers",
+        "Artifacts appear in feature maps of vision transformers. Mirrors: "
+        "https://gitlab.com/vit/registers, https://gitee.com/vit/registers and the weights "
+        "https://huggingface.co/vit/registers; project page https://vit-registers.example.org/.",
+    ),
+)
+
+
+def blank_layout(
+    papers: Sequence[tuple[str, str]] = PAPERS,
+    *,
+    header: Sequence[str] = HEADER,
+    date: str | None = "Mar 11",
+) -> str:
+    """A dump with a blank line between all lines, header first, then the date line."""
+    lines = list(header) + ([date] if date else [])
+    for title, abstract in papers:
+        lines += [title, abstract]
+    return "\n\n".join(lines) + "\n"
+
+
+def compact_layout(
+    papers: Sequence[tuple[str, str]] = PAPERS,
+    *,
+    header: Sequence[str] = ("new", "Get trending papers in your email inbox!"),
+    date: str | None = "Mar 11",
+    trailer: Sequence[str] = ("byAK and the research community",),
+) -> str:
+    """No blank lines at all; ``Subscribe`` is glued onto the first title."""
+    lines = list(header) + list(trailer) + ([date] if date else [])
+    for index, (title, abstract) in enumerate(papers):
+        lines += ["Subscribe" + title if index == 0 else title, abstract]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def blank_listing() -> Callable[..., str]:
+    return blank_layout
+
+
+@pytest.fixture
+def compact_listing() -> Callable[..., str]:
+    return compact_layout
+
+
+@pytest.fixture
+def write_listing(tmp_path: Path) -> Callable[..., Path]:
+    """Write listing text (or bytes) to a file under tmp_path and return its path."""
+
+    def write(name: str, content: str | bytes) -> Path:
+        path = tmp_path / "listings" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8", newline="")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def paper_pairs() -> tuple[tuple[str, str], ...]:
+    """The (title, abstract) pairs that ``blank_listing()`` and ``compact_listing()`` hold."""
+    return PAPERS
+
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    return FIXTURES_DIR
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    if not SEEDS_DIR.is_dir() or not any(SEEDS_DIR.glob("*.txt")):
+        pytest.skip("../shared/seeds not present: sample-count tests need the shared seeds")
+    return SEEDS_DIR
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Iterator[Library]:
+    lib = Library(tmp_path / "lib.db")
+    try:
+        yield lib
+    finally:
+        lib.close()
+
+
+@pytest.fixture
+def filled(library: Library) -> Library:
+    """A library holding the PAPERS fixture set (ids 1..5 in PAPERS order)."""
+    from reader.importers.listing import parse_listing
+
+    library.import_listings([parse_listing(blank_layout(), "mar-11.txt")])
+    return library

@@ -24,7 +24,11 @@ class ReaderApp(App):
         Binding("q", "quit", "Quit", tooltip="Quit (every change is already saved)"),
         Binding("question_mark", "help", "Help", tooltip="Keys and search syntax"),
         Binding(
-            "ctrl+p", "command_palette", "Palette", tooltip="Every action, lists, tags, papers"
+            "ctrl+p",
+            "command_palette",
+            "Palette",
+            show=False,
+            tooltip="Every action, lists, tags, papers",
         ),
     ]
 

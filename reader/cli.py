@@ -592,3 +592,93 @@ def demo() -> None:
     with tempfile.TemporaryDirectory(prefix="reader-demo-") as folder:
         path = create_demo_library(Path(folder))
         run_app(path)
+
+
+# -- export ---------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--query", "-q", "query", help="Export the papers matching a query instead.")
+@click.option("--all", "everything", is_flag=True, help="Export the whole library.")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["markdown", "bibtex", "csv", "json"]),
+    default="markdown",
+    show_default=True,
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout)."
+)
+@click.option("--abstracts", is_flag=True, help="Markdown: include abstracts.")
+@click.option("--no-notes", is_flag=True, help="Markdown: leave annotations out.")
+@click.option("--no-tags", is_flag=True, help="Markdown: leave tags out.")
+@click.option("--no-ratings", is_flag=True, help="Markdown: leave ratings out.")
+@click.option("--no-dates", is_flag=True, help="Markdown: leave listing dates out.")
+@click.option("--no-links", is_flag=True, help="Markdown: do not link titles.")
+@pass_library
+@handle_errors
+def export(
+    library: LibraryPath,
+    name: str | None,
+    query: str | None,
+    everything: bool,
+    fmt: str,
+    output: Path | None,
+    abstracts: bool,
+    no_notes: bool,
+    no_tags: bool,
+    no_ratings: bool,
+    no_dates: bool,
+    no_links: bool,
+) -> None:
+    """Export a reading list NAME, a --query, or --all (JSON with --all is a full backup)."""
+    from reader.export import ExportDocument, MarkdownOptions
+    from reader.exporting import list_document, query_document, render, write_atomic
+    from reader.importers.backup import render_backup
+
+    chosen = sum(1 for given in (name is not None, query is not None, everything) if given)
+    if chosen != 1:
+        raise ReaderError("export needs exactly one of: a list NAME, --query QUERY, or --all")
+    with library.open() as lib:
+        if everything and fmt == "json":
+            text = render_backup(lib.dump())
+        else:
+            if name is not None:
+                document = list_document(lib, name)
+            elif query is not None:
+                document = query_document(lib, query)
+            else:
+                document = ExportDocument(
+                    title="Library", papers=tuple(lib.papers(lib.search("").ids))
+                )
+            if fmt == "json":
+                text = (
+                    json.dumps(
+                        {
+                            "name": document.title,
+                            "description": document.description,
+                            "papers": [paper_dict(paper, full=True) for paper in document.papers],
+                        },
+                        ensure_ascii=False,
+                        indent=2,
+                    )
+                    + "\n"
+                )
+            else:
+                options = MarkdownOptions(
+                    abstracts=abstracts,
+                    notes=not no_notes,
+                    tags=not no_tags,
+                    ratings=not no_ratings,
+                    dates=not no_dates,
+                    links=not no_links,
+                )
+                text = render(document, fmt, options)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    written = write_atomic(output, text)
+    click.echo(f"wrote {written}", err=True)

@@ -40,7 +40,7 @@ INITIAL_SCHEMA = """
             listed TEXT NOT NULL DEFAULT '',
             added TEXT NOT NULL,
             PRIMARY KEY (paper_id, file, listed)
-        ) WITHOUT ROWID;
+        );
         CREATE INDEX sources_listed ON sources (listed);
 
         CREATE TABLE links (
@@ -49,7 +49,7 @@ INITIAL_SCHEMA = """
             kind TEXT NOT NULL,
             position INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (paper_id, url)
-        ) WITHOUT ROWID;
+        );
         CREATE INDEX links_kind ON links (kind, paper_id);
 
         CREATE TABLE tags (
@@ -61,7 +61,7 @@ INITIAL_SCHEMA = """
             paper_id INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
             tag_id INTEGER NOT NULL REFERENCES tags (id) ON DELETE CASCADE,
             PRIMARY KEY (paper_id, tag_id)
-        ) WITHOUT ROWID;
+        );
         CREATE INDEX paper_tags_tag ON paper_tags (tag_id, paper_id);
 
         CREATE TABLE annotations (
@@ -87,7 +87,7 @@ INITIAL_SCHEMA = """
             position INTEGER NOT NULL,
             added TEXT NOT NULL,
             PRIMARY KEY (list_id, paper_id)
-        ) WITHOUT ROWID;
+        );
         CREATE INDEX list_items_order ON list_items (list_id, position);
         CREATE INDEX list_items_paper ON list_items (paper_id);
 

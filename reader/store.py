@@ -355,6 +355,252 @@ class Library:
                         [paper_id, row[0], paper.abstract],
                     )
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group several imports into one all-or-nothing transaction."""
+        with self._write():
+            yield
+
+    def attach_tags(self, tags_by_key: dict[str, Sequence[str]]) -> None:
+        """Add tags to imported papers (BibTeX keywords); not recorded for undo."""
+        with self._write():
+            for key, names in tags_by_key.items():
+                row = self.db.execute("SELECT id FROM papers WHERE key = ?", [key]).fetchone()
+                if row is None:
+                    continue
+                for name in names:
+                    try:
+                        name = self._clean_tag(name)
+                    except ReaderError:
+                        continue
+                    self.db.execute(
+                        "INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) VALUES (?, ?)",
+                        [row[0], self._tag_id(name, create=True)],
+                    )
+
+    # -- backup ------------------------------------------------------------------------------
+
+    def dump(self) -> dict[str, Any]:
+        """The whole library as plain data (undo history excluded), in a stable order."""
+        tags_by_paper: dict[int, list[str]] = {}
+        for paper_id, name in self.db.execute(
+            "SELECT pt.paper_id, t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "
+            "ORDER BY pt.paper_id, t.name COLLATE NOCASE, t.name"
+        ):
+            tags_by_paper.setdefault(paper_id, []).append(name)
+        sources: dict[int, list[dict[str, Any]]] = {}
+        for paper_id, file, listed, added in self.db.execute(
+            "SELECT paper_id, file, listed, added FROM sources "
+            "ORDER BY paper_id, added, file, listed"
+        ):
+            sources.setdefault(paper_id, []).append(
+                {"file": file, "listed": listed or None, "added": added}
+            )
+        links: dict[int, list[dict[str, Any]]] = {}
+        for paper_id, url, kind, position in self.db.execute(
+            "SELECT paper_id, url, kind, position FROM links ORDER BY paper_id, position, url"
+        ):
+            links.setdefault(paper_id, []).append({"url": url, "kind": kind, "position": position})
+        keys: dict[int, str] = {}
+        papers = []
+        for row in self.db.execute(
+            "SELECT id, key, title, abstract, listed, added, rating, status, read_at "
+            "FROM papers ORDER BY id"
+        ):
+            keys[row[0]] = row[1]
+            papers.append(
+                {
+                    "id": row[0],
+                    "key": row[1],
+                    "title": row[2],
+                    "abstract": row[3],
+                    "listed": row[4],
+                    "added": row[5],
+                    "rating": row[6],
+                    "status": row[7],
+                    "read_at": row[8],
+                    "sources": sources.get(row[0], []),
+                    "links": links.get(row[0], []),
+                    "tags": tags_by_paper.get(row[0], []),
+                }
+            )
+        annotations = [
+            {
+                "id": row[0],
+                "paper": keys[row[1]],
+                "body": row[2],
+                "quote": row[3],
+                "created": row[4],
+                "updated": row[5],
+            }
+            for row in self.db.execute(
+                "SELECT id, paper_id, body, quote, created, updated FROM annotations ORDER BY id"
+            )
+        ]
+        lists = []
+        for list_id, name, description, created in self.db.execute(
+            "SELECT id, name, description, created FROM lists ORDER BY id"
+        ):
+            items = [
+                {"paper": keys[paper_id], "added": added}
+                for paper_id, added in self.db.execute(
+                    "SELECT paper_id, added FROM list_items WHERE list_id = ? ORDER BY position",
+                    [list_id],
+                )
+            ]
+            lists.append(
+                {"name": name, "description": description, "created": created, "papers": items}
+            )
+        tag_names = [
+            row[0]
+            for row in self.db.execute("SELECT name FROM tags ORDER BY name COLLATE NOCASE, name")
+        ]
+        return {
+            "format": "reader-backup",
+            "version": 1,
+            "schema": self.schema_version,
+            "papers": papers,
+            "tags": tag_names,
+            "annotations": annotations,
+            "lists": lists,
+        }
+
+    def is_empty(self) -> bool:
+        return not any(
+            self.db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
+            for table in ("papers", "tags", "annotations", "lists")
+        )
+
+    def restore(self, data: dict[str, Any]) -> ImportSummary:
+        """Restore a validated backup: exactly into an empty library, merged into any other.
+
+        Merging never duplicates: papers match by key, annotations by paper, body and creation
+        time, lists by name; ratings and status already set in this library are kept.
+        """
+        with self._write():
+            exact = self.is_empty()
+            ids: dict[str, int] = dict(self.db.execute("SELECT key, id FROM papers"))
+            added = 0
+            for paper in data["papers"]:
+                key = paper["key"]
+                if key in ids:
+                    self._merge_backup_paper(ids[key], paper)
+                    continue
+                row = {
+                    "key": key,
+                    "title": paper["title"],
+                    "abstract": paper.get("abstract") or "",
+                    "listed": paper.get("listed"),
+                    "added": paper.get("added") or now(),
+                    "rating": paper.get("rating"),
+                    "status": paper.get("status") or "unread",
+                    "read_at": paper.get("read_at"),
+                }
+                if exact and paper.get("id") is not None:
+                    row["id"] = paper["id"]
+                paper_id = self.db["papers"].insert(row).last_pk
+                ids[key] = paper_id
+                added += 1
+                self.db.execute(
+                    "INSERT INTO papers_fts (rowid, title, abstract) VALUES (?, ?, ?)",
+                    [paper_id, row["title"], row["abstract"]],
+                )
+                self._add_backup_details(paper_id, paper)
+            for name in data["tags"]:
+                self._tag_id(name, create=True)
+            for note in data["annotations"]:
+                paper_id = ids[note["paper"]]
+                duplicate = self.db.execute(
+                    "SELECT 1 FROM annotations WHERE paper_id = ? AND body = ? AND created = ?",
+                    [paper_id, note["body"], note.get("created")],
+                ).fetchone()
+                if duplicate:
+                    continue
+                row = {
+                    "paper_id": paper_id,
+                    "body": note["body"],
+                    "quote": note.get("quote"),
+                    "created": note.get("created") or now(),
+                    "updated": note.get("updated") or note.get("created") or now(),
+                }
+                if exact and isinstance(note.get("id"), int):
+                    row["id"] = note["id"]
+                self.db["annotations"].insert(row)
+            for item in data["lists"]:
+                found = self.db.execute(
+                    "SELECT id FROM lists WHERE name = ? COLLATE NOCASE", [item["name"]]
+                ).fetchone()
+                if found:
+                    list_id = found[0]
+                else:
+                    list_id = (
+                        self.db["lists"]
+                        .insert(
+                            {
+                                "name": item["name"],
+                                "description": item.get("description") or "",
+                                "created": item.get("created") or now(),
+                            }
+                        )
+                        .last_pk
+                    )
+                order = self._list_order(list_id)
+                times = self._added_times(list_id)
+                for entry in item["papers"]:
+                    paper_id = ids[entry["paper"]]
+                    if paper_id not in times:
+                        order.append(paper_id)
+                        times[paper_id] = entry.get("added") or now()
+                self._write_order(list_id, order, times)
+        self._vocabulary = None
+        parsed = len(data["papers"])
+        return ImportSummary(files=1, parsed=parsed, added=added, duplicates=parsed - added)
+
+    def _add_backup_details(self, paper_id: int, paper: dict[str, Any]) -> None:
+        self.db["sources"].insert_all(
+            (
+                {
+                    "paper_id": paper_id,
+                    "file": item["file"],
+                    "listed": item.get("listed") or "",
+                    "added": item.get("added") or now(),
+                }
+                for item in paper.get("sources", [])
+            ),
+            ignore=True,
+        )
+        self.db["links"].insert_all(
+            (
+                {
+                    "paper_id": paper_id,
+                    "url": link["url"],
+                    "kind": link.get("kind") or "web",
+                    "position": link.get("position", index),
+                }
+                for index, link in enumerate(paper.get("links", []))
+            ),
+            ignore=True,
+        )
+        for name in paper.get("tags", []):
+            self.db.execute(
+                "INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) VALUES (?, ?)",
+                [paper_id, self._tag_id(name, create=True)],
+            )
+
+    def _merge_backup_paper(self, paper_id: int, paper: dict[str, Any]) -> None:
+        rating, status = self.db.execute(
+            "SELECT rating, status FROM papers WHERE id = ?", [paper_id]
+        ).fetchone()
+        changes: dict[str, Any] = {}
+        if rating is None and paper.get("rating") is not None:
+            changes["rating"] = paper["rating"]
+        if status == "unread" and paper.get("status", "unread") != "unread":
+            changes["status"] = paper["status"]
+            changes["read_at"] = paper.get("read_at")
+        if changes:
+            self.db["papers"].update(paper_id, changes)
+        self._add_backup_details(paper_id, paper)
+
     # -- reading -----------------------------------------------------------------------------
 
     def count(self) -> int:

@@ -1,0 +1,416 @@
+"""Read BibTeX files (from reference managers or from ``reader export --format bibtex``).
+
+bibtexparser splits the file into blocks; this module turns entries into plain text fields, undoes
+the LaTeX escapes that reference managers and ``reader.export.bibtex`` write, and decides which
+entries are too broken to import. As with listings, a file with broken entries is refused as a
+whole unless the person asks to skip them, so an import never silently loses papers.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from reader.importers.listing import normalize_date, normalize_title
+from reader.models import ReaderError
+from reader.text import one_line
+
+MAX_NAMED = 10  # bad keys named in the error; more would not fit on one line
+
+_ENTRY_START = re.compile(r"@\s*[A-Za-z]+\s*[{(]")
+_FAILED_KEY = re.compile(r"^@\s*\w+\s*[{(]\s*([^,\s{}()=\"#%'~\\]+)")
+_LISTED = re.compile(r"\blisted\s+([^;]+)", re.IGNORECASE)
+_WEB_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+
+# Control words that stand for one character; ``\textbraceleft{}`` and friends are what the
+# exporter writes for characters BibTeX cannot take verbatim.
+_SYMBOLS: dict[str, str] = {
+    "textbackslash": "\\",
+    "textbraceleft": "{",
+    "textbraceright": "}",
+    "textasciitilde": "~",
+    "textasciicircum": "^",
+    "textless": "<",
+    "textgreater": ">",
+    "textbar": "|",
+    "textunderscore": "_",
+    "textdollar": "$",
+    "textendash": "\u2013",
+    "textemdash": "\u2014",
+    "textquoteleft": "\u2018",
+    "textquoteright": "\u2019",
+    "textquotedblleft": "\u201c",
+    "textquotedblright": "\u201d",
+    "ldots": "\u2026",
+    "dots": "\u2026",
+    "ss": "\u00df",
+    "o": "\u00f8",
+    "O": "\u00d8",
+    "ae": "\u00e6",
+    "AE": "\u00c6",
+    "oe": "\u0153",
+    "OE": "\u0152",
+    "aa": "\u00e5",
+    "AA": "\u00c5",
+    "l": "\u0142",
+    "L": "\u0141",
+    # Dotless i and j only ever appear under an accent, where the dotted letter is meant.
+    "i": "i",
+    "j": "j",
+    "S": "\u00a7",
+    "P": "\u00b6",
+}
+# Commands that only change the look of their argument: keep the argument, drop the command.
+_FORMATTING = frozenset(
+    {
+        "emph",
+        "textit",
+        "textbf",
+        "texttt",
+        "textsc",
+        "textsf",
+        "textsl",
+        "textrm",
+        "textup",
+        "textnormal",
+        "mbox",
+        "url",
+        "text",
+        "mathrm",
+        "mathbf",
+        "mathit",
+        "mathsf",
+        "mathtt",
+    }
+)
+# Accent commands and the combining character each one puts on its argument.
+_ACCENTS: dict[str, str] = {
+    "'": "\u0301",
+    "`": "\u0300",
+    "^": "\u0302",
+    '"': "\u0308",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    "u": "\u0306",
+    "v": "\u030c",
+    "H": "\u030b",
+    "c": "\u0327",
+    "k": "\u0328",
+    "r": "\u030a",
+    "d": "\u0323",
+    "b": "\u0331",
+}
+# A backslash before one of these just makes it literal (or is a spacing command).
+_ESCAPED: dict[str, str] = {
+    "{": "{",
+    "}": "}",
+    "%": "%",
+    "&": "&",
+    "$": "$",
+    "#": "#",
+    "_": "_",
+    " ": " ",
+    ",": " ",
+    ";": " ",
+    ":": " ",
+    "!": "",
+    "-": "",
+    "/": "",
+    "@": "",
+    "\\": " ",
+}
+
+
+@dataclass(frozen=True)
+class BibEntry:
+    """One importable BibTeX entry, already reduced to plain text."""
+
+    key: str
+    title: str
+    abstract: str
+    url: str | None
+    tags: tuple[str, ...]
+    listed: str | None
+
+
+def looks_like_bibtex(text: str) -> bool:
+    """True when the first content that is not blank or a ``%`` comment opens a BibTeX block."""
+    for line in text.lstrip("\ufeff").splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("%"):
+            continue
+        return _ENTRY_START.match(stripped) is not None
+    return False
+
+
+def parse_bibtex(
+    text: str, source: str, *, skip_bad: bool = False
+) -> tuple[list[BibEntry], list[str]]:
+    """The importable entries of a BibTeX file and warnings about anything skipped.
+
+    Raises ReaderError (and nothing else) when the text holds no entries, or when some entries
+    are malformed and ``skip_bad`` is False.
+    """
+    try:
+        import bibtexparser
+    except ImportError:
+        raise ReaderError(
+            f"{source}: reading BibTeX needs the bibtexparser package "
+            "(pip install 'bibtexparser>=2.0.0b7')"
+        ) from None
+    try:
+        with _quiet_bibtexparser():
+            library = bibtexparser.parse_string(text)
+        blocks = list(library.blocks)
+    except Exception as error:
+        reason = one_line(str(error))[:200] or type(error).__name__
+        raise ReaderError(f"{source}: could not read BibTeX ({reason})") from None
+
+    try:
+        entries, bad, warnings = _collect(blocks, source)
+    except ReaderError:
+        raise
+    except Exception as error:
+        reason = one_line(str(error))[:200] or type(error).__name__
+        raise ReaderError(f"{source}: could not read BibTeX ({reason})") from None
+
+    if not entries and not bad:
+        raise ReaderError(f"{source}: no BibTeX entries found")
+    if bad and not skip_bad:
+        names = list(dict.fromkeys(name for name, _ in bad))
+        named = ", ".join(names[:MAX_NAMED])
+        if len(names) > MAX_NAMED:
+            named += f" and {len(names) - MAX_NAMED} more"
+        raise ReaderError(
+            f"{source}: malformed BibTeX entries: {named} (pass --skip-bad to skip them)"
+        )
+    warnings = [f"{source}: skipped malformed entry {name}: {reason}" for name, reason in bad] + [
+        f"{source}: {warning}" for warning in warnings
+    ]
+    return entries, warnings
+
+
+def _collect(
+    blocks: list[Any], source: str
+) -> tuple[list[BibEntry], list[tuple[str, str]], list[str]]:
+    """Sort parsed blocks into good entries, bad entries (name, reason) and warnings."""
+    from bibtexparser.model import (
+        DuplicateBlockKeyBlock,
+        DuplicateFieldKeyBlock,
+        Entry,
+        ParsingFailedBlock,
+    )
+
+    entries: list[BibEntry] = []
+    bad: list[tuple[str, str]] = []
+    warnings: list[str] = []
+    titles: dict[str, str] = {}  # casefolded key -> normalized title of the first entry
+    for block in blocks:
+        if isinstance(block, DuplicateFieldKeyBlock):
+            fields = ", ".join(sorted(block.duplicate_keys))
+            bad.append((_block_name(block), f"field given twice ({fields})"))
+            continue
+        if isinstance(block, DuplicateBlockKeyBlock):
+            # The later entry with a key already seen; judged below by its title.
+            block = block.ignore_error_block
+            if not isinstance(block, Entry):
+                continue
+        elif isinstance(block, ParsingFailedBlock):
+            bad.append((_block_name(block), "not valid BibTeX"))
+            continue
+        if not isinstance(block, Entry):
+            continue
+        entry = _entry(block)
+        name = entry.key or _block_name(block)
+        if not entry.key:
+            bad.append((name, "no citation key"))
+            continue
+        if not entry.title:
+            bad.append((name, "no title"))
+            continue
+        folded = entry.key.casefold()
+        if folded in titles:
+            if titles[folded] == normalize_title(entry.title):
+                warnings.append(f"skipped repeated entry {entry.key}")
+            else:
+                bad.append((name, "key used again for a different title"))
+            continue
+        titles[folded] = normalize_title(entry.title)
+        if entry.url is None and (raw_url := one_line(_field(block, "url"))):
+            warnings.append(f"{entry.key}: ignored url that is not http(s): {raw_url[:80]}")
+        entries.append(entry)
+    return entries, bad, warnings
+
+
+def _entry(block: Any) -> BibEntry:
+    keywords = tex_to_text(_field(block, "keywords"))
+    tags = tuple(dict.fromkeys(tag.strip() for tag in re.split(r"[,;]", keywords) if tag.strip()))
+    listed_match = _LISTED.search(tex_to_text(_field(block, "note")))
+    listed = normalize_date(listed_match.group(1).strip()) if listed_match else None
+    return BibEntry(
+        key=one_line(str(block.key or "")),
+        title=tex_to_text(_field(block, "title")),
+        abstract=tex_to_text(_field(block, "abstract")),
+        url=_url(block),
+        tags=tags,
+        listed=listed,
+    )
+
+
+def _field(block: Any, name: str) -> str:
+    """A field's raw value by case-insensitive name ("" when absent)."""
+    for field in block.fields:
+        if str(field.key).strip().lower() == name:
+            return str(field.value)
+    return ""
+
+
+def _url(block: Any) -> str | None:
+    """The entry's web address: its url, else a DOI or arXiv id turned into one."""
+    url = _plain_url(_field(block, "url"))
+    if url:
+        return url if _WEB_URL.match(url) else None
+    doi = _plain_url(_field(block, "doi"))
+    if doi:
+        doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", doi, flags=re.IGNORECASE)
+        return f"https://doi.org/{doi}"
+    eprint = _plain_url(_field(block, "eprint"))
+    archive = tex_to_text(_field(block, "archiveprefix") or _field(block, "eprinttype"))
+    if eprint and archive.lower() == "arxiv":
+        return f"https://arxiv.org/abs/{eprint}"
+    return None
+
+
+def _plain_url(value: str) -> str:
+    """A URL-like field without braces, stray escapes or line wrapping."""
+    value = re.sub(r"\\url\s*", "", value)
+    value = re.sub(r"\\([_%#&~$])", r"\1", value)
+    return re.sub(r"[{}\s]", "", value)
+
+
+def tex_to_text(value: str) -> str:
+    """BibTeX/LaTeX field text as plain Unicode: escapes undone, accents applied, braces gone."""
+    text = _decode(value)
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _decode(value: str) -> str:
+    out: list[str] = []
+    index = 0
+    length = len(value)
+    while index < length:
+        ch = value[index]
+        if ch == "\\" and index + 1 < length:
+            decoded, index = _command(value, index + 1)
+            out.append(decoded)
+        elif ch in "{}":
+            index += 1
+        elif ch == "~":  # a tie: an unbreakable space
+            out.append(" ")
+            index += 1
+        else:
+            out.append(ch)
+            index += 1
+    return "".join(out)
+
+
+def _command(value: str, index: int) -> tuple[str, int]:
+    """Decode the command starting just after a backslash; return its text and the next index."""
+    first = value[index]
+    if not (first.isascii() and first.isalpha()):
+        if first in _ACCENTS:
+            return _accent(value, index + 1, _ACCENTS[first], literal=first)
+        return _ESCAPED.get(first, first), index + 1
+    end = index
+    while end < len(value) and value[end].isascii() and value[end].isalpha():
+        end += 1
+    name = value[index:end]
+    if name in _ACCENTS:
+        return _accent(value, end, _ACCENTS[name], literal="")
+    if name in _SYMBOLS:
+        return _SYMBOLS[name], _skip_terminator(value, end)
+    if name in _FORMATTING:
+        return "", _skip_spaces(value, end)
+    return "\\" + name, end  # math and anything unknown stays as written
+
+
+def _accent(value: str, index: int, mark: str, *, literal: str) -> tuple[str, int]:
+    """Apply an accent to its argument (``{e}``, ``e`` or ``{\\i}``); ``\\^{}`` is a plain ``^``."""
+    index = _skip_spaces(value, index)
+    if index >= len(value):
+        return literal, index
+    if value[index] == "{":
+        depth = 0
+        end = index
+        while end < len(value):
+            if value[end] == "{":
+                depth += 1
+            elif value[end] == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+            end += 1
+        argument = _decode(value[index + 1 : end])
+        index = end + 1
+    elif value[index] == "\\" and index + 1 < len(value):
+        argument, index = _command(value, index + 1)
+    else:
+        argument = value[index]
+        index += 1
+    if not argument:
+        return literal, index
+    return argument[0] + mark + argument[1:], index
+
+
+def _skip_terminator(value: str, index: int) -> int:
+    """Skip what ends a control word: an empty group ``{}`` or the spaces after it."""
+    if value.startswith("{}", index):
+        return index + 2
+    return _skip_spaces(value, index)
+
+
+def _skip_spaces(value: str, index: int) -> int:
+    while index < len(value) and value[index] in " \t\n":
+        index += 1
+    return index
+
+
+def _block_name(block: Any) -> str:
+    """The citation key of a block bibtexparser could not parse, else where it starts."""
+    key = getattr(block, "key", None)
+    if not key:
+        inner = getattr(block, "ignore_error_block", None)
+        key = getattr(inner, "key", None)
+    if not key:
+        match = _FAILED_KEY.match((getattr(block, "raw", None) or "").lstrip())
+        key = match.group(1) if match else None
+    if key:
+        return one_line(str(key))[:80]
+    line = getattr(block, "start_line", None)
+    return f"(entry on line {line + 1})" if isinstance(line, int) else "(entry without key)"
+
+
+class _DropRecords(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
+@contextmanager
+def _quiet_bibtexparser() -> Iterator[None]:
+    """Silence bibtexparser's own log lines: broken entries are reported here, in one line."""
+    names = [name for name in logging.root.manager.loggerDict if name.startswith("bibtexparser")]
+    loggers = [logging.getLogger(name) for name in names]
+    drop = _DropRecords()
+    for logger in loggers:
+        logger.addFilter(drop)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(drop)

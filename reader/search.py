@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz, process
 
 WORD_CUTOFF = 78.0
+NEAR_BEST = 4.0
 
 
 def closest_words(
@@ -43,7 +44,12 @@ def closest_words(
             choice = vocabulary[index]
             scores[choice] = max(score, scores.get(choice, 0.0))
     ranked = sorted(scores.items(), key=lambda item: (-item[1], len(item[0]), item[0]))
-    return [choice for choice, _ in ranked[:limit]]
+    if not ranked:
+        return []
+    # Keep only the corrections about as good as the best: "difusion" means "diffusion",
+    # not also "fusion".
+    best = ranked[0][1]
+    return [choice for choice, score in ranked[:limit] if score >= best - NEAR_BEST]
 
 
 def rank_titles(query: str, titles: Sequence[str], *, limit: int = 20) -> list[int]:

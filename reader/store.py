@@ -79,6 +79,21 @@ def _fts_phrase(word: str, prefix: bool = False) -> str:
     return phrase + "*" if prefix else phrase
 
 
+def _ranking_expression(query: Query) -> str:
+    """One FTS5 expression over the query's positive free words, for bm25 ranking."""
+    groups = []
+    for group in query.groups:
+        if all(term.field is None and not term.negated for term in group):
+            phrases = [
+                _fts_phrase(term.value, term.prefix)
+                for term in group
+                if any(ch.isalnum() for ch in term.value)
+            ]
+            if phrases:
+                groups.append("(" + " OR ".join(phrases) + ")")
+    return " AND ".join(groups)
+
+
 def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -806,9 +821,8 @@ class Library:
         joins = ""
         join_params: list[Any] = []
         order = "p.id"
-        words = [term for term in query.words if any(ch.isalnum() for ch in term.value)]
-        if words:
-            expression = " ".join(_fts_phrase(term.value, term.prefix) for term in words)
+        expression = _ranking_expression(query)
+        if expression:
             joins += (
                 " LEFT JOIN (SELECT rowid AS id, bm25(papers_fts, 10.0, 1.0) AS score "
                 "FROM papers_fts WHERE papers_fts MATCH ?) ranked ON ranked.id = p.id"

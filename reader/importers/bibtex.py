@@ -22,7 +22,8 @@ from reader.text import one_line
 
 MAX_NAMED = 10  # bad keys named in the error; more would not fit on one line
 
-_ENTRY_START = re.compile(r"@\s*[A-Za-z]+\s*[{(]")
+# As bibtexparser reads it: no space between "@" and the type, any before the brace.
+_ENTRY_START = re.compile(r"@[A-Za-z]+[ \t]*[{(]")
 _FAILED_KEY = re.compile(r"^@\s*\w+\s*[{(]\s*([^,\s{}()=\"#%'~\\]+)")
 _LISTED = re.compile(r"\blisted\s+([^;]+)", re.IGNORECASE)
 _WEB_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
@@ -296,8 +297,7 @@ def _plain_url(value: str) -> str:
 
 def tex_to_text(value: str) -> str:
     """BibTeX/LaTeX field text as plain Unicode: escapes undone, accents applied, braces gone."""
-    text = _decode(value)
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    return " ".join(_decode(value).split())
 
 
 def _decode(value: str) -> str:
@@ -365,7 +365,8 @@ def _accent(value: str, index: int, mark: str, *, literal: str) -> tuple[str, in
         index += 1
     if not argument:
         return literal, index
-    return argument[0] + mark + argument[1:], index
+    # Compose only the accented letter: the rest of the text keeps its own normal form.
+    return unicodedata.normalize("NFC", argument[0] + mark) + argument[1:], index
 
 
 def _skip_terminator(value: str, index: int) -> int:

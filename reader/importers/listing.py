@@ -56,6 +56,8 @@ _TRAILING = ".,;:!?'\"*"
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 CODE_HOSTS = ("github.com", "gitlab.com", "gitee.com", "huggingface.co", "hf.co")
 MAX_KEY_LENGTH = 100
+MAX_TITLE_LENGTH = 2_000
+MAX_ABSTRACT_LENGTH = 200_000
 
 
 def normalize_date(text: str) -> str | None:
@@ -181,8 +183,17 @@ def parse_listing(text: str, source: str) -> ParsedListing:
             if index < len(lines):
                 lines[index] = _strip_glued_subscribe(lines[index])
             continue
+        if len(title) > MAX_TITLE_LENGTH:
+            raise ReaderError(
+                f"{source}: a {len(title):,}-character line where a title should be: "
+                "not a paper listing"
+            )
         if index + 1 < len(lines):
             abstract = lines[index + 1]
+            if len(abstract) > MAX_ABSTRACT_LENGTH:
+                raise ReaderError(
+                    f"{source}: a {len(abstract):,}-character abstract: not a paper listing"
+                )
         else:
             abstract = ""
             warnings.append(f"{source}: last title has no abstract: {title[:80]}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -187,37 +188,43 @@ class PaperList(ScrollView, can_focus=True):
         row = self._row(index)
         if row is None:
             return Strip.blank(width, base)
+        cursor = None
         if index == self.cursor:
-            base = base + self.get_component_rich_style("paper-list--cursor", partial=True)
-        return self._render_row(row, width, base)
+            cursor = self.get_component_rich_style("paper-list--cursor", partial=True)
+            base = base + cursor
+        return self._render_row(row, width, base, cursor)
 
-    def _render_row(self, row: PaperRow, width: int, base: Style) -> Strip:
+    def _render_row(self, row: PaperRow, width: int, base: Style, cursor: Style | None) -> Strip:
+        """Mark, title, then right-aligned columns: tags, stars (always reserved), date.
+
+        The cursor's style goes on top of each column's own colour, so the highlighted row
+        reads as one bar whatever the status colours are.
+        """
+
+        def styled(part: Style) -> Style:
+            return base + part + cursor if cursor is not None else base + part
+
         status_style = self.get_component_rich_style(f"paper-list--{row.status}", partial=True)
         star_style = self.get_component_rich_style("paper-list--stars", partial=True)
         tag_style = self.get_component_rich_style("paper-list--tags", partial=True)
         date_style = self.get_component_rich_style("paper-list--date", partial=True)
         mark = STATUS_MARKS.get(row.status, " ")
-        rating = stars(row.rating) if row.rating else ""
-        tags = " ".join(f"#{one_line(tag)}" for tag in row.tags)
-        date = row.listed or ""
         right_parts: list[tuple[str, Style]] = []
-        if width >= 70 and tags:
-            tags = truncate(tags, max(10, width // 5))
-            right_parts.append((tags, tag_style))
-        if rating:
-            right_parts.append((f"{rating:<5}", star_style))
-        if width >= 60:
-            right_parts.append((f"{date:>6}", date_style))
-        right_width = sum(len(text) + 1 for text, _ in right_parts)
+        if width >= 64 and row.tags:
+            tags = " ".join(f"#{one_line(tag)}" for tag in row.tags)
+            right_parts.append((truncate(tags, max(10, width // 4)), tag_style))
+        rating = stars(row.rating) if row.rating else ""
+        right_parts.append((f"{rating:<5}", star_style))
+        if width >= 50:
+            right_parts.append((f"{row.listed or '':>6}", date_style))
+        right_width = sum(cell_len(text) + 1 for text, _ in right_parts)
         title_width = max(width - 3 - right_width - 1, 8)
         title = truncate(one_line(row.title), title_width)
+        title += " " * (title_width - cell_len(title))
         segments = [
-            Segment(f" {mark} ", base + status_style),
-            Segment(
-                f"{title:<{title_width}}",
-                base + (status_style if row.status == "unread" else Style()),
-            ),
+            Segment(f" {mark} ", styled(status_style)),
+            Segment(title, styled(status_style if row.status == "unread" else Style())),
         ]
         for text, style in right_parts:
-            segments.append(Segment(" " + text, base + style))
+            segments.append(Segment(" " + text, styled(style)))
         return Strip(segments).crop(0, width).extend_cell_length(width, base)

@@ -176,7 +176,28 @@ def print_table(papers: list[Paper]) -> None:
         click.echo(line.rstrip())
 
 
-@main.command()
+class QueryCommand(click.Command):
+    """Treat words starting with ``-`` as query terms (``-tag:done``), not as options."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        flags = {"--json", "-h", "--help"}
+        valued = {"--limit", "-n"}
+        options: list[str] = []
+        words: list[str] = []
+        pending = iter(args)
+        for arg in pending:
+            if arg == "--":
+                words.extend(pending)
+            elif arg in flags or arg.startswith("--limit="):
+                options.append(arg)
+            elif arg in valued:
+                options.extend([arg, next(pending, "")])
+            else:
+                words.append(arg)
+        return super().parse_args(ctx, [*options, "--", *words])
+
+
+@main.command(cls=QueryCommand)
 @click.argument("query", nargs=-1)
 @click.option("--limit", "-n", type=click.IntRange(min=1), help="Show at most N papers.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of papers.")
@@ -314,7 +335,7 @@ def tags_delete(library: LibraryPath, name: str) -> None:
     click.echo(f"deleted {name} from {count} papers")
 
 
-@main.command()
+@main.command(context_settings={"ignore_unknown_options": True})
 @click.argument("ref")
 @click.argument("rating", type=str)
 @pass_library

@@ -3,6 +3,10 @@
 Imported text lands in spreadsheet cells, where a leading ``=``, ``+``, ``-`` or ``@`` makes
 Excel, LibreOffice and Google Sheets evaluate it as a formula. Such cells get a leading ``'``,
 the convention those programs recognise for "this is text".
+
+Rows end in ``\n``. The csv module then quotes only cells holding ``\n`` (not a lone ``\r``), so
+carriage returns inside text are turned into ``\n`` first; otherwise a stray ``\r`` would split a
+row in two for most readers.
 """
 
 from __future__ import annotations
@@ -31,7 +35,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def defuse(cell: str) -> str:
     """The cell text, prefixed with ``'`` when a spreadsheet would run it as a formula."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+    if cell.startswith(_FORMULA_START):
+        cell = "'" + cell
+    return cell.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def render_csv(papers: Sequence[Paper]) -> str:

@@ -104,8 +104,9 @@ def _item(paper: Paper, options: MarkdownOptions) -> str:
         # A trailing backslash is a hard line break that survives editors trimming spaces.
         head += f"\\\n{INDENT}{meta}"
     blocks = [head]
-    if options.abstracts and paper.abstract.strip():
-        blocks.append(INDENT + escape(paper.abstract))
+    abstract = escape(paper.abstract) if options.abstracts else ""
+    if abstract:
+        blocks.append(INDENT + abstract)
     if options.notes:
         blocks.extend(_annotation(annotation) for annotation in paper.annotations)
     return "\n\n".join(block for block in blocks if block)

@@ -52,6 +52,7 @@ MONTHS = {
 
 _DATE = re.compile(r"^([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?$")
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
 _TRAILING = ".,;:!?'\"*"
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 CODE_HOSTS = ("github.com", "gitlab.com", "gitee.com", "huggingface.co", "hf.co")
@@ -75,6 +76,8 @@ def normalize_date(text: str) -> str | None:
 
 def normalize_title(title: str) -> str:
     """Fold case, accents, punctuation and spacing so that one paper has one spelling."""
+    if title.isascii():
+        return " ".join(_ASCII_WORD.findall(title.lower()))
     decomposed = unicodedata.normalize("NFKD", title)
     folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     words = re.findall(r"[^\W_]+", folded)
@@ -143,12 +146,19 @@ def decode(data: bytes, source: str) -> str:
         ) from None
 
 
-def _strip_glued_subscribe(line: str) -> str:
-    """``SubscribeLoRA: ...`` is the compact layout's first title with the header glued on."""
-    if line.startswith("Subscribe") and len(line) > len("Subscribe"):
-        rest = line[len("Subscribe") :]
-        if not rest[0].islower():
-            return rest.strip()
+def _strip_glued_subscribe(line: str, subscribe_seen: bool) -> str:
+    """``SubscribeLoRA: ...`` is the compact layout's first title with the header glued on.
+
+    When ``Subscribe`` already stood on a line of its own nothing is glued. Otherwise the rest
+    must look like the start of a title: a capital or digit first (``LoRA``), or a first word
+    with a capital in it (``xLSTM``), so that ``Subscriber Churn ...`` keeps its name.
+    """
+    if subscribe_seen or not line.startswith("Subscribe") or len(line) == len("Subscribe"):
+        return line
+    rest = line[len("Subscribe") :]
+    first_word = rest.split(maxsplit=1)[0] if rest.strip() else ""
+    if not rest[0].islower() or any(ch.isupper() or ch.isdigit() for ch in first_word):
+        return rest.strip()
     return line
 
 
@@ -157,7 +167,16 @@ def _is_header(line: str) -> bool:
 
 
 def _clean_line(line: str) -> str:
-    return "".join(ch for ch in line if ch == "\t" or ch.isprintable()).strip()
+    """Drop control characters (escape sequences must never reach a terminal) and trim."""
+    if line.isprintable():
+        return line.strip()
+    return "".join(_clean_char(ch) for ch in line).strip()
+
+
+def _clean_char(ch: str) -> str:
+    if ch.isprintable() or ch in "\u200c\u200d":  # joiners hold emoji sequences together
+        return ch
+    return " " if ch.isspace() else ""
 
 
 def parse_listing(text: str, source: str) -> ParsedListing:
@@ -166,11 +185,14 @@ def parse_listing(text: str, source: str) -> ParsedListing:
     lines = [line for line in lines if line]
     listed: str | None = None
     index = 0
+    subscribe_seen = False
     while index < len(lines) and _is_header(lines[index]):
         listed = normalize_date(lines[index]) or listed
+        subscribe_seen = subscribe_seen or lines[index].casefold() == "subscribe"
         index += 1
+    header_lines = index
     if index < len(lines):
-        lines[index] = _strip_glued_subscribe(lines[index])
+        lines[index] = _strip_glued_subscribe(lines[index], subscribe_seen)
 
     papers: list[ParsedPaper] = []
     warnings: list[str] = []
@@ -179,9 +201,10 @@ def parse_listing(text: str, source: str) -> ParsedListing:
         if _is_header(title) and papers:
             # A second page pasted into the same file starts with its own header.
             listed = normalize_date(title) or listed
+            subscribe_seen = title.casefold() == "subscribe"
             index += 1
-            if index < len(lines):
-                lines[index] = _strip_glued_subscribe(lines[index])
+            if index < len(lines) and not _is_header(lines[index]):
+                lines[index] = _strip_glued_subscribe(lines[index], subscribe_seen)
             continue
         if len(title) > MAX_TITLE_LENGTH:
             raise ReaderError(
@@ -210,14 +233,19 @@ def parse_listing(text: str, source: str) -> ParsedListing:
 
     if not papers:
         raise ReaderError(f"{source}: no papers found (expected title and abstract lines)")
+    if not header_lines and not _looks_like_papers(papers):
+        raise ReaderError(
+            f"{source}: no recognizable papers (no listing header, and the lines do not read "
+            "as titles followed by abstracts)"
+        )
     return ParsedListing(
         source=source, listed=listed, papers=tuple(papers), warnings=tuple(warnings)
     )
 
 
-def looks_like_listing(text: str) -> bool:
-    """True when the text opens with the listing boilerplate or a listing date."""
-    head = [line.strip() for line in text.splitlines()[:20] if line.strip()]
-    return any(_is_header(line) for line in head[:6]) or any(
-        line.startswith("Subscribe") for line in head[:6]
+def _looks_like_papers(papers: list[ParsedPaper]) -> bool:
+    """Without a header, most abstracts must be longer than their titles and titles short."""
+    plausible = sum(
+        1 for paper in papers if len(paper.title) <= 400 and len(paper.abstract) > len(paper.title)
     )
+    return plausible * 2 > len(papers)

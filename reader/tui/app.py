@@ -116,8 +116,9 @@ class ReaderApp(App):
 
         screen = self.screen
         sections = [
-            ("Moving", list(PaperList.BINDINGS)),
             ("This screen", list(getattr(type(screen), "BINDINGS", []))),
             ("Everywhere", list(self.BINDINGS)),
         ]
+        if screen.query(PaperList):
+            sections.append(("Moving in the list", list(PaperList.BINDINGS)))
         self.push_screen(HelpScreen(sections))

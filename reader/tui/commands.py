@@ -54,7 +54,7 @@ class ReaderCommands(Provider):
                 entries.append(
                     (
                         f"Tag: #{one_line(tag.name)}",
-                        f"{tag.count} papers",
+                        f"{tag.count} paper{'' if tag.count == 1 else 's'}",
                         partial(screen.show_scope, scope),
                     )
                 )

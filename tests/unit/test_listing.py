@@ -91,18 +91,24 @@ def test_a_title_beginning_with_subscribe_survives_when_the_header_word_stands_a
     assert parse_listing(compact, "a.txt").papers[0].title == title
 
 
-def test_shipped_fixture_files_of_both_layouts_agree(fixtures_dir: Path):
-    blank = parse_listing(read_text(fixtures_dir / "mar-11-blank.txt"), "x.txt")
-    compact = parse_listing(read_text(fixtures_dir / "mar-11-compact.txt"), "x.txt")
+def test_shipped_fixture_files_of_both_layouts_agree(fixtures_dir: Path, blank_listing):
+    blank = parse_listing(read_text(fixtures_dir / "listing-1-mar-11-blank.txt"), "x.txt")
+    compact = parse_listing(read_text(fixtures_dir / "listing-2-mar-11-compact.txt"), "x.txt")
     assert len(blank.papers) == 5
     assert compact.papers == blank.papers
+    assert blank.papers == parse_listing(blank_listing(), "x.txt").papers
 
 
 def test_load_files_names_each_paper_by_its_file(fixtures_dir: Path):
-    batch = load_files([fixtures_dir / "mar-11-blank.txt", fixtures_dir / "apr-02.txt"])
-    assert [listing.source for listing in batch.listings] == ["mar-11-blank.txt", "apr-02.txt"]
+    batch = load_files(
+        [fixtures_dir / "listing-1-mar-11-blank.txt", fixtures_dir / "listing-3-apr-02.txt"]
+    )
+    assert [listing.source for listing in batch.listings] == [
+        "listing-1-mar-11-blank.txt",
+        "listing-3-apr-02.txt",
+    ]
     assert [listing.listed for listing in batch.listings] == ["Mar 11", "Apr 2"]
-    assert {paper.source for paper in batch.listings[1].papers} == {"apr-02.txt"}
+    assert {paper.source for paper in batch.listings[1].papers} == {"listing-3-apr-02.txt"}
 
 
 # -- boilerplate -------------------------------------------------------------------------------
@@ -144,7 +150,12 @@ def pairs_of(papers):
 
 
 def test_boilerplate_is_case_insensitive(blank_listing):
-    header = ("NEW", "get trending papers in your email inbox!", "SUBSCRIBE", "byak and the research community")
+    header = (
+        "NEW",
+        "get trending papers in your email inbox!",
+        "SUBSCRIBE",
+        "byak and the research community",
+    )
     listing = parse_listing(blank_listing(TWO, header=header), "a.txt")
     assert pairs(listing) == list(TWO)
 
@@ -154,6 +165,14 @@ def test_a_file_without_a_date_line_has_no_listing_date(blank_listing):
     assert listing.listed is None
     assert [paper.listed for paper in listing.papers] == [None, None]
     assert pairs(listing) == list(TWO)
+
+
+def test_a_second_page_pasted_into_the_file_brings_its_own_date(blank_listing):
+    first = blank_listing(TWO[:1], date="Mar 11")
+    second = blank_listing(TWO[1:], date="Mar 12")
+    listing = parse_listing(first + "\n" + second, "two-pages.txt")
+    assert pairs(listing) == list(TWO)
+    assert [paper.listed for paper in listing.papers] == ["Mar 11", "Mar 12"]
 
 
 # -- dates -------------------------------------------------------------------------------------
@@ -449,4 +468,6 @@ def test_seeds_in_compact_layout_give_the_same_papers(seeds_dir: Path):
 
 
 def _header(line: str) -> bool:
-    return line.casefold() in {b.casefold() for b in BOILERPLATE} or normalize_date(line) is not None
+    return (
+        line.casefold() in {b.casefold() for b in BOILERPLATE} or normalize_date(line) is not None
+    )

@@ -202,9 +202,7 @@ def test_known_filters_are_listed_in_the_unknown_filter_message():
         parse_query("foo:bar")
 
 
-@pytest.mark.parametrize(
-    "value", ["Week 1", "plain", "", 'say "hi"', "tab\there"]
-)
+@pytest.mark.parametrize("value", ["Week 1", "plain", "", 'say "hi"', "tab\there"])
 def test_quote_value_round_trips_through_the_parser(value):
     if not value or '"' in value:
         assert quote_value(value).startswith('"')

@@ -42,13 +42,15 @@ class LibraryScreen(PaperActions, Screen):
         Binding("slash", "focus_search", "Search", tooltip="Focus the search box"),
         Binding("escape", "escape", "Back", show=False),
         *PaperActions.PAPER_BINDINGS,
-        Binding("J", "move_down", "Move down", tooltip="Move the paper down the list"),
-        Binding("K", "move_up", "Move up", tooltip="Move the paper up the list"),
+        Binding("J", "move_down", "Move ↓", tooltip="Move the paper down the list"),
+        Binding("K", "move_up", "Move ↑", tooltip="Move the paper up the list"),
         Binding("x", "remove_from_list", "Remove", tooltip="Remove the paper from this list"),
         Binding("e", "export_list", "Export", tooltip="Export this list to Markdown"),
         Binding("i", "import_file", "Import", show=False, tooltip="Import a listing file"),
         Binding("ctrl+r", "reload", "Reload", show=False, tooltip="Reload outside changes"),
-        Binding("ctrl+b", "toggle_sidebar", "Sidebar", show=False, tooltip="Show or hide"),
+        Binding(
+            "ctrl+b", "toggle_sidebar", "Sidebar", show=False, tooltip="Show or hide the sidebar"
+        ),
     ]
 
     def __init__(self) -> None:
@@ -74,7 +76,7 @@ class LibraryScreen(PaperActions, Screen):
                 yield Static("", id="scope-title")
                 yield PaperList(self.app.load_rows, id="papers")
             yield PaperDetail(id="detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.paper_list.focus()
@@ -145,12 +147,14 @@ class LibraryScreen(PaperActions, Screen):
         paper_list = self.paper_list
         paper_list.empty_text = self._empty_text()
         paper_list.set_ids(result.ids, keep=keep)
+        label = self.query_one("#count", Static)
         count = Text(f"{len(result.ids):,} of {total:,}")
+        label.tooltip = None
         if result.fuzzy and result.ids:
             count = Text(f"~{len(result.ids):,} close", style="italic")
             fixes = ", ".join(f"{w} → {ws[0]}" for w, ws in result.corrections.items())
-            self.query_one("#count", Static).tooltip = f"No exact match; showing {fixes}"
-        self.query_one("#count", Static).update(count)
+            label.tooltip = f"No exact match; showing {fixes}"
+        label.update(count)
         self.app.search_done(generation)
 
     def _show_error(self, generation: int, message: str) -> None:
@@ -158,6 +162,7 @@ class LibraryScreen(PaperActions, Screen):
             self.query_one("#count", Static).update(
                 Text(message.replace("bad query at ", ""), style="bold red")
             )
+            self.app.search_done(generation)
 
     def _empty_text(self) -> str:
         if self.search_input.value.strip():

@@ -32,7 +32,7 @@ class PaperScreen(PaperActions, Screen):
 
     def compose(self) -> ComposeResult:
         yield PaperDetail(id="paper-full")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.after_change(self.paper_id)

@@ -29,7 +29,7 @@ class PaperActions:
         Binding("s", "cycle_status", "Status", tooltip="unread → reading → read"),
         Binding("t", "tag", "Tag", tooltip="Add or remove tags"),
         Binding("n", "note", "Note", tooltip="Annotate the paper"),
-        Binding("a", "add_to_list", "Add to list", tooltip="Add to a reading list"),
+        Binding("a", "add_to_list", "To list", tooltip="Add to a reading list"),
         Binding("o", "open_link", "Open code", show=False, tooltip="Open the code link"),
         Binding("u", "undo", "Undo", tooltip="Undo the last change"),
     ]

@@ -14,20 +14,30 @@ from textual.widgets import Footer, Static
 if TYPE_CHECKING:
     from reader.tui.app import ReaderApp
 
-WELCOME = """\
-Your library is empty.
+IMPORTS = [
+    ("reader import listing.txt", 'a "trending papers" listing dump'),
+    ("reader import folder/", "every *.txt listing in a folder"),
+    ("reader import refs.bib", "BibTeX"),
+    ("reader import backup.json", "a backup from reader export --all --format json"),
+]
 
-Import the papers you mean to read from a shell:
 
-    reader import listing.txt        a "trending papers" listing dump
-    reader import folder/            every *.txt listing in a folder
-    reader import refs.bib           BibTeX
-    reader import backup.json        a backup made with `reader export --all --format json`
-
-or press  i  to import a file from here.
-
-Just looking?  Press  l  to load the bundled sample of about 40 well-known papers.
-"""
+def welcome_text() -> Text:
+    """The body of the welcome box; Text keeps the indentation and styles the keys."""
+    text = Text()
+    text.append("Your library is empty.\n\n")
+    text.append("Import the papers you mean to read from a shell:\n\n")
+    for command, meaning in IMPORTS:
+        text.append("  ")
+        text.append(f"{command:<28}", style="bold")
+        text.append(f"{meaning}\n", style="dim")
+    text.append("\nor press ")
+    text.append("i", style="reverse bold")
+    text.append(" to import a file from here.\n\n")
+    text.append("Just looking?  Press ")
+    text.append("l", style="reverse bold")
+    text.append(" to load the bundled sample of about 40 well-known papers.")
+    return text
 
 
 class WelcomeScreen(Screen):
@@ -41,8 +51,8 @@ class WelcomeScreen(Screen):
     def compose(self) -> ComposeResult:
         with Center(), Vertical(id="welcome"):
             yield Static(Text("Welcome to reader", style="bold"), id="welcome-title")
-            yield Static(WELCOME, id="welcome-body")
-        yield Footer()
+            yield Static(welcome_text(), id="welcome-body")
+        yield Footer(compact=True)
 
     def action_load_sample(self) -> None:
         from reader.demo import import_sample

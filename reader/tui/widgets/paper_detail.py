@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.console import Group, RenderableType
+from rich.markdown import Markdown
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -13,7 +15,7 @@ STATUS_LABELS = {"unread": "• unread", "reading": "◐ reading", "read": "✓ 
 STATUS_STYLES = {"unread": "bold", "reading": "yellow", "read": "green"}
 
 
-def paper_text(paper: Paper) -> Text:
+def paper_view(paper: Paper) -> Group:
     """The paper as styled text; every imported string is cleaned of control characters."""
     text = Text()
     text.append(one_line(paper.title) + "\n", style="bold")
@@ -39,17 +41,20 @@ def paper_text(paper: Paper) -> Text:
         text.append(safe(link.url) + "\n", style="underline")
     text.append("\n")
     text.append(one_line(paper.abstract) if paper.abstract else "(no abstract)", style="")
-    text.append("\n")
+    parts: list[RenderableType] = [text]
     if paper.annotations:
-        text.append(f"\nNotes ({len(paper.annotations)})\n", style="bold")
+        parts.append(Text(f"\nNotes ({len(paper.annotations)})", style="bold"))
         for note in paper.annotations:
-            text.append(f"— {note.updated[:10]}\n", style="dim")
+            meta = Text(f"— {note.updated[:10]}", style="dim")
             if note.quote:
-                text.append(f"  “{one_line(note.quote)}”\n", style="italic")
-            text.append(safe(note.body).strip() + "\n")
+                meta.append(f"\n“{one_line(note.quote)}”", style="italic")
+            parts.append(meta)
+            # Notes are the person's own Markdown: show it rendered, as the note dialog promises.
+            parts.append(Markdown(safe(note.body).strip(), hyperlinks=False))
     sources = ", ".join(safe(source.file) for source in paper.sources)
-    text.append(f"\nkey {paper.key} · id {paper.id}\nfrom {sources}\n", style="dim")
-    return text
+    # The key has no spaces: on a line of its own it folds cleanly in a narrow pane.
+    parts.append(Text(f"\nid {paper.id} · from {sources}\nkey:{paper.key}", style="dim"))
+    return Group(*parts)
 
 
 class PaperDetail(VerticalScroll):
@@ -63,5 +68,5 @@ class PaperDetail(VerticalScroll):
         if paper is None:
             body.update(Text("Nothing highlighted.", style="dim"))
         else:
-            body.update(paper_text(paper))
+            body.update(paper_view(paper))
         self.scroll_home(animate=False)

@@ -1,0 +1,71 @@
+"""SVG snapshots of the main views on the demo library (fixed size, fixed clock).
+
+Update the baselines after an intended change with ``pytest tests/tui --snapshot-update`` and
+look at the new SVGs before committing them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+from tui_helpers import SIZE, settle
+
+from reader.demo import DEMO_LIST
+from reader.tui.app import ReaderApp
+from reader.tui.screens.library import LibraryScreen
+from reader.tui.widgets.sidebar import Sidebar
+
+
+async def _keys(pilot: Pilot, *keys: str) -> None:
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
+def test_library_view(snap_compare, demo_path: Path) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await _keys(pilot, "j", "j")
+
+    assert snap_compare(ReaderApp(demo_path), terminal_size=SIZE, run_before=run_before)
+
+
+def test_search_results(snap_compare, demo_path: Path) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await _keys(pilot, "slash", *"diffusion", "enter")
+
+    assert snap_compare(ReaderApp(demo_path), terminal_size=SIZE, run_before=run_before)
+
+
+def test_paper_screen_with_a_note(snap_compare, demo_path: Path) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await _keys(pilot, "slash", *"lora", "enter", "enter")
+
+    assert snap_compare(ReaderApp(demo_path), terminal_size=SIZE, run_before=run_before)
+
+
+def test_reading_list_view(snap_compare, demo_path: Path) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await _keys(pilot, "shift+tab")
+        sidebar = pilot.app.screen.query_one(Sidebar)
+        for _ in range(12):
+            if sidebar.get_option_at_index(sidebar.highlighted or 0).id == f"list:{DEMO_LIST}":
+                break
+            await _keys(pilot, "down")
+        await _keys(pilot, "enter", "tab", "j")
+        screen = pilot.app.screen
+        assert isinstance(screen, LibraryScreen) and screen.scope.kind == "list"
+
+    assert snap_compare(ReaderApp(demo_path), terminal_size=SIZE, run_before=run_before)
+
+
+def test_help_screen(snap_compare, demo_path: Path) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await _keys(pilot, "question_mark")
+
+    assert snap_compare(ReaderApp(demo_path), terminal_size=SIZE, run_before=run_before)

@@ -1,0 +1,123 @@
+"""Helpers for driving the real app with the Pilot.
+
+Searches run in a worker thread, so tests never sleep for a fixed time: ``settle`` pauses the
+pilot until the app reports (through ``search_done``) that the latest search of the library
+screen is on screen, with a bounded number of rounds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from reader.store import Library
+from reader.tui.app import ReaderApp
+from reader.tui.screens.library import LibraryScreen
+
+SIZE = (120, 36)
+FIXED_NOW = "2024-05-01T09:00:00Z"
+
+Settle = Callable[[Pilot], Awaitable[None]]
+
+
+async def settle(pilot: Pilot, rounds: int = 400) -> None:
+    """Wait until the library screen's latest search is shown (or another screen is on top)."""
+    app = pilot.app
+    assert isinstance(app, ReaderApp)
+    for _ in range(rounds):
+        await pilot.pause()
+        screen = app.screen
+        if not isinstance(screen, LibraryScreen):
+            return
+        if app.search_generation_done >= screen.generation:
+            await pilot.pause()
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError(
+        f"search {app.screen.generation} not shown after {rounds} rounds "  # type: ignore[attr-defined]
+        f"(last shown: {app.search_generation_done})"
+    )
+
+
+@contextmanager
+def open_library(path: Path) -> Iterator[Library]:
+    """A second connection to the app's library: what another process would see."""
+    library = Library(path)
+    try:
+        yield library
+    finally:
+        library.close()
+
+
+def plain(content: object) -> str:
+    """The text of what a Static shows: a string, Text, or any Rich renderable rendered."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, Text):
+        return content.plain
+    console = Console(width=200, record=True, file=io.StringIO(), color_system=None)
+    console.print(content)
+    return console.export_text()
+
+
+def static_text(app: ReaderApp, selector: str) -> str:
+    return plain(app.screen.query_one(selector, Static).content)
+
+
+class Notes:
+    """Records every notification the app shows."""
+
+    def __init__(self, app: ReaderApp) -> None:
+        self.messages: list[str] = []
+        original = app.notify
+
+        def notify(message: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+            self.messages.append(message)
+            return original(message, *args, **kwargs)
+
+        app.notify = notify  # type: ignore[method-assign]
+
+    @property
+    def last(self) -> str:
+        return self.messages[-1] if self.messages else ""
+
+
+@asynccontextmanager
+async def running(
+    path: Path, size: tuple[int, int] = SIZE
+) -> AsyncIterator[tuple[ReaderApp, Pilot]]:
+    """The app on ``path``, headless, with its first search on screen."""
+    app = ReaderApp(path)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        yield app, pilot
+
+
+async def press(pilot: Pilot, *keys: str) -> None:
+    """Press keys (single characters are typed as themselves), then settle."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+async def wait_until(pilot: Pilot, condition: Callable[[], bool], rounds: int = 400) -> None:
+    """Pause until ``condition()`` holds, for a bounded number of rounds."""
+    for _ in range(rounds):
+        await pilot.pause()
+        if condition():
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError("condition not met in time")
+
+
+def library_screen(app: ReaderApp) -> LibraryScreen:
+    screen = app.screen
+    assert isinstance(screen, LibraryScreen), f"expected the library screen, got {screen!r}"
+    return screen

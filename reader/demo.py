@@ -59,9 +59,9 @@ def seed_demo(library: Library) -> None:
     library.set_status(lora, "reading")
     library.add_note(
         lora,
-        "Freeze the base weights and learn a **low-rank** update per layer.\n\n"
+        "Only the small update matrices train, so one base model can serve **many** tasks.\n\n"
         "- try rank 8 on the summarisation model\n- compare with full fine-tuning",
-        quote="low-rank",
+        quote="It adds no extra inference latency.",
     )
     library.create_list(DEMO_LIST, "Six papers to read before the first session.")
     library.add_to_list(DEMO_LIST, [attention, vit, clip, lora, ddpm, sam])

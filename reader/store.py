@@ -92,8 +92,14 @@ def _fts_tokens(word: str, prefix: bool = False) -> str:
     return " ".join(tokens)
 
 
-def _ranking_expression(query: Query) -> str:
-    """One FTS5 expression over the query's positive free words, for bm25 ranking."""
+def _is_text_group(group: tuple[Term, ...]) -> bool:
+    return all(term.field is None and not term.negated for term in group)
+
+
+def _ranking_expression(query: Query, min_prefix: int = 1) -> str:
+    """One FTS5 expression over the query's positive free words, for bm25 ranking.
+
+    A single typed letter as a prefix would rank half the library for nothing: skipped."""
     groups = []
     for group in query.groups:
         if all(term.field is None and not term.negated for term in group):
@@ -101,6 +107,7 @@ def _ranking_expression(query: Query) -> str:
                 _fts_phrase(term.value, term.prefix)
                 for term in group
                 if any(ch.isalnum() for ch in term.value)
+                and not (term.prefix and len(term.value) < min_prefix)
             ]
             if phrases:
                 groups.append("(" + " OR ".join(phrases) + ")")
@@ -162,8 +169,12 @@ class Library:
         if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA synchronous = NORMAL")
-        self._migrate(version)
         self._vocabulary: tuple[int, list[str]] | None = None
+        self._writes = 0
+        self._word_cache: dict[tuple[str, bool], frozenset[int]] = {}
+        self._word_cache_stamp: tuple[int, int] | None = None
+        self._all_ids_cache: tuple[tuple[int, int], list[int]] | None = None
+        self._migrate(version)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -224,6 +235,8 @@ class Library:
         except BaseException:
             self.db.conn.rollback()
             raise
+        finally:
+            self._writes += 1
         self.db.conn.commit()
 
     def _snapshot(self, scope: Scope) -> list[dict[str, Any]]:
@@ -837,12 +850,22 @@ class Library:
         limit: int | None = None,
         list_name: str | None = None,
         fuzzy: bool = True,
+        typing: bool = False,
     ) -> SearchResult:
-        """Ids of the papers matching a query, best first (or in list order within a list)."""
+        """Ids of the papers matching a query, best first (or in list order within a list).
+
+        ``typing`` is for search-as-you-type: a last word of one or two letters is not typed
+        yet, so it only ranks (titles starting with it first) and does not filter.
+        """
         if isinstance(query, str):
             query = parse_query(query)
         list_id = self._list_id(list_name) if list_name is not None else None
-        ids = self._search_ids(query, limit, list_id)
+        ranking = query
+        if typing and query.groups:
+            last = query.groups[-1]
+            if len(last) == 1 and last[0].prefix and len(last[0].value) < 3:
+                query = Query(groups=query.groups[:-1], text=query.text)
+        ids = self._search_ids(query, limit, list_id, ranking)
         if ids or not fuzzy or not query.words:
             return SearchResult(ids)
         corrections = self._corrections(query)
@@ -881,43 +904,127 @@ class Library:
             self._vocabulary = (stamp, terms)
         return self._vocabulary[1]
 
-    def _search_ids(self, query: Query, limit: int | None, list_id: int | None) -> list[int]:
+    def _search_ids(
+        self, query: Query, limit: int | None, list_id: int | None, ranking: Query | None = None
+    ) -> list[int]:
+        """Free words go to the full-text indexes (cached per word, so typing one more letter
+        costs one lookup), filters to SQL; the two meet as sets of ids."""
+        try:
+            matched = self._text_matches(query)
+            if matched is not None and not matched:
+                return []
+            filters = [group for group in query.groups if not _is_text_group(group)]
+            if filters or list_id is not None or matched is None:
+                ordered = self._filter_ids(filters, list_id, matched)
+                if matched is not None:
+                    ordered = [paper_id for paper_id in ordered if paper_id in matched]
+            else:
+                ordered = sorted(matched)
+            expression = _ranking_expression(ranking or query, min_prefix=2)
+            if expression and list_id is None:
+                ordered = self._rank(ordered, expression)
+        except sqlite3.OperationalError as error:
+            if "fts5" in str(error).lower():
+                raise QueryError(str(error), 1, query.text) from None
+            raise
+        return ordered if limit is None else ordered[: int(limit)]
+
+    def _text_matches(self, query: Query) -> set[int] | None:
+        """Ids matching every positive free-word group, or None when there are none."""
+        matched: set[int] | None = None
+        for group in query.groups:
+            if not _is_text_group(group):
+                continue
+            ids: set[int] = set()
+            for term in group:
+                ids |= self._word_ids(term.value, term.prefix)
+            matched = ids if matched is None else matched & ids
+            if not matched:
+                return matched
+        return matched
+
+    def _word_ids(self, word: str, prefix: bool) -> frozenset[int]:
+        """Papers whose title, abstract or notes hold the word; memoised until data changes."""
+        if not any(ch.isalnum() for ch in word):
+            return frozenset(self._all_ids())
+        stamp = self._stamp()
+        key = (word.casefold(), prefix)
+        if self._word_cache_stamp != stamp:
+            self._word_cache = {}
+            self._word_cache_stamp = stamp
+        cached = self._word_cache.get(key)
+        if cached is not None:
+            return cached
+        phrase = _fts_phrase(word, prefix)
+        # One or two letters as a prefix would expand to most of the abstracts' vocabulary:
+        # titles still match as you type, abstracts once the word is longer.
+        tokens = _fts_tokens(word, prefix and len(word) >= 3)
+        ids = frozenset(
+            row[0]
+            for row in self.db.execute(
+                "SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? "
+                "UNION SELECT rowid FROM abstracts_fts WHERE abstracts_fts MATCH ? "
+                "UNION SELECT a.paper_id FROM annotations a WHERE a.id IN "
+                "(SELECT rowid FROM annotations_fts WHERE annotations_fts MATCH ?)",
+                [phrase, tokens, phrase],
+            )
+        )
+        if len(self._word_cache) > 64:
+            self._word_cache.clear()
+        self._word_cache[key] = ids
+        return ids
+
+    def _stamp(self) -> tuple[int, int]:
+        """Changes whenever any connection, this one included, has committed a change."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0], self._writes
+
+    def _all_ids(self) -> list[int]:
+        stamp = self._stamp()
+        if self._all_ids_cache is None or self._all_ids_cache[0] != stamp:
+            ids = [row[0] for row in self.db.execute("SELECT id FROM papers ORDER BY id")]
+            self._all_ids_cache = (stamp, ids)
+        return self._all_ids_cache[1]
+
+    def _filter_ids(
+        self, groups: Sequence[tuple[Term, ...]], list_id: int | None, within: set[int] | None
+    ) -> list[int]:
         where: list[str] = []
         params: list[Any] = []
-        for group in query.groups:
+        for group in groups:
             parts = []
             for term in group:
                 sql, term_params = self._term_sql(term)
                 parts.append(sql)
                 params.extend(term_params)
             where.append("(" + " OR ".join(parts) + ")")
-        joins = ""
-        join_params: list[Any] = []
-        order = "p.id"
-        expression = _ranking_expression(query)
-        if expression:
-            joins += (
-                " LEFT JOIN (SELECT rowid AS id, bm25(titles_fts) AS score "
-                "FROM titles_fts WHERE titles_fts MATCH ?) ranked ON ranked.id = p.id"
-            )
-            join_params.append(expression)
-            order = "ranked.score IS NULL, ranked.score, p.id"
+        if within is not None and len(within) <= 20_000:
+            # A short candidate list is cheaper to hand to SQLite than to filter afterwards.
+            where.append("p.id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(sorted(within)))
+        if not where and list_id is None:
+            return list(self._all_ids())
+        joins, order = "", "p.id"
         if list_id is not None:
-            joins += " JOIN list_items li ON li.paper_id = p.id AND li.list_id = ?"
-            join_params.append(list_id)
+            joins = " JOIN list_items li ON li.paper_id = p.id AND li.list_id = ?"
+            params.insert(0, list_id)
             order = "li.position"
         sql = f"SELECT p.id FROM papers p{joins}"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += f" ORDER BY {order}"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
-        try:
-            return [row[0] for row in self.db.execute(sql, join_params + params)]
-        except sqlite3.OperationalError as error:
-            if "fts5" in str(error).lower():
-                raise QueryError(str(error), 1, query.text) from None
-            raise
+        return [row[0] for row in self.db.execute(f"{sql} ORDER BY {order}", params)]
+
+    def _rank(self, ids: list[int], expression: str) -> list[int]:
+        """Title matches first, best bm25 first; the rest (abstract or note matches) after."""
+        ranked = [
+            row[0]
+            for row in self.db.execute(
+                "SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? ORDER BY rank", [expression]
+            )
+        ]
+        present = set(ids)
+        head = [paper_id for paper_id in ranked if paper_id in present]
+        seen = set(head)
+        return head + [paper_id for paper_id in ids if paper_id not in seen]
 
     def _term_sql(self, term: Term) -> tuple[str, list[Any]]:
         sql, params = self._positive_term_sql(term)

@@ -84,7 +84,7 @@ class ReaderApp(App):
             if not text.strip():
                 result = library.search(scope_query, list_name=list_name, fuzzy=False)
             else:
-                result = library.search(query, list_name=list_name)
+                result = library.search(query, list_name=list_name, typing=True)
             return result, total
 
     def search_done(self, generation: int) -> None:

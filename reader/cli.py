@@ -125,16 +125,26 @@ def import_command(
 
     One transaction for the whole command: every file goes in, or none does.
     """
-    from reader.importers import collect_files, load_files
+    from reader.importers import collect_files, import_files
 
     files = collect_files(paths)
     show_progress = sys.stderr.isatty() and not as_json
-    with click.progressbar(
-        files, label="Reading", file=sys.stderr, hidden=not show_progress
-    ) as progress:
-        batch = load_files(progress, skip_bad=skip_bad)
-    with library.open() as lib:
-        summary = batch.apply(lib)
+    created = not library.path.exists()
+    try:
+        with (
+            click.progressbar(
+                length=len(files), label="Importing", file=sys.stderr, hidden=not show_progress
+            ) as progress,
+            library.open() as lib,
+        ):
+            summary = import_files(
+                lib, files, skip_bad=skip_bad, on_file=lambda _path: progress.update(1)
+            )
+    except BaseException:
+        if created:  # a failed first import leaves no empty library behind
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{library.path}{suffix}").unlink(missing_ok=True)
+        raise
     for warning in summary.warnings:
         click.echo(f"reader: warning: {one_line(warning)}", err=True)
     if as_json:

@@ -129,6 +129,87 @@ def _check_file(path: Path) -> None:
             raise ReaderError(f"{path}: not a reader library (not an SQLite database)")
 
 
+class _ListingImporter:
+    """Writes listings into an open transaction, remembering keys and files between them."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.db = library.db
+        self.added_at = now()
+        self.ids: dict[str, int] = dict(self.db.execute("SELECT key, id FROM papers"))
+        self.files: dict[tuple[str, str], int] = {}
+        self.listings = 0
+        self.parsed = 0
+        self.added = 0
+        self.warnings: list[str] = []
+
+    def add(self, listing: ParsedListing) -> None:
+        self.listings += 1
+        self.parsed += len(listing.papers)
+        self.warnings.extend(listing.warnings)
+        keys = [paper_key(paper.title) for paper in listing.papers]
+        first_new_id = (self.db.execute("SELECT max(id) FROM papers").fetchone()[0] or 0) + 1
+        new_rows: dict[str, tuple[Any, ...]] = {}
+        for key, paper in zip(keys, listing.papers, strict=True):
+            if key in self.ids:
+                if paper.abstract:
+                    self._fill_abstract(self.ids[key], paper.abstract)
+            elif key not in new_rows or (paper.abstract and not new_rows[key][2]):
+                new_rows[key] = (key, paper.title, paper.abstract, paper.listed, self.added_at)
+        if new_rows:
+            header = ("key", "title", "abstract", "listed", "added")
+            self.db["papers"].insert_all([header, *new_rows.values()], batch_size=5000)
+            self.ids.update(
+                self.db.execute("SELECT key, id FROM papers WHERE id >= ?", [first_new_id])
+            )
+            self.library._index_new_papers(first_new_id)
+            self.added += len(new_rows)
+        sources: set[tuple[int, int]] = set()
+        links: dict[tuple[int, str], tuple[int, str, str, int]] = {}
+        for key, paper in zip(keys, listing.papers, strict=True):
+            paper_id = self.ids[key]
+            sources.add((paper_id, self._file_id(paper.source, paper.listed or "")))
+            for position, link in enumerate(paper.links):
+                links.setdefault((paper_id, link.url), (paper_id, link.url, link.kind, position))
+        self.db["sources"].insert_all(
+            [("paper_id", "file_id"), *sorted(sources)], ignore=True, batch_size=5000
+        )
+        if links:
+            self.db["links"].insert_all(
+                [("paper_id", "url", "kind", "position"), *links.values()],
+                ignore=True,
+                batch_size=5000,
+            )
+
+    def _file_id(self, name: str, listed: str) -> int:
+        file_id = self.files.get((name, listed))
+        if file_id is None:
+            self.db.execute(
+                "INSERT OR IGNORE INTO files (name, listed, added) VALUES (?, ?, ?)",
+                [name, listed, self.added_at],
+            )
+            file_id = self.db.execute(
+                "SELECT id FROM files WHERE name = ? AND listed = ?", [name, listed]
+            ).fetchone()[0]
+            self.files[(name, listed)] = file_id
+        return file_id
+
+    def _fill_abstract(self, paper_id: int, abstract: str) -> None:
+        """A paper first seen without its abstract gets one when a later listing has it."""
+        row = self.db.execute("SELECT abstract FROM papers WHERE id = ?", [paper_id]).fetchone()
+        if row is not None and not row[0]:
+            self.library._set_abstract(paper_id, row[0], abstract)
+
+    def summary(self) -> ImportSummary:
+        return ImportSummary(
+            files=self.listings,
+            parsed=self.parsed,
+            added=self.added,
+            duplicates=self.parsed - self.added,
+            warnings=tuple(self.warnings),
+        )
+
+
 class Library:
     """A reader library in one SQLite file."""
 
@@ -335,78 +416,18 @@ class Library:
 
     # -- import ------------------------------------------------------------------------------
 
-    def import_listings(self, listings: Sequence[ParsedListing]) -> ImportSummary:
-        """Add the papers of several listings in one transaction: all of them or none."""
-        added_at = now()
-        parsed = sum(len(listing.papers) for listing in listings)
-        with self._write():
-            existing: dict[str, int] = dict(self.db.execute("SELECT key, id FROM papers"))
-            first_new_id = (self.db.execute("SELECT max(id) FROM papers").fetchone()[0] or 0) + 1
-            keys = {
-                id(paper): paper_key(paper.title)
-                for listing in listings
-                for paper in listing.papers
-            }
-            new_rows: dict[str, tuple[Any, ...]] = {}
-            for listing in listings:
-                for paper in listing.papers:
-                    key = keys[id(paper)]
-                    if key in existing or key in new_rows:
-                        continue
-                    new_rows[key] = (key, paper.title, paper.abstract, paper.listed, added_at)
-            if new_rows:
-                header = ("key", "title", "abstract", "listed", "added")
-                self.db["papers"].insert_all([header, *new_rows.values()], batch_size=5000)
-                existing.update(
-                    self.db.execute("SELECT key, id FROM papers WHERE id >= ?", [first_new_id])
-                )
-                self._index_new_papers(first_new_id)
-            self._fill_missing_abstracts(listings, keys, existing, first_new_id)
-            files = self._file_ids(listings, added_at)
-            sources: set[tuple[int, int]] = set()
-            links: dict[tuple[int, str], tuple[int, str, str, int]] = {}
-            for listing in listings:
-                for paper in listing.papers:
-                    paper_id = existing[keys[id(paper)]]
-                    sources.add((paper_id, files[(paper.source, paper.listed or "")]))
-                    for position, link in enumerate(paper.links):
-                        links.setdefault(
-                            (paper_id, link.url), (paper_id, link.url, link.kind, position)
-                        )
-            self.db["sources"].insert_all(
-                [("paper_id", "file_id"), *sorted(sources)], ignore=True, batch_size=5000
-            )
-            self.db["links"].insert_all(
-                [("paper_id", "url", "kind", "position"), *links.values()],
-                ignore=True,
-                batch_size=5000,
-            )
-        self._vocabulary = None
-        return ImportSummary(
-            files=len(listings),
-            parsed=parsed,
-            added=len(new_rows),
-            duplicates=parsed - len(new_rows),
-            warnings=tuple(warning for listing in listings for warning in listing.warnings),
-        )
+    def import_listings(self, listings: Iterable[ParsedListing]) -> ImportSummary:
+        """Add the papers of several listings in one transaction: all of them or none.
 
-    def _file_ids(
-        self, listings: Sequence[ParsedListing], added_at: str
-    ) -> dict[tuple[str, str], int]:
-        """Ids of the (file, listing date) pairs the papers came from, creating new ones."""
-        wanted = {
-            (paper.source, paper.listed or "") for listing in listings for paper in listing.papers
-        }
-        for name, listed in sorted(wanted):
-            self.db.execute(
-                "INSERT OR IGNORE INTO files (name, listed, added) VALUES (?, ?, ?)",
-                [name, listed, added_at],
-            )
-        return {
-            (name, listed): file_id
-            for file_id, name, listed in self.db.execute("SELECT id, name, listed FROM files")
-            if (name, listed) in wanted
-        }
+        ``listings`` may be a generator still parsing later files: each listing is written as
+        it arrives, so parsing overlaps SQLite's indexing work (which runs without the GIL).
+        """
+        with self._write():
+            importer = _ListingImporter(self)
+            for listing in listings:
+                importer.add(listing)
+        self._vocabulary = None
+        return importer.summary()
 
     def _index_new_papers(self, first_id: int) -> None:
         """Full-text index papers added in bulk: once, after the insert, which is far faster."""
@@ -429,25 +450,6 @@ class Library:
         self.db.execute(
             "INSERT INTO abstracts_fts (rowid, abstract) VALUES (?, ?)", [paper_id, new]
         )
-
-    def _fill_missing_abstracts(
-        self,
-        listings: Sequence[ParsedListing],
-        keys: dict[int, str],
-        ids: dict[str, int],
-        first_new_id: int,
-    ) -> None:
-        """A paper first seen without its abstract gets one when a later listing has it."""
-        for listing in listings:
-            for paper in listing.papers:
-                paper_id = ids[keys[id(paper)]]
-                if paper_id >= first_new_id or not paper.abstract:
-                    continue
-                row = self.db.execute(
-                    "SELECT abstract FROM papers WHERE id = ?", [paper_id]
-                ).fetchone()
-                if row and not row[0]:
-                    self._set_abstract(paper_id, row[0], paper.abstract)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

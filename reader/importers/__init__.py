@@ -1,12 +1,15 @@
-"""Read input files into parsed batches before the library is touched.
+"""Read input files and import them, all or nothing.
 
-Everything is read and checked first; only a batch with no errors is applied, in one
-transaction, so bad input never leaves a library half-imported.
+Files are parsed in a background thread while the library writes what was already parsed; the
+whole command is one transaction, so a bad file anywhere rolls everything back and the library
+is left as it was.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,35 +22,18 @@ if TYPE_CHECKING:
     from reader.store import Library
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
+IMPORTABLE_SUFFIXES = (".txt", ".bib", ".json")
 
 
 @dataclass
-class ImportBatch:
-    """Everything read from the command's files, applied in one transaction."""
+class ParsedFile:
+    """One input file, parsed: a listing (with BibTeX keywords as tags) or a backup."""
 
-    listings: list[ParsedListing] = field(default_factory=list)
+    path: Path
+    listing: ParsedListing | None = None
     tags: dict[str, list[str]] = field(default_factory=dict)
-    backups: list[dict[str, Any]] = field(default_factory=list)
+    backup: dict[str, Any] | None = None
     warnings: list[str] = field(default_factory=list)
-
-    @property
-    def files(self) -> int:
-        return len(self.listings) + len(self.backups)
-
-    def apply(self, library: Library) -> ImportSummary:
-        with library.transaction():
-            summaries = [library.import_listings(self.listings)] if self.listings else []
-            if self.tags:
-                library.attach_tags(self.tags)
-            summaries += [library.restore(backup) for backup in self.backups]
-        return ImportSummary(
-            files=self.files,
-            parsed=sum(item.parsed for item in summaries),
-            added=sum(item.added for item in summaries),
-            duplicates=sum(item.duplicates for item in summaries),
-            warnings=tuple(self.warnings)
-            + tuple(warning for item in summaries for warning in item.warnings),
-        )
 
 
 def read_text(path: Path) -> str:
@@ -68,50 +54,141 @@ def read_text(path: Path) -> str:
     return decode(data, str(path))
 
 
-def load_files(paths: Iterable[Path], *, skip_bad: bool = False) -> ImportBatch:
-    """Read every file, choosing its format from its content, before anything is written."""
+def parse_file(path: Path, *, skip_bad: bool = False) -> ParsedFile:
+    """Parse one file, choosing its format from its content (and only then its name)."""
     from reader.importers.bibtex import looks_like_bibtex, parse_bibtex
 
-    batch = ImportBatch()
-    for path in paths:
-        text = read_text(path)
-        if looks_like_backup(text) or (
-            path.suffix.lower() == ".json" and text.lstrip()[:1] in "{["
-        ):
-            batch.backups.append(parse_backup(text, path.name))
-        elif looks_like_bibtex(text) or path.suffix.lower() == ".bib":
-            entries, warnings = parse_bibtex(text, path.name, skip_bad=skip_bad)
-            batch.warnings.extend(warnings)
-            papers = []
-            for entry in entries:
-                links = (Link(entry.url, link_kind(entry.url)),) if entry.url else ()
-                papers.append(
-                    ParsedPaper(entry.title, entry.abstract, entry.listed, path.name, links)
-                )
-                if entry.tags:
-                    key = paper_key(entry.title)
-                    batch.tags.setdefault(key, []).extend(entry.tags)
-            batch.listings.append(ParsedListing(path.name, None, tuple(papers)))
-        else:
-            batch.listings.append(parse_listing(text, path.name))
-    return batch
+    text = read_text(path)
+    suffix = path.suffix.lower()
+    if looks_like_backup(text) or (suffix == ".json" and text.lstrip()[:1] in "{["):
+        return ParsedFile(path, backup=parse_backup(text, path.name))
+    if looks_like_bibtex(text) or suffix == ".bib":
+        entries, warnings = parse_bibtex(text, path.name, skip_bad=skip_bad)
+        parsed = ParsedFile(path, warnings=list(warnings))
+        papers = []
+        for entry in entries:
+            links = (Link(entry.url, link_kind(entry.url)),) if entry.url else ()
+            papers.append(ParsedPaper(entry.title, entry.abstract, entry.listed, path.name, links))
+            if entry.tags:
+                parsed.tags.setdefault(paper_key(entry.title), []).extend(entry.tags)
+        parsed.listing = ParsedListing(path.name, None, tuple(papers))
+        return parsed
+    return ParsedFile(path, listing=parse_listing(text, path.name))
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders to their listings; refuse missing paths before anything is read."""
+    """Expand folders to their importable files; refuse missing paths before anything is read."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
             found = sorted(
                 child
                 for child in path.iterdir()
-                if child.is_file() and child.suffix.lower() in (".txt", ".bib", ".json")
+                if child.is_file() and child.suffix.lower() in IMPORTABLE_SUFFIXES
             )
             if not found:
-                raise ReaderError(f"{path}: folder has no listings (*.txt)")
+                raise ReaderError(f"{path}: folder has no listings (*.txt, *.bib, *.json)")
             files.extend(found)
         elif path.exists():
             files.append(path)
         else:
             raise ReaderError(f"{path}: no such file or folder")
     return files
+
+
+_DONE = object()
+
+
+def parse_in_background(paths: list[Path], *, skip_bad: bool = False) -> Iterator[ParsedFile]:
+    """Parse files in a thread, a couple ahead of the consumer; errors surface in order."""
+    results: queue.Queue[Any] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for path in paths:
+                item: Any = parse_file(path, skip_bad=skip_bad)
+                while not stop.is_set():
+                    try:
+                        results.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+        except BaseException as error:  # handed to the consumer, which raises it
+            results.put(error)
+            return
+        results.put(_DONE)
+
+    worker = threading.Thread(target=produce, name="reader-parse", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = results.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+
+
+def import_files(
+    library: Library,
+    paths: list[Path],
+    *,
+    skip_bad: bool = False,
+    on_file: Callable[[Path], None] | None = None,
+) -> ImportSummary:
+    """Import files into the library in one transaction: every file goes in, or none does."""
+    backups: list[dict[str, Any]] = []
+    tags: dict[str, list[str]] = {}
+    warnings: list[str] = []
+
+    def listings() -> Iterator[ParsedListing]:
+        for parsed in parse_in_background(paths, skip_bad=skip_bad):
+            if on_file is not None:
+                on_file(parsed.path)
+            warnings.extend(parsed.warnings)
+            for key, names in parsed.tags.items():
+                tags.setdefault(key, []).extend(names)
+            if parsed.backup is not None:
+                backups.append(parsed.backup)
+            if parsed.listing is not None:
+                yield parsed.listing
+
+    with library.transaction():
+        summaries = [library.import_listings(listings())]
+        if tags:
+            library.attach_tags(tags)
+        summaries += [library.restore(backup) for backup in backups]
+    listing_files = summaries[0].files
+    return ImportSummary(
+        files=listing_files + len(backups),
+        parsed=sum(item.parsed for item in summaries),
+        added=sum(item.added for item in summaries),
+        duplicates=sum(item.duplicates for item in summaries),
+        warnings=tuple(warnings) + tuple(w for item in summaries for w in item.warnings),
+    )
+
+
+@dataclass
+class ParsedBatch:
+    """Several files parsed up front (no library involved), for checks and tools."""
+
+    files: list[ParsedFile]
+
+    @property
+    def listings(self) -> list[ParsedListing]:
+        return [item.listing for item in self.files if item.listing is not None]
+
+    @property
+    def backups(self) -> list[dict[str, Any]]:
+        return [item.backup for item in self.files if item.backup is not None]
+
+
+def load_files(paths: Iterable[Path], *, skip_bad: bool = False) -> ParsedBatch:
+    """Parse every file now, raising on the first bad one."""
+    return ParsedBatch([parse_file(path, skip_bad=skip_bad) for path in paths])

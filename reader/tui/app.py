@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 
-from reader.importers import collect_files, load_files
+from reader.importers import collect_files, import_files
 from reader.models import ImportSummary, PaperRow
 from reader.store import Library, SearchResult
 from reader.tui.commands import ReaderCommands
@@ -101,8 +101,7 @@ class ReaderApp(App):
         self.push_screen(PaperScreen(paper_id))
 
     def import_paths(self, paths: list[Path]) -> ImportSummary:
-        batch = load_files(collect_files(paths))
-        return batch.apply(self.library)
+        return import_files(self.library, collect_files(paths))
 
     def export_list(self, name: str, path: Path) -> Path:
         from reader.exporting import list_document, render, write_atomic

@@ -21,6 +21,7 @@ class ReaderCommands(Provider):
         return self.app  # type: ignore[return-value]
 
     def _entries(self) -> list[tuple[str, str, object]]:
+        from reader.tui.screens.help import key_label
         from reader.tui.screens.library import LibraryScreen
         from reader.tui.widgets.sidebar import Scope
 
@@ -30,14 +31,20 @@ class ReaderCommands(Provider):
         if isinstance(screen, LibraryScreen):
             seen: set[str] = set()
             for binding in type(screen).BINDINGS:
-                if binding.action in seen or not screen.check_action(
-                    binding.action.split("(")[0], ()
+                if (
+                    binding.action in seen
+                    or binding.key == "escape"
+                    or not screen.check_action(binding.action.split("(")[0], ())
                 ):
                     continue
                 seen.add(binding.action)
                 label = binding.tooltip or binding.description
                 entries.append(
-                    (label, f"key {binding.key}", partial(screen.run_action, binding.action))
+                    (
+                        label,
+                        f"key {key_label(binding)}",
+                        partial(screen.run_action, binding.action),
+                    )
                 )
             library = app.library
             for item in library.lists():

@@ -192,11 +192,14 @@ def test_import_is_all_or_nothing(library: Library, monkeypatch):
     library.import_listings([listing(SEARCH_PAPERS[:2])])
     before = state(library)
 
+    index_new_papers = library._index_new_papers
+
     def fail_half_way(*args, **kwargs):
-        # Called after the new papers and their index rows are written.
+        # The new papers and their index rows are written, then the disk catches fire.
+        index_new_papers(*args, **kwargs)
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(library, "_fill_missing_abstracts", fail_half_way)
+    monkeypatch.setattr(library, "_index_new_papers", fail_half_way)
     good = listing(SEARCH_PAPERS[2:], "apr-02.txt", "Apr 2")
     with pytest.raises(RuntimeError, match="disk on fire"):
         library.import_listings([good])

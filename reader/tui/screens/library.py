@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from reader.models import ReaderError
+from reader.models import ReaderError, ReadingList
 from reader.query import QueryError, quote_value
 from reader.text import slugify
 from reader.tui.screens.dialogs import PromptDialog
@@ -201,21 +201,27 @@ class LibraryScreen(PaperActions, Screen):
 
     def set_scope(self, scope: Scope) -> None:
         self.scope = scope
-        title = scope.label if scope.kind != "list" else f"≡ {scope.label}"
-        self.query_one("#scope-title", Static).update(title)
+        self._show_scope_title()
         self.refresh_bindings()
         self.run_search(keep=None)
 
+    def _show_scope_title(self, lists: list[ReadingList] | None = None) -> None:
+        """The title above the list; a reading list shows its progress too."""
+        title = self.scope.label
+        if self.scope.kind == "list":
+            title = f"≡ {self.scope.label}"
+            for item in self.app.library.lists() if lists is None else lists:
+                if item.name.casefold() == self.scope.value.casefold():
+                    title = f"≡ {item.name}  ·  {item.progress}"
+        self.query_one("#scope-title", Static).update(title)
+
     def refresh_sidebar(self) -> None:
         library = self.app.library
+        lists = library.lists()
         self.query_one(Sidebar).fill(
-            library.count(), library.status_counts(), library.lists(), library.tags(), self.scope
+            library.count(), library.status_counts(), lists, library.tags(), self.scope
         )
-        title = self.scope.label if self.scope.kind != "list" else f"≡ {self.scope.label}"
-        for item in library.lists():
-            if self.scope.kind == "list" and item.name.casefold() == self.scope.value.casefold():
-                title = f"≡ {item.name}  ·  {item.progress}"
-        self.query_one("#scope-title", Static).update(title)
+        self._show_scope_title(lists)
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one(Sidebar)
@@ -284,13 +290,14 @@ class LibraryScreen(PaperActions, Screen):
         paper_id = self.current_paper_id
         if paper_id is None or self.list_name is None:
             return
+        index = self.paper_list.cursor
+        remaining = [pid for pid in self.paper_list.ids if pid != paper_id]
         self.app.library.remove_from_list(self.list_name, [paper_id])
         self.notify(f"Removed from {self.list_name} (u undoes).")
-        index = self.paper_list.cursor
+        if remaining:
+            # Put the cursor on the next paper first, so the new results keep it there.
+            self.paper_list.move_cursor_to(remaining[min(index, len(remaining) - 1)])
         self.after_change(research=True)
-        ids = [pid for pid in self.paper_list.ids if pid != paper_id]
-        if ids:
-            self.paper_list.move_cursor_to(ids[min(index, len(ids) - 1)])
 
     @work
     async def action_export_list(self) -> None:

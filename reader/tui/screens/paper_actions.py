@@ -22,7 +22,13 @@ class PaperActions:
 
     PAPER_BINDINGS = [
         *[
-            Binding(str(n), f"rate({n})", f"{n}★", show=False, tooltip=f"Rate {n} stars")
+            Binding(
+                str(n),
+                f"rate({n})",
+                f"{n}★",
+                show=False,
+                tooltip=f"Rate {n} star{'' if n == 1 else 's'}",
+            )
             for n in range(1, 6)
         ],
         Binding("0", "rate(0)", "Clear rating", show=False),
@@ -34,15 +40,16 @@ class PaperActions:
         Binding("u", "undo", "Undo", tooltip="Undo the last change"),
     ]
 
-    @property
-    def current_paper_id(self) -> int | None:
-        raise NotImplementedError
+    if TYPE_CHECKING:
+        # Provided by the screen this is mixed into. Only declared for type checkers: a real
+        # definition here would come before Screen.notify in the MRO and shadow it.
 
-    def after_change(self, paper_id: int | None = None, *, research: bool = False) -> None:
-        raise NotImplementedError
+        @property
+        def current_paper_id(self) -> int | None: ...
 
-    def notify(self, message: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        raise NotImplementedError
+        def after_change(self, paper_id: int | None = None, *, research: bool = False) -> None: ...
+
+        def notify(self, message: str, **kwargs) -> None: ...  # type: ignore[no-untyped-def]
 
     def action_rate(self, rating: int) -> None:
         paper_id = self.current_paper_id

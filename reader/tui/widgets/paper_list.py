@@ -178,7 +178,7 @@ class PaperList(ScrollView, can_focus=True):
         base = self.rich_style
         if not self.ids:
             if y == 1:
-                style = self.get_component_rich_style("paper-list--empty", partial=True)
+                style = base + self.get_component_rich_style("paper-list--empty", partial=True)
                 return Strip(
                     [Segment(truncate(f"  {self.empty_text}", width), style)]
                 ).extend_cell_length(width, base)

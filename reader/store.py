@@ -41,6 +41,8 @@ from reader.search import closest_words
 
 BUSY_TIMEOUT_MS = 30_000
 PAGE_SIZE = 16_384
+# Papers written per step of an import: big steps keep full-text indexing efficient.
+IMPORT_CHUNK = 20_000
 # Tables whose rows have a stable integer id: undo updates them in place rather than deleting
 # and re-inserting, so that foreign-key cascades never reach rows outside a change.
 KEYED_TABLES = frozenset({"papers", "tags", "annotations", "lists"})
@@ -143,14 +145,16 @@ class _ListingImporter:
         self.added = 0
         self.warnings: list[str] = []
 
-    def add(self, listing: ParsedListing) -> None:
-        self.listings += 1
-        self.parsed += len(listing.papers)
-        self.warnings.extend(listing.warnings)
-        keys = [paper_key(paper.title) for paper in listing.papers]
+    def add(self, listings: Sequence[ParsedListing]) -> None:
+        papers = [paper for listing in listings for paper in listing.papers]
+        self.listings += len(listings)
+        self.parsed += len(papers)
+        for listing in listings:
+            self.warnings.extend(listing.warnings)
+        keys = [paper_key(paper.title) for paper in papers]
         first_new_id = (self.db.execute("SELECT max(id) FROM papers").fetchone()[0] or 0) + 1
         new_rows: dict[str, tuple[Any, ...]] = {}
-        for key, paper in zip(keys, listing.papers, strict=True):
+        for key, paper in zip(keys, papers, strict=True):
             if key in self.ids:
                 if paper.abstract:
                     self._fill_abstract(self.ids[key], paper.abstract)
@@ -166,7 +170,7 @@ class _ListingImporter:
             self.added += len(new_rows)
         sources: set[tuple[int, int]] = set()
         links: dict[tuple[int, str], tuple[int, str, str, int]] = {}
-        for key, paper in zip(keys, listing.papers, strict=True):
+        for key, paper in zip(keys, papers, strict=True):
             paper_id = self.ids[key]
             sources.add((paper_id, self._file_id(paper.source, paper.listed or "")))
             for position, link in enumerate(paper.links):
@@ -424,8 +428,14 @@ class Library:
         """
         with self._write():
             importer = _ListingImporter(self)
+            pending: list[ParsedListing] = []
             for listing in listings:
-                importer.add(listing)
+                pending.append(listing)
+                if sum(len(item.papers) for item in pending) >= IMPORT_CHUNK:
+                    importer.add(pending)
+                    pending = []
+            if pending:
+                importer.add(pending)
         self._vocabulary = None
         return importer.summary()
 

@@ -5,12 +5,27 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.content import Content
 
 from reader.text import one_line, truncate
 
 if TYPE_CHECKING:
     from reader.tui.app import ReaderApp
+
+
+def highlight(matcher: Matcher, label: str) -> Content:
+    """``Matcher.highlight`` for untrusted text: names and titles are shown as plain text.
+
+    The palette reads a string prompt as Textual markup, so a list called ``[/]`` or a title
+    starting ``[Re]`` would be mangled or crash it.
+    """
+    content = Content(label)
+    _, offsets = matcher.fuzzy_search.match(matcher.query, label)
+    for offset in offsets:
+        if not label[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 class ReaderCommands(Provider):
@@ -70,19 +85,19 @@ class ReaderCommands(Provider):
 
     async def discover(self) -> Hits:
         for label, help_text, command in self._entries():
-            yield DiscoveryHit(label, command, help=help_text)  # type: ignore[arg-type]
+            yield DiscoveryHit(Content(label), command, text=label, help=help_text)  # type: ignore[arg-type]
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for label, help_text, command in self._entries():
             score = matcher.match(label)
             if score > 0:
-                yield Hit(score, matcher.highlight(label), command, help=help_text)  # type: ignore[arg-type]
+                yield Hit(score, highlight(matcher, label), command, text=label, help=help_text)  # type: ignore[arg-type]
         if len(query.strip()) >= 3:
             for paper_id, title in self.reader_app.find_titles(query):
                 yield Hit(
                     0.5,
-                    f"Open: {truncate(one_line(title), 70)}",
+                    Content(f"Open: {truncate(one_line(title), 70)}"),
                     partial(self.reader_app.open_paper, paper_id),
                     help="paper",
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -70,9 +71,11 @@ class TagDialog(ModalScreen[TagEdit | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Tags", classes="dialog-title")
-            yield Static(truncate(one_line(self.paper_title), 70), classes="dialog-subtitle")
+            yield Static(
+                truncate(one_line(self.paper_title), 70), classes="dialog-subtitle", markup=False
+            )
             current = " ".join(f"#{tag}" for tag in self.current) or "no tags yet"
-            yield Static(f"Now: {one_line(current)}", classes="dialog-hint")
+            yield Static(f"Now: {one_line(current)}", classes="dialog-hint", markup=False)
             yield Input(
                 placeholder="tags to add, -tag to remove (Tab completes)",
                 suggester=LastWordSuggester(self.known),
@@ -117,8 +120,10 @@ class NoteDialog(ModalScreen[NoteDraft | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-wide"):
             yield Label("New note", classes="dialog-title")
-            yield Static(truncate(one_line(self.paper_title), 90), classes="dialog-subtitle")
-            options = [(truncate(one_line(s), 80), s) for s in self.abstract_sentences]
+            yield Static(
+                truncate(one_line(self.paper_title), 90), classes="dialog-subtitle", markup=False
+            )
+            options = [(Text(truncate(one_line(s), 80)), s) for s in self.abstract_sentences]
             yield Select(options, prompt="Quote a sentence of the abstract (optional)", id="quote")
             yield TextArea(self.body, id="note-body", language="markdown", soft_wrap=True)
             yield Static("Markdown welcome · Ctrl+S saves · Esc cancels", classes="dialog-hint")
@@ -178,9 +183,9 @@ class ListPickerDialog(ModalScreen[ListChoice | None]):
         typed = text.strip()
         ranked = rank_titles(typed, self.names, limit=50) if typed else range(len(self.names))
         for index in ranked:
-            options.add_option(Option(one_line(self.names[index]), id=f"pick:{index}"))
+            options.add_option(Option(Text(one_line(self.names[index])), id=f"pick:{index}"))
         if typed and typed.casefold() not in (name.casefold() for name in self.names):
-            options.add_option(Option(f"+ Create list “{one_line(typed)}”", id="create"))
+            options.add_option(Option(Text(f"+ Create list “{one_line(typed)}”"), id="create"))
         if options.option_count:
             options.highlighted = 0
 
@@ -225,7 +230,7 @@ class PromptDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.dialog_title, classes="dialog-title")
+            yield Label(self.dialog_title, classes="dialog-title", markup=False)
             yield Input(value=self.value, id="prompt-input")
             yield Static(self.hint or "Enter accepts · Esc cancels", classes="dialog-hint")
 
@@ -249,7 +254,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.question, classes="dialog-title")
+            yield Label(self.question, classes="dialog-title", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Yes (y)", id="yes", variant="primary")
                 yield Button("No (n)", id="no")

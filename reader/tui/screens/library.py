@@ -19,7 +19,7 @@ from textual.widgets import Footer, Input, Static
 
 from reader.models import ReaderError, ReadingList
 from reader.query import QueryError, quote_value
-from reader.text import slugify
+from reader.text import one_line, slugify
 from reader.tui.screens.dialogs import PromptDialog
 from reader.tui.screens.paper_actions import PaperActions
 from reader.tui.widgets.paper_detail import PaperDetail
@@ -207,13 +207,14 @@ class LibraryScreen(PaperActions, Screen):
 
     def _show_scope_title(self, lists: list[ReadingList] | None = None) -> None:
         """The title above the list; a reading list shows its progress too."""
-        title = self.scope.label
+        # List and tag names come from imports too: never draw their control characters.
+        title = one_line(self.scope.label)
         if self.scope.kind == "list":
-            title = f"≡ {self.scope.label}"
+            title = f"≡ {title}"
             for item in self.app.library.lists() if lists is None else lists:
                 if item.name.casefold() == self.scope.value.casefold():
-                    title = f"≡ {item.name}  ·  {item.progress}"
-        self.query_one("#scope-title", Static).update(title)
+                    title = f"≡ {one_line(item.name)}  ·  {item.progress}"
+        self.query_one("#scope-title", Static).update(Text(title))
 
     def refresh_sidebar(self) -> None:
         library = self.app.library
@@ -293,7 +294,7 @@ class LibraryScreen(PaperActions, Screen):
         index = self.paper_list.cursor
         remaining = [pid for pid in self.paper_list.ids if pid != paper_id]
         self.app.library.remove_from_list(self.list_name, [paper_id])
-        self.notify(f"Removed from {self.list_name} (u undoes).")
+        self.notify(f"Removed from {self.list_name} (u undoes).", markup=False)
         if remaining:
             # Put the cursor on the next paper first, so the new results keep it there.
             self.paper_list.move_cursor_to(remaining[min(index, len(remaining) - 1)])
@@ -316,9 +317,9 @@ class LibraryScreen(PaperActions, Screen):
         try:
             written = self.app.export_list(self.list_name, Path(answer))
         except (ReaderError, OSError) as error:
-            self.notify(str(error), severity="error", title="Export failed")
+            self.notify(str(error), severity="error", title="Export failed", markup=False)
             return
-        self.notify(f"Wrote {written}", title="Exported")
+        self.notify(f"Wrote {written}", title="Exported", markup=False)
 
     @work
     async def action_import_file(self) -> None:
@@ -330,7 +331,7 @@ class LibraryScreen(PaperActions, Screen):
         try:
             summary = self.app.import_paths([Path(answer).expanduser()])
         except (ReaderError, OSError) as error:
-            self.notify(str(error), severity="error", title="Import failed")
+            self.notify(str(error), severity="error", title="Import failed", markup=False)
             return
         self.notify(
             f"{summary.parsed} papers read: {summary.added} added, "

@@ -82,14 +82,15 @@ class PaperActions:
             added = library.tag(paper_id, edit.add) if edit.add else []
             removed = library.untag(paper_id, edit.remove) if edit.remove else []
         except ReaderError as error:
-            self.notify(str(error), severity="error")
+            self.notify(str(error), severity="error", markup=False)
             return
         parts = []
         if added:
             parts.append("added " + " ".join(f"#{name}" for name in added))
         if removed:
             parts.append("removed " + " ".join(f"#{name}" for name in removed))
-        self.notify(("Tags " + ", ".join(parts)) if parts else "No change to tags", timeout=3)
+        message = ("Tags " + ", ".join(parts)) if parts else "No change to tags"
+        self.notify(message, timeout=3, markup=False)
         self.after_change(paper_id)
 
     @work
@@ -120,9 +121,10 @@ class PaperActions:
                 library.create_list(choice.name)
             added = library.add_to_list(choice.name, [paper_id])
         except ReaderError as error:
-            self.notify(str(error), severity="error")
+            self.notify(str(error), severity="error", markup=False)
             return
-        self.notify(f"Added to {choice.name}." if added else f"Already in {choice.name}.")
+        message = f"Added to {choice.name}." if added else f"Already in {choice.name}."
+        self.notify(message, markup=False)
         self.after_change(paper_id)
 
     def action_open_link(self) -> None:
@@ -135,15 +137,15 @@ class PaperActions:
             self.notify("This paper has no links.", severity="warning")
             return
         self.app.open_url(url)
-        self.notify(f"Opening {url}", timeout=3)
+        self.notify(f"Opening {url}", timeout=3, markup=False)
 
     def action_undo(self) -> None:
         try:
             description = self.app.library.undo()
         except ReaderError as error:
-            self.notify(str(error).capitalize() + ".", severity="warning")
+            self.notify(str(error).capitalize() + ".", severity="warning", markup=False)
             return
-        self.notify(f"Undid: {description}", title="Undo")
+        self.notify(f"Undid: {description}", title="Undo", markup=False)
         self.after_change(research=True)
 
     def action_open_paper(self) -> None:

@@ -73,7 +73,7 @@ class WelcomeScreen(Screen):
             try:
                 summary = self.app.import_paths([Path(answer).expanduser()])
             except (ReaderError, OSError) as error:
-                self.notify(str(error), severity="error", title="Import failed")
+                self.notify(str(error), severity="error", title="Import failed", markup=False)
                 return
             self.app.notify(f"{summary.added} papers added.")
             if self.app.library.count():

@@ -28,7 +28,7 @@ def paper_view(paper: Paper) -> Group:
         facts.append(stars(paper.rating), style="yellow")
     if paper.listings:
         facts.append("   ")
-        facts.append("listed " + ", ".join(paper.listings), style="dim")
+        facts.append("listed " + ", ".join(one_line(d) for d in paper.listings), style="dim")
     text.append_text(facts)
     text.append("\n")
     if paper.tags:

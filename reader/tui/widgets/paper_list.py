@@ -216,7 +216,9 @@ class PaperList(ScrollView, can_focus=True):
         rating = stars(row.rating) if row.rating else ""
         right_parts.append((f"{rating:<5}", star_style))
         if width >= 50:
-            right_parts.append((f"{row.listed or '':<6}", date_style))
+            # Listing dates come from imported files: clean them like every other field.
+            date = truncate(one_line(row.listed or ""), 8)
+            right_parts.append((f"{date:<6}", date_style))
         right_width = sum(cell_len(text) + 1 for text, _ in right_parts)
         title_width = max(width - 3 - right_width - 1, 8)
         title = truncate(one_line(row.title), title_width)

@@ -28,19 +28,23 @@ FIXED_NOW = "2024-05-01T09:00:00Z"
 Settle = Callable[[Pilot], Awaitable[None]]
 
 
-async def settle(pilot: Pilot, rounds: int = 400) -> None:
-    """Wait until the library screen's latest search is shown (or another screen is on top)."""
+async def settle(pilot: Pilot, rounds: int = 1000) -> None:
+    """Wait until the library screen's latest search is shown (or another screen is on top).
+
+    ``pause(0)`` lets every queued message be handled without the pilot's idle wait, so a
+    settled app costs almost nothing; a search still running is polled in small steps.
+    """
     app = pilot.app
     assert isinstance(app, ReaderApp)
     for _ in range(rounds):
-        await pilot.pause()
+        await pilot.pause(0)
         screen = app.screen
         if not isinstance(screen, LibraryScreen):
             return
         if app.search_generation_done >= screen.generation:
-            await pilot.pause()
+            await pilot.pause(0)  # the highlight and detail messages the results posted
             return
-        await asyncio.sleep(0.005)
+        await asyncio.sleep(0.002)
     raise AssertionError(
         f"search {app.screen.generation} not shown after {rounds} rounds "  # type: ignore[attr-defined]
         f"(last shown: {app.search_generation_done})"
@@ -110,7 +114,7 @@ async def press(pilot: Pilot, *keys: str) -> None:
 async def wait_until(pilot: Pilot, condition: Callable[[], bool], rounds: int = 400) -> None:
     """Pause until ``condition()`` holds, for a bounded number of rounds."""
     for _ in range(rounds):
-        await pilot.pause()
+        await pilot.pause(0)
         if condition():
             return
         await asyncio.sleep(0.005)

@@ -294,7 +294,7 @@ class LibraryScreen(PaperActions, Screen):
         index = self.paper_list.cursor
         remaining = [pid for pid in self.paper_list.ids if pid != paper_id]
         self.app.library.remove_from_list(self.list_name, [paper_id])
-        self.notify(f"Removed from {self.list_name} (u undoes).", markup=False)
+        self.notify(one_line(f"Removed from {self.list_name} (u undoes)."), markup=False)
         if remaining:
             # Put the cursor on the next paper first, so the new results keep it there.
             self.paper_list.move_cursor_to(remaining[min(index, len(remaining) - 1)])
@@ -317,9 +317,9 @@ class LibraryScreen(PaperActions, Screen):
         try:
             written = self.app.export_list(self.list_name, Path(answer))
         except (ReaderError, OSError) as error:
-            self.notify(str(error), severity="error", title="Export failed", markup=False)
+            self.notify(one_line(str(error)), severity="error", title="Export failed", markup=False)
             return
-        self.notify(f"Wrote {written}", title="Exported", markup=False)
+        self.notify(one_line(f"Wrote {written}"), title="Exported", markup=False)
 
     @work
     async def action_import_file(self) -> None:
@@ -331,7 +331,7 @@ class LibraryScreen(PaperActions, Screen):
         try:
             summary = self.app.import_paths([Path(answer).expanduser()])
         except (ReaderError, OSError) as error:
-            self.notify(str(error), severity="error", title="Import failed", markup=False)
+            self.notify(one_line(str(error)), severity="error", title="Import failed", markup=False)
             return
         self.notify(
             f"{summary.parsed} papers read: {summary.added} added, "

@@ -8,7 +8,7 @@ from textual import work
 from textual.binding import Binding
 
 from reader.models import ReaderError
-from reader.text import stars
+from reader.text import one_line, stars
 from reader.tui.screens.dialogs import ListPickerDialog, NoteDialog, TagDialog
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class PaperActions:
             added = library.tag(paper_id, edit.add) if edit.add else []
             removed = library.untag(paper_id, edit.remove) if edit.remove else []
         except ReaderError as error:
-            self.notify(str(error), severity="error", markup=False)
+            self.notify(one_line(str(error)), severity="error", markup=False)
             return
         parts = []
         if added:
@@ -90,7 +90,7 @@ class PaperActions:
         if removed:
             parts.append("removed " + " ".join(f"#{name}" for name in removed))
         message = ("Tags " + ", ".join(parts)) if parts else "No change to tags"
-        self.notify(message, timeout=3, markup=False)
+        self.notify(one_line(message), timeout=3, markup=False)
         self.after_change(paper_id)
 
     @work
@@ -121,10 +121,10 @@ class PaperActions:
                 library.create_list(choice.name)
             added = library.add_to_list(choice.name, [paper_id])
         except ReaderError as error:
-            self.notify(str(error), severity="error", markup=False)
+            self.notify(one_line(str(error)), severity="error", markup=False)
             return
         message = f"Added to {choice.name}." if added else f"Already in {choice.name}."
-        self.notify(message, markup=False)
+        self.notify(one_line(message), markup=False)
         self.after_change(paper_id)
 
     def action_open_link(self) -> None:
@@ -137,15 +137,15 @@ class PaperActions:
             self.notify("This paper has no links.", severity="warning")
             return
         self.app.open_url(url)
-        self.notify(f"Opening {url}", timeout=3, markup=False)
+        self.notify(one_line(f"Opening {url}"), timeout=3, markup=False)
 
     def action_undo(self) -> None:
         try:
             description = self.app.library.undo()
         except ReaderError as error:
-            self.notify(str(error).capitalize() + ".", severity="warning", markup=False)
+            self.notify(one_line(str(error).capitalize() + "."), severity="warning", markup=False)
             return
-        self.notify(f"Undid: {description}", title="Undo", markup=False)
+        self.notify(one_line(f"Undid: {description}"), title="Undo", markup=False)
         self.after_change(research=True)
 
     def action_open_paper(self) -> None:

@@ -65,6 +65,7 @@ class WelcomeScreen(Screen):
         from pathlib import Path
 
         from reader.models import ReaderError
+        from reader.text import one_line
         from reader.tui.screens.dialogs import PromptDialog
 
         def imported(answer: str | None) -> None:
@@ -73,7 +74,9 @@ class WelcomeScreen(Screen):
             try:
                 summary = self.app.import_paths([Path(answer).expanduser()])
             except (ReaderError, OSError) as error:
-                self.notify(str(error), severity="error", title="Import failed", markup=False)
+                self.notify(
+                    one_line(str(error)), severity="error", title="Import failed", markup=False
+                )
                 return
             self.app.notify(f"{summary.added} papers added.")
             if self.app.library.count():

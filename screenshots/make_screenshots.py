@@ -1,0 +1,104 @@
+"""Make the SVG screenshots of the main views from the real app on the demo library.
+
+Run from the project folder:
+
+    python screenshots/make_screenshots.py
+
+It builds the demo library in a temporary folder, drives the app headless at 120x36 with the
+real keys, and writes library.svg, search.svg, paper.svg, reading-list.svg, help.svg and
+welcome.svg next to this script. The library's clock is fixed while the demo is built, so the
+note's date (and so the SVGs) only change when the app or the sample does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+import reader.store
+from reader.demo import DEMO_LIST, create_demo_library
+from reader.tui.app import ReaderApp
+from reader.tui.screens.library import LibraryScreen
+from reader.tui.widgets.sidebar import Sidebar
+
+OUT = Path(__file__).resolve().parent
+SIZE = (120, 36)
+FIXED_NOW = "2024-05-01T09:00:00Z"
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until the latest search of the library screen is on screen, then for idle."""
+    app = pilot.app
+    for _ in range(500):
+        await pilot.pause()
+        screen = app.screen
+        if not isinstance(screen, LibraryScreen) or app.search_generation_done == screen.generation:
+            break
+        await asyncio.sleep(0.01)
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
+async def keys(pilot: Pilot, *names: str) -> None:
+    for name in names:
+        await pilot.press(name)
+        await settle(pilot)
+
+
+def shoot(app: ReaderApp, name: str) -> None:
+    app.save_screenshot(name, str(OUT))
+    print(f"wrote {OUT / name}")
+
+
+async def library_views(folder: Path) -> None:
+    app = ReaderApp(create_demo_library(folder))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await keys(pilot, "j", "j")
+        shoot(app, "library.svg")
+
+        await keys(pilot, "slash", *"diffusion", "enter")
+        shoot(app, "search.svg")
+
+        # Clear the search, find the LoRA paper (it has a note) and open it.
+        await keys(pilot, "escape", "escape", "slash", *"lora", "enter", "enter")
+        shoot(app, "paper.svg")
+
+        # Back, clear the search, and choose the reading list in the sidebar.
+        await keys(pilot, "escape", "escape", "escape", "shift+tab")
+        sidebar = app.screen.query_one(Sidebar)
+        for _ in range(12):
+            if sidebar.get_option_at_index(sidebar.highlighted or 0).id == f"list:{DEMO_LIST}":
+                break
+            await keys(pilot, "down")
+        await keys(pilot, "enter", "tab", "j")
+        screen = app.screen
+        if not (isinstance(screen, LibraryScreen) and screen.scope.kind == "list"):
+            raise SystemExit("could not open the reading list")
+        shoot(app, "reading-list.svg")
+
+        await keys(pilot, "question_mark")
+        shoot(app, "help.svg")
+
+
+async def welcome_view(folder: Path) -> None:
+    app = ReaderApp(folder / "empty.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shoot(app, "welcome.svg")
+
+
+async def main() -> None:
+    reader.store.now = lambda: FIXED_NOW
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary)
+        await library_views(folder)
+        await welcome_view(folder)
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

@@ -94,6 +94,18 @@ def _fts_tokens(word: str, prefix: bool = False) -> str:
     return " ".join(tokens)
 
 
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration script into statements (triggers included) to run one by one."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer.strip()
+            buffer = ""
+    if buffer.strip():
+        yield buffer.strip()
+
+
 def _is_text_group(group: tuple[Term, ...]) -> bool:
     return all(term.field is None and not term.negated for term in group)
 
@@ -277,30 +289,28 @@ class Library:
         return self.db.execute("PRAGMA user_version").fetchone()[0]
 
     def _migrate(self, version: int) -> None:
-        pending = [step for step in MIGRATIONS if step.version > version]
-        if not pending:
+        if not any(step.version > version for step in MIGRATIONS):
             return
         if version > 0:
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
             shutil.copy2(self.path, backup)
-        for step in pending:
-            script = (
-                "BEGIN IMMEDIATE;\n"
+        with self._write():
+            # Another process may have migrated while we waited for the lock: look again.
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            self.db.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL);\n"
-                f"{step.sql}\n"
-                "INSERT INTO schema_migrations (version, name, applied) VALUES "
-                f"({step.version}, '{step.name}', '{now()}');\n"
-                f"PRAGMA user_version = {step.version};\n"
-                "COMMIT;"
+                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)"
             )
-            try:
-                self.db.executescript(script)
-            except sqlite3.Error:
-                if self.db.conn.in_transaction:
-                    self.db.conn.rollback()
-                raise
+            for step in MIGRATIONS:
+                if step.version <= version:
+                    continue
+                for statement in _statements(step.sql):
+                    self.db.execute(statement)
+                self.db["schema_migrations"].insert(
+                    {"version": step.version, "name": step.name, "applied": now()}
+                )
+                self.db.execute(f"PRAGMA user_version = {int(step.version)}")
 
     def migrations(self) -> list[dict[str, Any]]:
         return list(self.db.query("SELECT * FROM schema_migrations ORDER BY version"))

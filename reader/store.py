@@ -1156,12 +1156,20 @@ class Library:
         return self.db["tags"].insert({"name": name}).last_pk
 
     def tags(self) -> list[TagCount]:
-        rows = self.db.execute(
-            "SELECT t.name, count(pt.paper_id) FROM tags t "
-            "LEFT JOIN paper_tags pt ON pt.tag_id = t.id "
-            "GROUP BY t.id ORDER BY t.name COLLATE NOCASE"
-        ).fetchall()
-        return [TagCount(name, count) for name, count in rows]
+        """Every tag with the number of papers ``tag:NAME`` finds (its children included)."""
+        names = [
+            row[0] for row in self.db.execute("SELECT name FROM tags ORDER BY name COLLATE NOCASE")
+        ]
+        papers: dict[str, set[int]] = {name.casefold(): set() for name in names}
+        for name, paper_id in self.db.execute(
+            "SELECT t.name, pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id"
+        ):
+            parts = name.casefold().split("/")
+            for depth in range(1, len(parts) + 1):
+                ancestor = "/".join(parts[:depth])
+                if ancestor in papers:
+                    papers[ancestor].add(paper_id)
+        return [TagCount(name, len(papers[name.casefold()])) for name in names]
 
     def rename_tag(self, old: str, new: str) -> bool:
         """Rename a tag; when ``new`` exists already the two are merged. True if merged."""

@@ -6,9 +6,9 @@ only when the app opens, so scripted commands start fast.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,7 +22,7 @@ from reader import __version__
 from reader.config import default_library_path
 from reader.models import STATUSES, Paper, ReaderError
 from reader.records import annotation_dict, list_dict, paper_dict
-from reader.text import one_line, safe, stars, truncate
+from reader.text import json_text, one_line, safe, stars, truncate
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,8 +49,10 @@ def handle_errors(function: F) -> F:
         except OSError as error:
             name = getattr(error, "filename", None) or ""
             fail(f"{name}: {error.strerror}" if name else str(error))
-        except __import__("sqlite3").OperationalError as error:
-            fail(f"the library could not be written: {error}")
+        except sqlite3.DatabaseError as error:
+            path = getattr(click.get_current_context(silent=True), "obj", None)
+            where = f"{path.path}: " if isinstance(path, LibraryPath) else ""
+            fail(f"{where}the library could not be read or written ({error})")
 
     return wrapper  # type: ignore[return-value]
 
@@ -76,7 +78,7 @@ pass_library = click.make_pass_decorator(LibraryPath)
 
 
 def echo_json(value: Any) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+    click.echo(json_text(value))
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -249,7 +251,7 @@ def show(library: LibraryPath, ref: str, as_json: bool) -> None:
     if paper.rating:
         facts.append(f"rating: {stars(paper.rating)}")
     if paper.listings:
-        facts.append("listed: " + ", ".join(paper.listings))
+        facts.append("listed: " + one_line(", ".join(paper.listings)))
     click.echo(" · ".join(facts))
     if paper.tags:
         click.echo("tags: " + " ".join(f"#{safe(tag)}" for tag in paper.tags))
@@ -287,7 +289,7 @@ def tag(library: LibraryPath, ref: str, tags: tuple[str, ...]) -> None:
     with library.open() as lib:
         paper_id = lib.resolve(ref)
         added = lib.tag(paper_id, split_tags(tags))
-    click.echo(f"tagged {paper_id}: {' '.join(added)}" if added else "no new tags")
+    click.echo(one_line(f"tagged {paper_id}: {' '.join(added)}") if added else "no new tags")
 
 
 @main.command()
@@ -300,7 +302,9 @@ def untag(library: LibraryPath, ref: str, tags: tuple[str, ...]) -> None:
     with library.open() as lib:
         paper_id = lib.resolve(ref)
         removed = lib.untag(paper_id, split_tags(tags))
-    click.echo(f"untagged {paper_id}: {' '.join(removed)}" if removed else "no such tags on it")
+    click.echo(
+        one_line(f"untagged {paper_id}: {' '.join(removed)}") if removed else "no such tags on it"
+    )
 
 
 @main.group(invoke_without_command=True)
@@ -331,7 +335,7 @@ def tags_rename(library: LibraryPath, old: str, new: str) -> None:
     """Rename a tag; an existing NEW tag absorbs OLD."""
     with library.open() as lib:
         merged = lib.rename_tag(old, new)
-    click.echo(f"merged {old} into {new}" if merged else f"renamed {old} to {new}")
+    click.echo(one_line(f"merged {old} into {new}" if merged else f"renamed {old} to {new}"))
 
 
 @tags.command("delete")
@@ -342,7 +346,7 @@ def tags_delete(library: LibraryPath, name: str) -> None:
     """Delete a tag from every paper (undo brings it back)."""
     with library.open() as lib:
         count = lib.delete_tag(name)
-    click.echo(f"deleted {name} from {count} papers")
+    click.echo(one_line(f"deleted {name} from {count} papers"))
 
 
 @main.command(context_settings={"ignore_unknown_options": True})
@@ -481,7 +485,7 @@ def list_create(library: LibraryPath, name: str, description: str) -> None:
     """Create an empty reading list."""
     with library.open() as lib:
         lib.create_list(name, description)
-    click.echo(f"created list {name}")
+    click.echo(one_line(f"created list {name}"))
 
 
 @list_group.command("add")
@@ -496,7 +500,7 @@ def list_add(library: LibraryPath, name: str, refs: tuple[str, ...], at: int | N
         ids = [lib.resolve(ref) for ref in refs]
         count = lib.add_to_list(name, ids, at)
         info, _ = lib.reading_list(name)
-    click.echo(f"added {count} to {info.name} ({info.count} papers)")
+    click.echo(one_line(f"added {count} to {info.name} ({info.count} papers)"))
 
 
 @list_group.command("remove")
@@ -509,7 +513,7 @@ def list_remove(library: LibraryPath, name: str, refs: tuple[str, ...]) -> None:
     with library.open() as lib:
         ids = [lib.resolve(ref) for ref in refs]
         count = lib.remove_from_list(name, ids)
-    click.echo(f"removed {count} from {name}")
+    click.echo(one_line(f"removed {count} from {name}"))
 
 
 @list_group.command("move")
@@ -523,7 +527,7 @@ def list_move(library: LibraryPath, name: str, ref: str, position: int) -> None:
     with library.open() as lib:
         paper_id = lib.resolve(ref)
         where = lib.move_in_list(name, paper_id, position)
-    click.echo(f"moved {paper_id} to position {where} in {name}")
+    click.echo(one_line(f"moved {paper_id} to position {where} in {name}"))
 
 
 @list_group.command("rename")
@@ -535,7 +539,7 @@ def list_rename(library: LibraryPath, old: str, new: str) -> None:
     """Rename a reading list."""
     with library.open() as lib:
         lib.rename_list(old, new)
-    click.echo(f"renamed list {old} to {new}")
+    click.echo(one_line(f"renamed list {old} to {new}"))
 
 
 @list_group.command("delete")
@@ -546,7 +550,7 @@ def list_delete(library: LibraryPath, name: str) -> None:
     """Delete a reading list; its papers stay in the library."""
     with library.open() as lib:
         count = lib.delete_list(name)
-    click.echo(f"deleted list {name} ({count} papers kept in the library)")
+    click.echo(one_line(f"deleted list {name} ({count} papers kept in the library)"))
 
 
 @list_group.command("show")
@@ -687,14 +691,12 @@ def export(
                 )
             if fmt == "json":
                 text = (
-                    json.dumps(
+                    json_text(
                         {
                             "name": document.title,
                             "description": document.description,
                             "papers": [paper_dict(paper, full=True) for paper in document.papers],
-                        },
-                        ensure_ascii=False,
-                        indent=2,
+                        }
                     )
                     + "\n"
                 )
@@ -712,4 +714,4 @@ def export(
         click.echo(text, nl=False)
         return
     written = write_atomic(output, text)
-    click.echo(f"wrote {written}", err=True)
+    click.echo(one_line(f"wrote {written}"), err=True)

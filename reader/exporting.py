@@ -13,6 +13,7 @@ from pathlib import Path
 from reader.export import ExportDocument, MarkdownOptions
 from reader.models import ReaderError
 from reader.store import Library
+from reader.text import safe
 
 
 def list_document(library: Library, name: str) -> ExportDocument:
@@ -32,6 +33,12 @@ def query_document(library: Library, query: str) -> ExportDocument:
 
 
 def render(document: ExportDocument, fmt: str, options: MarkdownOptions | None = None) -> str:
+    """The document in a text format, free of control characters (they mean nothing in
+    Markdown, BibTeX or CSV, and could drive a terminal the file is printed to)."""
+    return safe(_render(document, fmt, options))
+
+
+def _render(document: ExportDocument, fmt: str, options: MarkdownOptions | None) -> str:
     if fmt == "markdown":
         from reader.export.markdown import render_markdown
 

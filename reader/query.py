@@ -151,7 +151,10 @@ def parse_query(text: str) -> Query:
     """Parse query text; raises QueryError pointing at the first bad term."""
     groups: list[list[Term]] = []
     pending_or = False
-    tokens = _tokens(text)
+    # NUL and other control characters can mean nothing in a query (and confuse FTS5).
+    tokens = _tokens(
+        "".join(" " if (ch < " " and ch not in "\t\n\r") or ch == "\x7f" else ch for ch in text)
+    )
     for token in tokens:
         if token.text == "OR" and not token.quoted:
             if not groups or pending_or:

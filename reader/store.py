@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -97,13 +97,12 @@ def _fts_tokens(word: str, prefix: bool = False) -> str:
 def _statements(script: str) -> Iterator[str]:
     """Split a migration script into statements (triggers included) to run one by one."""
     buffer = ""
-    for line in script.splitlines(keepends=True):
-        buffer += line
+    for piece in script.split(";"):
+        buffer += piece + ";"
         if sqlite3.complete_statement(buffer):
-            yield buffer.strip()
+            if buffer.strip(" \t\r\n;"):
+                yield buffer.strip()
             buffer = ""
-    if buffer.strip():
-        yield buffer.strip()
 
 
 def _is_text_group(group: tuple[Term, ...]) -> bool:
@@ -132,15 +131,52 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _check_file(path: Path) -> None:
-    """Refuse folders and files that are not SQLite before SQLite gets to touch them."""
-    if path.is_dir():
-        raise ReaderError(f"{path}: is a folder, not a library file")
-    if path.exists() and path.stat().st_size > 0:
-        with path.open("rb") as handle:
-            header = handle.read(16)
-        if header != b"SQLite format 3\x00":
-            raise ReaderError(f"{path}: not a reader library (not an SQLite database)")
+def _create_private(path: Path) -> None:
+    """Create an empty file only its owner can read: notes and reading lists are private."""
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
+def _newer_error(path: Path, version: int) -> ReaderError:
+    return ReaderError(
+        f"{path}: written by a newer version of reader (schema {version}; this version knows "
+        f"up to {LATEST_VERSION}). Upgrade reader to open it; the file was left untouched."
+    )
+
+
+def _probe(path: Path) -> int | None:
+    """The schema version of an existing file, read without changing a byte of it.
+
+    The connection is read-only and immutable, so it creates no ``-wal`` or ``-shm`` file and
+    cannot checkpoint one; and no Python file handle is ever opened on the library (closing one
+    would drop this process's SQLite locks on it). An immutable read takes no locks, so while
+    other processes write (or create the file) it may see a page mid-change: then it answers
+    None and the real connection, with its locks, decides.
+    """
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error as error:
+        raise ReaderError(f"{path}: cannot be opened ({error})") from None
+    try:
+        version, tables = _schema_facts(conn)
+    except sqlite3.DatabaseError:
+        return None
+    finally:
+        conn.close()
+    _check_schema(path, version, tables)
+    return version
+
+
+def _schema_facts(conn: sqlite3.Connection) -> tuple[int, set[str]]:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    return version, tables
+
+
+def _check_schema(path: Path, version: int, tables: set[str]) -> None:
+    if version > LATEST_VERSION:
+        raise _newer_error(path, version)
+    if (version == 0 and tables) or (version > 0 and not {"papers", "schema_migrations"} <= tables):
+        raise ReaderError(f"{path}: an SQLite file, but not a reader library; left untouched")
 
 
 class _ListingImporter:
@@ -233,47 +269,61 @@ class Library:
         """Open (creating or migrating) a library; ``threads`` allows use from worker threads,
         which the caller must then serialise."""
         self.path = Path(path).expanduser()
-        _check_file(self.path)
+        if self.path.is_dir():
+            raise ReaderError(f"{self.path}: is a folder, not a library file")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        if not self.path.exists():
-            # Notes and reading lists are private: the file is its owner's alone.
-            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+        if self.path.exists() and self.path.stat().st_size > 0:
+            _probe(self.path)
+        elif not self.path.exists():
+            _create_private(self.path)
         conn = sqlite3.connect(
             str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=not threads
         )
         try:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            version, tables = _schema_facts(conn)
+            _check_schema(self.path, version, tables)
         except sqlite3.DatabaseError as error:
             conn.close()
-            raise ReaderError(f"{self.path}: not a reader library ({error})") from None
-        if version > LATEST_VERSION:
-            conn.close()
+            if "not a database" in str(error):
+                raise ReaderError(f"{self.path}: not a reader library ({error})") from None
             raise ReaderError(
-                f"{self.path}: written by a newer version of reader (schema {version}; this "
-                f"version knows up to {LATEST_VERSION}). Upgrade reader to open it; the file "
-                "was left untouched."
-            )
-        if version == 0 and tables:
+                f"{self.path}: the library file is damaged ({error}); nothing was changed"
+            ) from None
+        except ReaderError:
             conn.close()
-            raise ReaderError(f"{self.path}: an SQLite file, but not a reader library")
+            raise
         self.db = sqlite_utils.Database(conn)
         if version == 0:
             # Larger pages pack ~1 KB abstracts tightly: a third smaller file than 4 KB pages.
             self.db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         self.db.execute("PRAGMA foreign_keys = ON")
-        if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            self.db.execute("PRAGMA journal_mode = WAL")
+        self._use_wal()
         self.db.execute("PRAGMA synchronous = NORMAL")
         self._vocabulary: tuple[int, list[str]] | None = None
         self._writes = 0
         self._word_cache: dict[tuple[str, bool], frozenset[int]] = {}
         self._word_cache_stamp: tuple[int, int] | None = None
         self._all_ids_cache: tuple[tuple[int, int], list[int]] | None = None
+        self._verified = False
         self._migrate(version)
 
     # -- lifecycle ---------------------------------------------------------------------------
+
+    def _use_wal(self) -> None:
+        """Switch to write-ahead logging; another process creating the file at the same moment
+        may hold the lock the switch needs, and SQLite does not wait for it, so we do."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self.db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def close(self) -> None:
         self.db.close()
@@ -292,9 +342,7 @@ class Library:
         if not any(step.version > version for step in MIGRATIONS):
             return
         if version > 0:
-            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
-            shutil.copy2(self.path, backup)
+            self._backup_copy(self.path.with_name(f"{self.path.name}.v{version}.bak"))
         with self._write():
             # Another process may have migrated while we waited for the lock: look again.
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
@@ -312,6 +360,29 @@ class Library:
                 )
                 self.db.execute(f"PRAGMA user_version = {int(step.version)}")
 
+    def _backup_copy(self, target: Path) -> None:
+        """Copy the library through SQLite (a consistent snapshot, WAL included)."""
+        target.unlink(missing_ok=True)
+        _create_private(target)
+        copy = sqlite3.connect(str(target))
+        try:
+            self.db.conn.backup(copy)
+        finally:
+            copy.close()
+
+    def verify(self) -> None:
+        """Refuse to write into a damaged file: it is left as it is, for recovery tools."""
+        try:
+            problems = [row[0] for row in self.db.execute("PRAGMA quick_check(5)")]
+        except sqlite3.DatabaseError as error:
+            problems = [str(error)]
+        if problems != ["ok"]:
+            raise ReaderError(
+                f"{self.path}: the library file is damaged ({problems[0]}); nothing was "
+                "written. `reader export --all --format json` may save what is readable."
+            )
+        self._verified = True
+
     def migrations(self) -> list[dict[str, Any]]:
         return list(self.db.query("SELECT * FROM schema_migrations ORDER BY version"))
 
@@ -324,6 +395,8 @@ class Library:
             with self.db.atomic():
                 yield
             return
+        if not self._verified:
+            self.verify()
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -612,7 +685,7 @@ class Library:
                     "status": paper.get("status") or "unread",
                     "read_at": paper.get("read_at"),
                 }
-                if exact and paper.get("id") is not None:
+                if exact and paper.get("id") is not None and not self._taken("papers", paper["id"]):
                     row["id"] = paper["id"]
                 paper_id = self.db["papers"].insert(row).last_pk
                 ids[key] = paper_id
@@ -636,10 +709,13 @@ class Library:
                 self._tag_id(name, create=True)
             for note in data["annotations"]:
                 paper_id = ids[note["paper"]]
-                duplicate = self.db.execute(
-                    "SELECT 1 FROM annotations WHERE paper_id = ? AND body = ? AND created = ?",
-                    [paper_id, note["body"], note.get("created")],
-                ).fetchone()
+                duplicate = (
+                    not exact
+                    and self.db.execute(
+                        "SELECT 1 FROM annotations WHERE paper_id = ? AND body = ? AND created = ?",
+                        [paper_id, note["body"], note.get("created")],
+                    ).fetchone()
+                )
                 if duplicate:
                     continue
                 row = {
@@ -649,7 +725,11 @@ class Library:
                     "created": note.get("created") or now(),
                     "updated": note.get("updated") or note.get("created") or now(),
                 }
-                if exact and isinstance(note.get("id"), int):
+                if (
+                    exact
+                    and note.get("id") is not None
+                    and not self._taken("annotations", note["id"])
+                ):
                     row["id"] = note["id"]
                 self.db["annotations"].insert(row)
             for item in data["lists"]:
@@ -681,6 +761,9 @@ class Library:
         self._vocabulary = None
         parsed = len(data["papers"])
         return ImportSummary(files=1, parsed=parsed, added=added, duplicates=parsed - added)
+
+    def _taken(self, table: str, row_id: int) -> bool:
+        return bool(self.db.execute(f"SELECT 1 FROM {table} WHERE id = ?", [row_id]).fetchone())
 
     def _add_backup_details(self, paper_id: int, paper: dict[str, Any]) -> None:
         for item in paper.get("sources", []):

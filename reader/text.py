@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 
@@ -13,6 +14,13 @@ _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 def safe(text: str) -> str:
     """Text fit for a terminal: escape sequences and control characters removed."""
     return _UNSAFE.sub("", text)
+
+
+def json_text(value: object) -> str:
+    """JSON with every control character escaped (``\u009b``), so the text stays intact but
+    can never drive a terminal; json.dumps alone leaves DEL, C1 and bidi controls raw."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def one_line(text: str) -> str:

@@ -9,9 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.generate import cached_dump
-from benchmarks.run import ORDER, main
 from reader.importers.listing import parse_listing
+
+# benchmarks/ sits beside reader/ but is not installed: make it importable from any directory.
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate import cached_dump  # noqa: E402
+from benchmarks.run import ORDER, main  # noqa: E402
 
 pytestmark = pytest.mark.skipif(
     not Path("/proc/self/status").exists(), reason="peak memory is read from /proc"

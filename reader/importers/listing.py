@@ -52,6 +52,7 @@ MONTHS = {
 
 _DATE = re.compile(r"^([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?$")
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
 _TRAILING = ".,;:!?'\"*"
 _PAIRS = {")": "(", "]": "[", "}": "{"}
@@ -181,7 +182,9 @@ def _clean_char(ch: str) -> str:
 
 def parse_listing(text: str, source: str) -> ParsedListing:
     """Parse one listing dump. Raises ReaderError when no paper can be recognised."""
-    lines = [_clean_line(line) for line in text.splitlines()]
+    # Only real line ends split: str.splitlines would also break on U+2028, form feeds and
+    # other separators inside an abstract and shift every following title.
+    lines = [_clean_line(line) for line in _LINE_END.split(text)]
     lines = [line for line in lines if line]
     listed: str | None = None
     index = 0

@@ -108,14 +108,14 @@ def unexpected(result: Result) -> str:
 
 def assert_ok(result: Result) -> Result:
     assert not unexpected(result), unexpected(result)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, result.output[-2000:]
     return result
 
 
 def assert_refused(result: Result, *names: str) -> str:
     """Exit 1, exactly one line on stderr naming ``names``, no traceback; returns the line."""
     assert not unexpected(result), unexpected(result)
-    assert result.exit_code == 1, f"exit {result.exit_code}: {result.output!r}"
+    assert result.exit_code == 1, f"exit {result.exit_code}: {result.output[-1000:]!r}"
     lines = result.stderr.splitlines()
     assert len(lines) == 1, f"expected one line on stderr, got {result.stderr!r}"
     assert lines[0].startswith("reader: "), lines[0]
@@ -132,6 +132,7 @@ def run_reader(
     return subprocess.run(
         [sys.executable, "-m", "reader", "--db", str(db), *args],
         capture_output=True,
+        stdin=subprocess.DEVNULL,
         text=True,
         timeout=timeout,
         env={**os.environ, **(env or {})},

@@ -103,6 +103,28 @@ class ReaderApp(App):
     def import_paths(self, paths: list[Path]) -> ImportSummary:
         return import_files(self.library, collect_files(paths))
 
+    async def prompt_import(self) -> ImportSummary | None:
+        """Ask for a path, import it, say how it went; None when cancelled or refused."""
+        from reader.models import ReaderError
+        from reader.text import one_line
+        from reader.tui.screens.dialogs import PromptDialog
+
+        answer = await self.push_screen_wait(
+            PromptDialog("Import a listing, BibTeX file or backup", "", "Path to a file or folder")
+        )
+        if not answer:
+            return None
+        try:
+            summary = self.import_paths([Path(answer).expanduser()])
+        except (ReaderError, OSError) as error:
+            self.notify(one_line(str(error)), severity="error", title="Import failed", markup=False)
+            return None
+        self.notify(
+            f"{summary.parsed} papers read: {summary.added} added, "
+            f"{summary.duplicates} already here"
+        )
+        return summary
+
     def export_list(self, name: str, path: Path) -> Path:
         from reader.exporting import list_document, render, write_atomic
 

@@ -601,6 +601,45 @@ async def test_empty_library_welcome_then_l_loads_the_sample(empty_path: Path) -
         assert app.focused is screen.paper_list
 
 
+async def test_i_imports_a_listing_from_the_welcome_screen(
+    empty_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a short relative path keeps the typing quick
+    listing = tmp_path / "m.txt"
+    listing.write_text(
+        "new\n\nMar 11\n\nA Paper About Owls\n\nOwls see well at night.\n\n"
+        "A Paper About Bats\n\nBats hear well at night.\n",
+        encoding="utf-8",
+    )
+    async with running(empty_path) as (app, pilot):
+        await press(pilot, "i")
+        await pilot.press(*listing.name)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        await settle(pilot)
+        with open_library(empty_path) as library:
+            assert library.count() == 2
+        assert len(library_screen(app).paper_list.ids) == 2
+
+
+async def test_i_reports_a_bad_file_and_changes_nothing(
+    demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    bad = tmp_path / "b.txt"
+    bad.write_bytes(b"\x00\x01binary")
+    async with running(demo_path) as (app, pilot):
+        with open_library(demo_path) as library:
+            before = library.count()
+        await press(pilot, "i")
+        await pilot.press(*bad.name)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        with open_library(demo_path) as library:
+            assert library.count() == before
+
+
 async def test_narrow_terminal_folds_the_sidebar_away(demo_path: Path) -> None:
     async with running(demo_path, size=(80, 24)) as (app, pilot):
         screen = library_screen(app)

@@ -323,21 +323,8 @@ class LibraryScreen(PaperActions, Screen):
 
     @work
     async def action_import_file(self) -> None:
-        answer = await self.app.push_screen_wait(
-            PromptDialog("Import a listing, BibTeX file or backup", "", "Path to a file or folder")
-        )
-        if not answer:
-            return
-        try:
-            summary = self.app.import_paths([Path(answer).expanduser()])
-        except (ReaderError, OSError) as error:
-            self.notify(one_line(str(error)), severity="error", title="Import failed", markup=False)
-            return
-        self.notify(
-            f"{summary.parsed} papers read: {summary.added} added, "
-            f"{summary.duplicates} already here"
-        )
-        self.after_change(research=True)
+        if await self.app.prompt_import():
+            self.after_change(research=True)
 
     # -- palette ---------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
@@ -61,28 +62,7 @@ class WelcomeScreen(Screen):
         self.app.notify(f"Loaded {summary.added} sample papers.")
         self.app.show_library()
 
-    def action_import_file(self) -> None:
-        from pathlib import Path
-
-        from reader.models import ReaderError
-        from reader.text import one_line
-        from reader.tui.screens.dialogs import PromptDialog
-
-        def imported(answer: str | None) -> None:
-            if not answer:
-                return
-            try:
-                summary = self.app.import_paths([Path(answer).expanduser()])
-            except (ReaderError, OSError) as error:
-                self.notify(
-                    one_line(str(error)), severity="error", title="Import failed", markup=False
-                )
-                return
-            self.app.notify(f"{summary.added} papers added.")
-            if self.app.library.count():
-                self.app.show_library()
-
-        self.app.push_screen(
-            PromptDialog("Import a listing, BibTeX file or backup", "", "Path to a file or folder"),
-            imported,
-        )
+    @work
+    async def action_import_file(self) -> None:
+        if await self.app.prompt_import() and self.app.library.count():
+            self.app.show_library()

@@ -42,8 +42,9 @@ async def settle(pilot: Pilot, rounds: int = 1000) -> None:
         if not isinstance(screen, LibraryScreen):
             return
         if app.search_generation_done >= screen.generation:
-            await pilot.pause(0)  # the highlight and detail messages the results posted
-            return
+            await pilot.pause(0)  # the highlight messages the results posted
+            if screen.detail_settled:  # the detail pane follows the cursor after a repaint
+                return
         await asyncio.sleep(0.002)
     raise AssertionError(
         f"search {app.screen.generation} not shown after {rounds} rounds "  # type: ignore[attr-defined]

@@ -59,6 +59,8 @@ class LibraryScreen(PaperActions, Screen):
         self.generation = 0
         self.scope_total = 0
         self._data_version: tuple[int, int] | None = None
+        self._detail_wanted: int | None = None
+        self._detail_shown: int | None = -1
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -232,11 +234,24 @@ class LibraryScreen(PaperActions, Screen):
 
     @on(PaperList.Highlighted)
     def highlighted(self, event: PaperList.Highlighted) -> None:
-        self.show_detail(event.paper_id)
+        # The list repaints first; the detail pane follows once the cursor is drawn, and only
+        # for the paper still highlighted by then (holding j skips the ones in between).
+        self._detail_wanted = event.paper_id
+        self.call_after_refresh(self._show_wanted_detail)
+
+    @property
+    def detail_settled(self) -> bool:
+        """True once the detail pane shows the highlighted paper (tests wait on it)."""
+        return self._detail_wanted == self._detail_shown
+
+    def _show_wanted_detail(self) -> None:
+        if self._detail_wanted != self._detail_shown:
+            self.show_detail(self._detail_wanted)
 
     def show_detail(self, paper_id: int | None) -> None:
-        paper = self.app.library.papers([paper_id])[0] if paper_id is not None else None
-        self.query_one(PaperDetail).show(paper)
+        papers = self.app.library.papers([paper_id]) if paper_id is not None else []
+        self.query_one(PaperDetail).show(papers[0] if papers else None)
+        self._detail_wanted = self._detail_shown = paper_id
 
     @on(PaperList.Selected)
     def selected(self, event: PaperList.Selected) -> None:

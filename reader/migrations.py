@@ -115,7 +115,10 @@ INITIAL_SCHEMA = """
             abstract,
             content = 'papers', content_rowid = 'id',
             tokenize = 'unicode61 remove_diacritics 2',
-            detail = none, columnsize = 0
+            detail = none, columnsize = 0,
+            -- a prefix index answers a word being typed ("mod") without expanding it into
+            -- every term it starts (model, modal, module...)
+            prefix = '3'
         );
         CREATE VIRTUAL TABLE titles_vocab USING fts5vocab (titles_fts, 'row');
 

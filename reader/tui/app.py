@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from pathlib import Path
 
@@ -101,7 +102,9 @@ class ReaderApp(App):
         self.push_screen(PaperScreen(paper_id))
 
     def import_paths(self, paths: list[Path]) -> ImportSummary:
-        return import_files(self.library, collect_files(paths))
+        """Import on a connection of its own: run from a thread, the screen stays live."""
+        with Library(self.library_path) as library:
+            return import_files(library, collect_files(paths))
 
     async def prompt_import(self) -> ImportSummary | None:
         """Ask for a path, import it, say how it went; None when cancelled or refused."""
@@ -115,7 +118,8 @@ class ReaderApp(App):
         if not answer:
             return None
         try:
-            summary = self.import_paths([Path(answer).expanduser()])
+            self.notify("Importing…", timeout=2)
+            summary = await asyncio.to_thread(self.import_paths, [Path(answer).expanduser()])
         except (ReaderError, OSError) as error:
             self.notify(one_line(str(error)), severity="error", title="Import failed", markup=False)
             return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.app import App
@@ -70,10 +71,20 @@ class ReaderApp(App):
         return self.library.rows(ids)
 
     def search(
-        self, text: str, scope_query: str, list_name: str | None
-    ) -> tuple[SearchResult, int]:
-        """Run in a worker thread: the results for text within a scope, and the scope's size."""
+        self,
+        text: str,
+        scope_query: str,
+        list_name: str | None,
+        stale: Callable[[], bool] = lambda: False,
+    ) -> tuple[SearchResult, int] | None:
+        """Run in a worker thread: the results for text within a scope, and the scope's size.
+
+        Searches queue for one connection; one that a newer keystroke has made ``stale`` by the
+        time its turn comes answers None at once instead of holding up the newest.
+        """
         with self._search_lock:
+            if stale():
+                return None
             library = self._search_library
             stamp = library.data_version()
             key = (scope_query, list_name, stamp)

@@ -6,6 +6,7 @@ small API; searches run in a thread worker and stale results are dropped by gene
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,6 +61,7 @@ class LibraryScreen(PaperActions, Screen):
         self.scope_total = 0
         self._data_version: tuple[int, int] | None = None
         self._detail_wanted: int | None = None
+        self._count_width = -1
         self._detail_shown: int | None = -1
 
     # -- layout ------------------------------------------------------------------------------
@@ -136,11 +138,17 @@ class LibraryScreen(PaperActions, Screen):
         self, generation: int, text: str, scope_query: str, list_name: str | None, keep: int | None
     ) -> None:
         try:
-            result, total = self.app.search(text, scope_query, list_name)
+            answer = self.app.search(
+                text, scope_query, list_name, stale=lambda: generation != self.generation
+            )
         except (QueryError, ReaderError) as error:
             self.app.call_from_thread(self._show_error, generation, str(error))
             return
-        self.app.call_from_thread(self._apply_results, generation, result, total, keep)
+        except sqlite3.Error as error:  # a damaged or vanished library: say so, keep running
+            self.app.call_from_thread(self._show_error, generation, f"search failed: {error}")
+            return
+        if answer is not None:
+            self.app.call_from_thread(self._apply_results, generation, answer[0], answer[1], keep)
 
     def _apply_results(self, generation, result, total: int, keep: int | None) -> None:  # type: ignore[no-untyped-def]
         if generation != self.generation:
@@ -156,14 +164,19 @@ class LibraryScreen(PaperActions, Screen):
             count = Text(f"~{len(result.ids):,} close", style="italic")
             fixes = ", ".join(f"{w} → {ws[0]}" for w, ws in result.corrections.items())
             label.tooltip = f"No exact match; showing {fixes}"
-        label.update(count)
+        self._set_count(count)
         self.app.search_done(generation)
+
+    def _set_count(self, text: Text) -> None:
+        """Update the count; a new layout only when its width changes (it rarely does while
+        typing, and a layout repaints the whole screen)."""
+        label = self.query_one("#count", Static)
+        label.update(text, layout=text.cell_len != self._count_width)
+        self._count_width = text.cell_len
 
     def _show_error(self, generation: int, message: str) -> None:
         if generation == self.generation:
-            self.query_one("#count", Static).update(
-                Text(message.replace("bad query at ", ""), style="bold red")
-            )
+            self._set_count(Text(message.replace("bad query at ", ""), style="bold red"))
             self.app.search_done(generation)
 
     def _empty_text(self) -> str:

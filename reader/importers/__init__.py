@@ -7,10 +7,14 @@ is left as it was.
 
 from __future__ import annotations
 
+import multiprocessing
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +26,8 @@ if TYPE_CHECKING:
     from reader.store import Library
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
+# From this much input on, a second process parses while this one writes.
+PROCESS_PARSE_BYTES = 8 * 1024 * 1024
 IMPORTABLE_SUFFIXES = (".txt", ".bib", ".json")
 
 
@@ -100,7 +106,35 @@ _DONE = object()
 
 
 def parse_in_background(paths: list[Path], *, skip_bad: bool = False) -> Iterator[ParsedFile]:
-    """Parse files in a thread, a couple ahead of the consumer; errors surface in order."""
+    """Parse files ahead of the consumer; errors surface in order.
+
+    Big imports parse in a second process, so parsing truly runs beside SQLite's work on
+    another core; small ones in a thread, which starts at once.
+    """
+    if len(paths) > 1 and _total_size(paths) >= PROCESS_PARSE_BYTES:
+        yield from _parse_in_process(paths, skip_bad)
+    else:
+        yield from _parse_in_thread(paths, skip_bad)
+
+
+def _total_size(paths: list[Path]) -> int:
+    total = 0
+    for path in paths:
+        with suppress(OSError):  # read_text names the file when its turn comes
+            total += path.stat().st_size
+    return total
+
+
+def _parse_in_process(paths: list[Path], skip_bad: bool) -> Iterator[ParsedFile]:
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        try:
+            yield from pool.map(partial(parse_file, skip_bad=skip_bad), paths)
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _parse_in_thread(paths: list[Path], skip_bad: bool) -> Iterator[ParsedFile]:
     results: queue.Queue[Any] = queue.Queue(maxsize=2)
     stop = threading.Event()
 

@@ -123,6 +123,8 @@ def link_kind(url: str) -> str:
 def extract_links(text: str) -> tuple[Link, ...]:
     """Every http(s) URL in the text, cleaned, deduplicated, in order of appearance."""
     found: dict[str, Link] = {}
+    if "://" not in text:  # most abstracts: skip the regex (a third of parsing time)
+        return ()
     for match in _URL.finditer(text):
         url = clean_url(match.group(0))
         if re.match(r"^https?://[^/\s]+\.[^/\s]+", url, re.IGNORECASE) and url not in found:

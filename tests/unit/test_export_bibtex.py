@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import bibtexparser
+import paper_factory
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -33,17 +34,8 @@ TRICKY_TITLES = (
 
 
 def make_paper(index: int, title: str, **fields: object) -> Paper:
-    values: dict[str, object] = {
-        "id": index,
-        "key": f"paper-{index}",
-        "title": title,
-        "abstract": f"Abstract {index}: {title}",
-        "listed": "Mar 11",
-        "added": "2024-03-11T09:00:00",
-        "sources": (Source(file="mar-11.txt", listed="Mar 11"),),
-    }
-    values.update(fields)
-    return Paper(**values)  # type: ignore[arg-type]
+    fields.setdefault("template", "Abstract {index}: {title}")
+    return paper_factory.make_paper(index, title, **fields)  # type: ignore[arg-type]
 
 
 def library() -> tuple[Paper, ...]:

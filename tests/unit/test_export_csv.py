@@ -10,6 +10,7 @@ import io
 import os
 from pathlib import Path
 
+import paper_factory
 import pytest
 
 from reader.export.csv_format import HEADER, render_csv
@@ -19,17 +20,8 @@ GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "list.csv"
 
 
 def make_paper(index: int, title: str, **fields: object) -> Paper:
-    values: dict[str, object] = {
-        "id": index,
-        "key": f"paper-{index}",
-        "title": title,
-        "abstract": f"Abstract {index}.",
-        "listed": "Mar 11",
-        "added": "2024-03-11T09:00:00",
-        "sources": (Source(file="mar-11.txt", listed="Mar 11"),),
-    }
-    values.update(fields)
-    return Paper(**values)  # type: ignore[arg-type]
+    fields.setdefault("template", "Abstract {index}.")
+    return paper_factory.make_paper(index, title, **fields)  # type: ignore[arg-type]
 
 
 def note(index: int, paper_id: int) -> Annotation:

@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
+import paper_factory
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -45,17 +46,8 @@ TRICKY_TITLES = (
 
 
 def make_paper(index: int, title: str, **fields: object) -> Paper:
-    values: dict[str, object] = {
-        "id": index,
-        "key": f"paper-{index}",
-        "title": title,
-        "abstract": f"Abstract of paper {index}.",
-        "listed": "Mar 11",
-        "added": "2024-03-11T09:00:00",
-        "sources": (Source(file="mar-11.txt", listed="Mar 11"),),
-    }
-    values.update(fields)
-    return Paper(**values)  # type: ignore[arg-type]
+    fields.setdefault("template", "Abstract of paper {index}.")
+    return paper_factory.make_paper(index, title, **fields)  # type: ignore[arg-type]
 
 
 def library() -> tuple[Paper, ...]:

@@ -155,7 +155,8 @@ class LibraryScreen(PaperActions, Screen):
             return  # a newer keystroke has already asked again
         self.scope_total = total
         paper_list = self.paper_list
-        paper_list.empty_text = self._empty_text()
+        if not result.ids:  # worded for the situation; costs a count, so only when shown
+            paper_list.empty_text = self._empty_text()
         paper_list.set_ids(result.ids, keep=keep)
         label = self.query_one("#count", Static)
         count = Text(f"{len(result.ids):,} of {total:,}")

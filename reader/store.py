@@ -114,7 +114,7 @@ def _is_text_group(group: tuple[Term, ...]) -> bool:
 def _ranking_expression(query: Query, min_prefix: int = 1) -> str:
     """One FTS5 expression over the query's positive free words, for bm25 ranking.
 
-    A single typed letter as a prefix would rank half the library for nothing: skipped."""
+    A prefix of one or two typed letters would rank half the library for nothing: skipped."""
     groups = []
     for group in query.groups:
         if all(term.field is None and not term.negated for term in group):
@@ -962,7 +962,7 @@ class Library:
         """Ids of the papers matching a query, best first (or in list order within a list).
 
         ``typing`` is for search-as-you-type: a last word of one or two letters is not typed
-        yet, so it only ranks (titles starting with it first) and does not filter.
+        yet, so it neither filters nor ranks; the list narrows from the third letter.
         """
         if isinstance(query, str):
             query = parse_query(query)
@@ -1027,7 +1027,7 @@ class Library:
                     ordered = [paper_id for paper_id in ordered if paper_id in matched]
             else:
                 ordered = sorted(matched)
-            expression = _ranking_expression(ranking or query, min_prefix=2)
+            expression = _ranking_expression(ranking or query, min_prefix=3)
             if expression and list_id is None:
                 ordered = self._rank(ordered, expression)
         except sqlite3.OperationalError as error:

@@ -20,6 +20,7 @@ import click
 
 from reader import __version__
 from reader.config import default_library_path
+from reader.export import FORMATS
 from reader.models import STATUSES, Paper, ReaderError
 from reader.records import annotation_dict, list_dict, paper_dict
 from reader.text import json_text, one_line, safe, stars, truncate
@@ -640,7 +641,7 @@ def demo() -> None:
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(["markdown", "bibtex", "csv", "json"]),
+    type=click.Choice(FORMATS),
     default="markdown",
     show_default=True,
 )

@@ -939,9 +939,6 @@ class Library:
             )
         return [found[paper_id] for paper_id in id_list if paper_id in found]
 
-    def all_titles(self) -> list[tuple[int, str]]:
-        return self.db.execute("SELECT id, title FROM papers ORDER BY id").fetchall()
-
     def data_version(self) -> tuple[int, int]:
         """Changes whenever this or another connection commits; cheap to poll."""
         version = self.db.execute("PRAGMA data_version").fetchone()[0]

@@ -70,7 +70,9 @@ class LibraryScreen(PaperActions, Screen):
         with Horizontal(id="top-bar"):
             yield Static("reader", id="brand")
             yield Input(
-                placeholder='Search  (try: diffusion  tag:vision  rating:>=4  list:"Week 1")',
+                placeholder=(
+                    "Search  (try: diffusion  tag:vision  rating:>=4  status:unread  -has:notes)"
+                ),
                 id="search",
             )
             yield Static("", id="count")

@@ -210,9 +210,11 @@ class PaperList(ScrollView, can_focus=True):
         date_style = self.get_component_rich_style("paper-list--date", partial=True)
         mark = STATUS_MARKS.get(row.status, " ")
         right_parts: list[tuple[str, Style]] = []
-        if width >= 64 and row.tags:
-            tags = " ".join(f"#{one_line(tag)}" for tag in row.tags)
-            right_parts.append((truncate(tags, max(10, width // 4)), tag_style))
+        if width >= 48 and row.tags:
+            # The first tag, and how many more: all of them are in the detail pane.
+            more = f" +{len(row.tags) - 1}" if len(row.tags) > 1 else ""
+            room = max(8, width // 4) - len(more)
+            right_parts.append((truncate(f"#{one_line(row.tags[0])}", room) + more, tag_style))
         rating = stars(row.rating) if row.rating else ""
         right_parts.append((f"{rating:<5}", star_style))
         if width >= 50:

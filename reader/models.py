@@ -15,6 +15,17 @@ class ReaderError(Exception):
     """An error a person can act on; the CLI prints it as one line and exits 1."""
 
 
+class LibraryError(ReaderError):
+    """The library file could not be read or written (busy, read-only, disk full, damaged).
+
+    The store turns SQLite's errors into this at its boundary, worded for a person, so no other
+    part of reader needs to know SQLite's exceptions or wording."""
+
+    def __init__(self, message: str, *, busy: bool = False) -> None:
+        super().__init__(message)
+        self.busy = busy
+
+
 @dataclass(frozen=True)
 class Link:
     url: str

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from reader.importers.listing import normalize_date
+from reader.keys import normalize_date
 from reader.models import STATUSES, ReaderError
 
 FIELDS = ("tag", "rating", "status", "list", "has", "listed")

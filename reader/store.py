@@ -21,7 +21,7 @@ from typing import Any
 
 import sqlite_utils
 
-from reader.importers.listing import paper_key
+from reader.keys import paper_key
 from reader.migrations import LATEST_VERSION, MIGRATIONS
 from reader.models import (
     STATUSES,

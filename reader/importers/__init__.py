@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader.importers.backup import looks_like_backup, parse_backup
-from reader.importers.listing import decode, link_kind, paper_key, parse_listing
+from reader.importers.listing import decode, link_kind, parse_listing
+from reader.keys import paper_key
 from reader.models import ImportSummary, Link, ParsedListing, ParsedPaper, ReaderError
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from reader.importers.listing import normalize_date, normalize_title
+from reader.keys import normalize_date, normalize_title
 from reader.models import ReaderError
 from reader.text import one_line
 

@@ -7,11 +7,21 @@ the first title); both are read by ignoring blank lines altogether, so they give
 
 from __future__ import annotations
 
-import hashlib
 import re
-import unicodedata
 
+from reader.keys import normalize_date, normalize_title, paper_key
 from reader.models import Link, ParsedListing, ParsedPaper, ReaderError
+
+__all__ = [
+    "clean_url",
+    "decode",
+    "extract_links",
+    "link_kind",
+    "normalize_date",
+    "normalize_title",
+    "paper_key",
+    "parse_listing",
+]
 
 BOILERPLATE = frozenset(
     {
@@ -23,79 +33,13 @@ BOILERPLATE = frozenset(
     }
 )
 
-MONTHS = {
-    "jan": "Jan",
-    "january": "Jan",
-    "feb": "Feb",
-    "february": "Feb",
-    "mar": "Mar",
-    "march": "Mar",
-    "apr": "Apr",
-    "april": "Apr",
-    "may": "May",
-    "jun": "Jun",
-    "june": "Jun",
-    "jul": "Jul",
-    "july": "Jul",
-    "aug": "Aug",
-    "august": "Aug",
-    "sep": "Sep",
-    "sept": "Sep",
-    "september": "Sep",
-    "oct": "Oct",
-    "october": "Oct",
-    "nov": "Nov",
-    "november": "Nov",
-    "dec": "Dec",
-    "december": "Dec",
-}
-
-_DATE = re.compile(r"^([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?$")
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 _LINE_END = re.compile(r"\r\n|\r|\n")
-_ASCII_WORD = re.compile(r"[a-z0-9]+")
 _TRAILING = ".,;:!?'\"*"
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 CODE_HOSTS = ("github.com", "gitlab.com", "gitee.com", "huggingface.co", "hf.co")
-MAX_KEY_LENGTH = 100
 MAX_TITLE_LENGTH = 2_000
 MAX_ABSTRACT_LENGTH = 200_000
-
-
-def normalize_date(text: str) -> str | None:
-    """Return ``Mar 11`` for any spelling of a listing date, or None when it is not one."""
-    match = _DATE.match(text.strip())
-    if not match:
-        return None
-    month = MONTHS.get(match.group(1).lower())
-    day = int(match.group(2))
-    if month is None or not 1 <= day <= 31:
-        return None
-    year = match.group(3)
-    return f"{month} {day}, {year}" if year else f"{month} {day}"
-
-
-def normalize_title(title: str) -> str:
-    """Fold case, accents, punctuation and spacing so that one paper has one spelling."""
-    if title.isascii():
-        return " ".join(_ASCII_WORD.findall(title.lower()))
-    decomposed = unicodedata.normalize("NFKD", title)
-    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    words = re.findall(r"[^\W_]+", folded)
-    return " ".join(words)
-
-
-def paper_key(title: str) -> str:
-    """A readable, stable slug of the normalized title; long titles end in a short hash."""
-    normalized = normalize_title(title)
-    slug = normalized.replace(" ", "-")
-    if not slug:
-        digest = hashlib.sha1(title.strip().encode("utf-8", "surrogatepass")).hexdigest()
-        return f"untitled-{digest[:10]}"
-    if len(slug) > MAX_KEY_LENGTH:
-        digest = hashlib.sha1(slug.encode()).hexdigest()[:8]
-        slug = f"{slug[:MAX_KEY_LENGTH].rstrip('-')}-{digest}"
-    return slug
 
 
 def clean_url(raw: str) -> str:

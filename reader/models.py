@@ -70,6 +70,30 @@ class Annotation:
 
 
 @dataclass(frozen=True)
+class Author:
+    """One author, family and given names kept apart (BibTeX and CSL need them apart).
+
+    A corporate author (``{OpenAI}``) has only a family name."""
+
+    family: str
+    given: str = ""
+
+    @property
+    def display(self) -> str:
+        """``Given Family``, as people write names."""
+        return f"{self.given} {self.family}".strip()
+
+
+@dataclass(frozen=True)
+class AttachedFile:
+    """A file attached to a paper: a path (relative to the library's folder when copied in)
+    and the SHA-256 of its content, so the same PDF twice is one copy."""
+
+    path: str
+    sha256: str | None = None
+
+
+@dataclass(frozen=True)
 class Paper:
     id: int
     key: str
@@ -85,6 +109,28 @@ class Paper:
     read_at: str | None = None
     annotations: tuple[Annotation, ...] = ()
     lists: tuple[str, ...] = ()
+    # The bibliographic record; listing papers have these empty until something fills them.
+    authors: tuple[Author, ...] = ()
+    year: int | None = None
+    month: int | None = None
+    venue: str = ""
+    publisher: str = ""
+    entry_type: str = "misc"
+    citekey: str | None = None
+    arxiv: str | None = None  # without version: 1706.03762, hep-th/9901001
+    doi: str | None = None  # lower-case, no resolver prefix: 10.1038/nature14539
+    url: str | None = None  # the paper's landing page, never a code link
+    categories: tuple[str, ...] = ()
+    files: tuple[AttachedFile, ...] = ()
+
+    @property
+    def landing_page(self) -> str | None:
+        """Where to read the paper: arXiv's page when known, else the DOI link, else the url."""
+        if self.arxiv:
+            return f"https://arxiv.org/abs/{self.arxiv}"
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return self.url
 
     @property
     def code_link(self) -> str | None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-import reader.store
+import reader.store.clock
 from reader.demo import DEMO_LIST, create_demo_library
 from reader.tui.app import ReaderApp
 from reader.tui.screens.library import LibraryScreen
@@ -93,7 +93,7 @@ async def welcome_view(folder: Path) -> None:
 
 
 async def main() -> None:
-    reader.store.now = lambda: FIXED_NOW
+    reader.store.clock.now = lambda: FIXED_NOW
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
         await library_views(folder)

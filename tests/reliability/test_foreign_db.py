@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-import reader.store
-from reader.migrations import LATEST_VERSION, MIGRATIONS, Migration
+import reader.store.schema
+from reader.store.schema import LATEST_VERSION, MIGRATIONS, Migration
 from reader.store import Library
 
 from .support import (
@@ -366,8 +366,8 @@ def test_the_migration_machinery_with_one_more_step(
     db = folder / "lib.db"
     build_version(db, version)
     db.chmod(0o600)
-    monkeypatch.setattr(reader.store, "MIGRATIONS", (*MIGRATIONS, FUTURE))
-    monkeypatch.setattr(reader.store, "LATEST_VERSION", FUTURE.version)
+    monkeypatch.setattr(reader.store.schema, "MIGRATIONS", (*MIGRATIONS, FUTURE))
+    monkeypatch.setattr(reader.store.schema, "LATEST_VERSION", FUTURE.version)
     assert_ok(cli(db, "papers"))
     check_migrated(db, version, FUTURE.version)
 
@@ -383,8 +383,8 @@ def test_a_failing_migration_leaves_the_library_as_it_was(
         "a broken step",
         "CREATE TABLE half_done (x); INSERT INTO no_such_table VALUES (1);",
     )
-    monkeypatch.setattr(reader.store, "MIGRATIONS", (*MIGRATIONS, broken))
-    monkeypatch.setattr(reader.store, "LATEST_VERSION", broken.version)
+    monkeypatch.setattr(reader.store.schema, "MIGRATIONS", (*MIGRATIONS, broken))
+    monkeypatch.setattr(reader.store.schema, "LATEST_VERSION", broken.version)
     assert_refused(cli(db, "papers"))
     monkeypatch.undo()
     assert fingerprint(db) == before

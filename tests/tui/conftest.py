@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from tui_helpers import FIXED_NOW
 
-import reader.store
+import reader.store.clock
 from reader.demo import create_demo_library
 
 
@@ -17,7 +17,7 @@ def demo_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     The store's clock is fixed so that the note's date is the same on every run.
     """
-    monkeypatch.setattr(reader.store, "now", lambda: FIXED_NOW)
+    monkeypatch.setattr(reader.store.clock, "now", lambda: FIXED_NOW)
     return create_demo_library(tmp_path)
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from reader import store as store_module
+from reader.store import schema as store_module
 from reader.importers.listing import paper_key, parse_listing
-from reader.migrations import LATEST_VERSION, MIGRATIONS, Migration
+from reader.store.schema import LATEST_VERSION, MIGRATIONS, Migration
 from reader.models import STATUSES, ParsedListing, ReaderError, TagCount
 from reader.store import Library
 
@@ -192,14 +192,14 @@ def test_import_is_all_or_nothing(library: Library, monkeypatch):
     library.import_listings([listing(SEARCH_PAPERS[:2])])
     before = state(library)
 
-    index_new_papers = library._index_new_papers
+    index_new_papers = library.ingest.index_new_papers
 
     def fail_half_way(*args, **kwargs):
         # The new papers and their index rows are written, then the disk catches fire.
         index_new_papers(*args, **kwargs)
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(library, "_index_new_papers", fail_half_way)
+    monkeypatch.setattr(library.ingest, "index_new_papers", fail_half_way)
     good = listing(SEARCH_PAPERS[2:], "apr-02.txt", "Apr 2")
     with pytest.raises(RuntimeError, match="disk on fire"):
         library.import_listings([good])

@@ -1,0 +1,10 @@
+"""The store's one clock, so tests and screenshots can fix the time in one place."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+
+def now() -> str:
+    """UTC time to the second, as every timestamp in the library is written."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,109 @@
+"""The query language compiled to SQL and FTS5 expressions: pure functions, no connection.
+
+``term_sql`` turns one parsed term into a SQL condition on ``papers p``; the searcher combines
+conditions and the full-text matches. Kept apart from any connection so the SQL each term makes
+can be unit-tested.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from reader.query import Query, QueryError, Term
+
+# FTS5's unicode61 tokenizer keeps letters, numbers and private-use characters in tokens and
+# splits on everything else; matching its rule keeps a quoted word one token.
+_TOKEN = re.compile(r"[^\W_]+")
+
+HAS_SQL = {
+    "notes": "EXISTS (SELECT 1 FROM annotations WHERE paper_id = p.id)",
+    "code": "EXISTS (SELECT 1 FROM links WHERE paper_id = p.id AND kind = 'code')",
+    "links": "EXISTS (SELECT 1 FROM links WHERE paper_id = p.id)",
+    "tags": "EXISTS (SELECT 1 FROM paper_tags WHERE paper_id = p.id)",
+    "lists": "EXISTS (SELECT 1 FROM list_items WHERE paper_id = p.id)",
+    "rating": "p.rating IS NOT NULL",
+}
+
+
+def fts_phrase(word: str, prefix: bool = False) -> str:
+    phrase = '"' + word.replace('"', '""') + '"'
+    return phrase + "*" if prefix else phrase
+
+
+def fts_tokens(word: str, prefix: bool = False) -> str:
+    """The word's tokens, all required but not as a phrase (abstracts keep no positions)."""
+    tokens = ['"' + token + '"' for token in _TOKEN.findall(word)]
+    if prefix and tokens:
+        tokens[-1] += "*"
+    return " ".join(tokens)
+
+
+def like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def is_text_group(group: tuple[Term, ...]) -> bool:
+    return all(term.field is None and not term.negated for term in group)
+
+
+def ranking_expression(query: Query, min_prefix: int = 1) -> str:
+    """One FTS5 expression over the query's positive free words, for bm25 ranking.
+
+    A prefix of one or two typed letters would rank half the library for nothing: skipped."""
+    groups = []
+    for group in query.groups:
+        if is_text_group(group):
+            phrases = [
+                fts_phrase(term.value, term.prefix)
+                for term in group
+                if any(ch.isalnum() for ch in term.value)
+                and not (term.prefix and len(term.value) < min_prefix)
+            ]
+            if phrases:
+                groups.append("(" + " OR ".join(phrases) + ")")
+    return " AND ".join(groups)
+
+
+def term_sql(term: Term, list_id: Callable[[str], int]) -> tuple[str, list[Any]]:
+    """A SQL condition on ``papers p`` for one term; ``list_id`` names a list by its id."""
+    sql, params = _positive_term_sql(term, list_id)
+    if term.negated:
+        return f"NOT coalesce(({sql}), 0)", params
+    return sql, params
+
+
+def _positive_term_sql(term: Term, list_id: Callable[[str], int]) -> tuple[str, list[Any]]:
+    if term.field is None:
+        if not any(ch.isalnum() for ch in term.value):
+            return "1", []
+        phrase = fts_phrase(term.value, term.prefix)
+        return (
+            "(p.id IN (SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?)"
+            " OR p.id IN (SELECT rowid FROM abstracts_fts WHERE abstracts_fts MATCH ?)"
+            " OR p.id IN (SELECT a.paper_id FROM annotations a WHERE a.id IN "
+            "(SELECT rowid FROM annotations_fts WHERE annotations_fts MATCH ?)))",
+            [phrase, fts_tokens(term.value, term.prefix), phrase],
+        )
+    if term.field == "tag":
+        return (
+            "p.id IN (SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "
+            "WHERE t.name = ? COLLATE NOCASE OR t.name LIKE ? ESCAPE '\\')",
+            [term.value, like_escape(term.value) + "/%"],
+        )
+    if term.field == "rating":
+        return f"p.rating {term.op} ?", [int(term.value)]
+    if term.field == "status":
+        return "p.status = ?", [term.value]
+    if term.field == "list":
+        return "p.id IN (SELECT paper_id FROM list_items WHERE list_id = ?)", [list_id(term.value)]
+    if term.field == "listed":
+        return (
+            "p.id IN (SELECT s.paper_id FROM sources s JOIN files f ON f.id = s.file_id "
+            "WHERE f.listed = ?)",
+            [term.value],
+        )
+    if term.field == "has":
+        return HAS_SQL[term.value], []
+    raise QueryError(f"unknown filter '{term.field}:'", 1, str(term))

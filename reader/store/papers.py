@@ -1,0 +1,155 @@
+"""Reading papers: resolving what a person typed to a paper, loading papers and list rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from reader.models import Annotation, Link, Paper, PaperRow, ReaderError, Source
+from reader.store.filters import like_escape
+
+if TYPE_CHECKING:
+    from reader.store.library import Library
+
+CHUNK = 500
+
+
+class Catalog:
+    def __init__(self, library: Library) -> None:
+        self.db = library.db
+
+    def count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM papers").fetchone()[0]
+
+    def resolve(self, ref: str | int) -> int:
+        """Turn an id, a key or a unique key prefix into a paper id."""
+        text = str(ref).strip()
+        if not text:
+            raise ReaderError("no paper given")
+        if text.isdigit():
+            row = self.db.execute("SELECT id FROM papers WHERE id = ?", [int(text)]).fetchone()
+            if row:
+                return row[0]
+        row = self.db.execute("SELECT id FROM papers WHERE key = ?", [text]).fetchone()
+        if row:
+            return row[0]
+        matches = self.db.execute(
+            "SELECT id, key FROM papers WHERE key LIKE ? ESCAPE '\\' ORDER BY key LIMIT 6",
+            [like_escape(text.lower()) + "%"],
+        ).fetchall()
+        if len(matches) == 1:
+            return matches[0][0]
+        if not matches:
+            raise ReaderError(f"no paper matches '{text}'")
+        shown = ", ".join(key for _, key in matches[:5])
+        more = ", ..." if len(matches) > 5 else ""
+        raise ReaderError(f"'{text}' is ambiguous: it could be {shown}{more}")
+
+    def title(self, paper_id: int) -> str:
+        """A paper's title, shortened for messages and the undo history."""
+        row = self.db.execute("SELECT title FROM papers WHERE id = ?", [paper_id]).fetchone()
+        if row is None:
+            raise ReaderError(f"no paper with id {paper_id}")
+        title = row[0]
+        return title if len(title) <= 60 else title[:57] + "..."
+
+    def papers(self, ids: Sequence[int], *, with_notes: bool = True) -> list[Paper]:
+        """Full papers, in the order of ``ids``."""
+        if not ids:
+            return []
+        found: dict[int, Paper] = {}
+        for start in range(0, len(ids), CHUNK):
+            found.update(self._load(list(ids[start : start + CHUNK]), with_notes))
+        return [found[paper_id] for paper_id in ids if paper_id in found]
+
+    def _load(self, ids: list[int], with_notes: bool) -> dict[int, Paper]:
+        marks = ",".join("?" * len(ids))
+        sources: dict[int, list[Source]] = {}
+        for paper_id, file, listed in self.db.execute(
+            f"SELECT s.paper_id, f.name, f.listed FROM sources s JOIN files f ON f.id = s.file_id "
+            f"WHERE s.paper_id IN ({marks}) ORDER BY f.id",
+            ids,
+        ):
+            sources.setdefault(paper_id, []).append(Source(file, listed or None))
+        links: dict[int, list[Link]] = {}
+        for paper_id, url, kind in self.db.execute(
+            f"SELECT paper_id, url, kind FROM links WHERE paper_id IN ({marks}) "
+            "ORDER BY paper_id, position, url",
+            ids,
+        ):
+            links.setdefault(paper_id, []).append(Link(url, kind))
+        tags = self.tags_for(ids)
+        notes: dict[int, list[Annotation]] = {}
+        lists: dict[int, list[str]] = {}
+        if with_notes:
+            for row in self.db.execute(
+                f"SELECT id, paper_id, body, quote, created, updated FROM annotations "
+                f"WHERE paper_id IN ({marks}) ORDER BY id",
+                ids,
+            ):
+                notes.setdefault(row[1], []).append(Annotation(*row))
+            for paper_id, name in self.db.execute(
+                f"SELECT li.paper_id, l.name FROM list_items li JOIN lists l ON l.id = li.list_id "
+                f"WHERE li.paper_id IN ({marks}) ORDER BY l.name COLLATE NOCASE",
+                ids,
+            ):
+                lists.setdefault(paper_id, []).append(name)
+        result = {}
+        for row in self.db.execute(
+            "SELECT id, key, title, abstract, listed, added, rating, status, read_at "
+            f"FROM papers WHERE id IN ({marks})",
+            ids,
+        ):
+            paper_id = row[0]
+            result[paper_id] = Paper(
+                id=paper_id,
+                key=row[1],
+                title=row[2],
+                abstract=row[3],
+                listed=row[4],
+                added=row[5],
+                rating=row[6],
+                status=row[7],
+                read_at=row[8],
+                sources=tuple(sources.get(paper_id, ())),
+                links=tuple(links.get(paper_id, ())),
+                tags=tuple(tags.get(paper_id, ())),
+                annotations=tuple(notes.get(paper_id, ())),
+                lists=tuple(lists.get(paper_id, ())),
+            )
+        return result
+
+    def tags_for(self, ids: list[int]) -> dict[int, list[str]]:
+        marks = ",".join("?" * len(ids))
+        tags: dict[int, list[str]] = {}
+        for paper_id, name in self.db.execute(
+            f"SELECT pt.paper_id, t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "
+            f"WHERE pt.paper_id IN ({marks}) ORDER BY t.name COLLATE NOCASE",
+            ids,
+        ):
+            tags.setdefault(paper_id, []).append(name)
+        return tags
+
+    def rows(self, ids: Sequence[int]) -> list[PaperRow]:
+        """The columns the paper list shows, for a window of ids, in their order."""
+        if not ids:
+            return []
+        id_list = list(ids)
+        marks = ",".join("?" * len(id_list))
+        tags = self.tags_for(id_list)
+        found = {}
+        for paper_id, title, status, rating, listed, has_code in self.db.execute(
+            "SELECT id, title, status, rating, listed, "
+            "EXISTS (SELECT 1 FROM links WHERE paper_id = papers.id AND kind = 'code') "
+            f"FROM papers WHERE id IN ({marks})",
+            id_list,
+        ):
+            found[paper_id] = PaperRow(
+                paper_id, title, status, rating, listed, tuple(tags.get(paper_id, ())), has_code
+            )
+        return [found[paper_id] for paper_id in id_list if paper_id in found]
+
+    def status_counts(self, statuses: Sequence[str]) -> dict[str, int]:
+        counts = dict.fromkeys(statuses, 0)
+        counts.update(self.db.execute("SELECT status, count(*) FROM papers GROUP BY status"))
+        return counts

@@ -1,0 +1,338 @@
+"""The undo log: every change records the rows it touched, before and after, in its own
+transaction, and undo puts back exactly those rows.
+
+Undo never touches a row the change did not touch, so rows that imports or other processes
+added since stay. When a row the change touched has moved on since (edited again, deleted,
+re-created), an exact undo is impossible: undo says so and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from reader.models import ReaderError
+from reader.store import clock
+
+if TYPE_CHECKING:
+    from reader.store.library import Library
+
+UNDO_KEEP = 1_000
+# Shared vocabulary: a tag the change created stays when other papers have taken it up since.
+SHARED_TABLES = frozenset({"tags"})
+NOUNS = {
+    "papers": "the paper",
+    "annotations": "a note",
+    "lists": "the list",
+    "list_items": "the list's papers",
+    "tags": "a tag",
+    "paper_tags": "the paper's tags",
+}
+
+Row = dict[str, Any]
+PrimaryKey = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Rows a change may touch, snapshotted before and after so that undo can put them back.
+
+    With ``columns`` only those columns are compared and restored; otherwise whole rows."""
+
+    table: str
+    where: str
+    params: tuple[Any, ...]
+    columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UndoEntry:
+    id: int
+    created: str
+    description: str
+
+
+class Change:
+    """A change being made; its description may be settled once the change knows what it did."""
+
+    def __init__(self, description: str) -> None:
+        self.description = description
+
+
+class UndoConflict(ReaderError):
+    """The library has moved on since the change: an exact undo is impossible."""
+
+
+class UndoLog:
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.db = library.db
+        self._keys: dict[str, tuple[str, ...]] = {}
+        self._children: dict[str, list[tuple[str, str, str]]] | None = None
+
+    # -- recording ---------------------------------------------------------------------------
+
+    @contextmanager
+    def change(self, description: str, scopes: Sequence[Scope]) -> Iterator[Change]:
+        """Run a change and record, in the same transaction, how to undo it.
+
+        A change that turns out to change nothing records nothing."""
+        with self.library.write():
+            befores = [self._rows(scope) for scope in scopes]
+            change = Change(description)
+            yield change
+            records = []
+            for scope, before in zip(scopes, befores, strict=True):
+                after = self._rows(scope, also=[self._key(scope.table, row) for row in before])
+                records.append(
+                    {
+                        "table": scope.table,
+                        "where": scope.where,
+                        "params": list(scope.params),
+                        "columns": list(scope.columns),
+                        "rows": before,
+                        "after": after,
+                    }
+                )
+            if all(record["rows"] == record["after"] for record in records):
+                return
+            self.db["undo_log"].insert(
+                {
+                    "created": clock.now(),
+                    "description": change.description,
+                    "changes": json.dumps(records),
+                }
+            )
+            self.db.execute(
+                "DELETE FROM undo_log WHERE id <= (SELECT max(id) FROM undo_log) - ?",
+                [UNDO_KEEP],
+            )
+
+    def _primary_key(self, table: str) -> tuple[str, ...]:
+        if table not in self._keys:
+            info = self.db.execute(f"PRAGMA table_info({table})").fetchall()
+            self._keys[table] = tuple(row[1] for row in sorted(info, key=lambda r: r[5]) if row[5])
+        return self._keys[table]
+
+    def _key(self, table: str, row: Row) -> PrimaryKey:
+        return tuple(row[column] for column in self._primary_key(table))
+
+    def _select(self, table: str, columns: Sequence[str]) -> str:
+        if not columns:
+            return f"SELECT * FROM {table}"
+        wanted = dict.fromkeys((*self._primary_key(table), *columns))
+        return f"SELECT {', '.join(wanted)} FROM {table}"
+
+    def _rows(self, scope: Scope, also: Sequence[PrimaryKey] = ()) -> list[Row]:
+        """The scope's rows, in primary-key order, plus the rows with the keys in ``also``
+        (rows the change moved out of its ``where``, such as a renamed tag)."""
+        select = self._select(scope.table, scope.columns)
+        found = {
+            self._key(scope.table, row): row
+            for row in self.db.query(f"{select} WHERE {scope.where}", scope.params)
+        }
+        for key in also:
+            if key not in found:
+                row = self._by_key(scope.table, select, key)
+                if row is not None:
+                    found[key] = row
+        return [found[key] for key in sorted(found, key=_sortable)]
+
+    def _by_key(self, table: str, select: str, key: PrimaryKey) -> Row | None:
+        condition = " AND ".join(f"{column} = ?" for column in self._primary_key(table))
+        return next(iter(self.db.query(f"{select} WHERE {condition}", list(key))), None)
+
+    # -- undoing -----------------------------------------------------------------------------
+
+    def undo(self) -> str:
+        """Reverse the most recent change; returns what it was. Raises when there is none, or
+        when the library has moved on so that the change cannot be reversed exactly."""
+        with self.library.write():
+            entry = self.db.execute(
+                "SELECT id, description, changes FROM undo_log ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            if entry is None:
+                raise ReaderError("nothing to undo")
+            entry_id, description, changes = entry
+            plans = [self._plan(record, description) for record in json.loads(changes)]
+            plans.sort(key=lambda plan: self._depth(plan.table))
+            # Children first: remove what the change added ...
+            for plan in reversed(plans):
+                plan.remove_added(self, description)
+            # ... then parents first: put back what was there.
+            for plan in plans:
+                try:
+                    plan.restore(self)
+                except sqlite3.IntegrityError:  # a row it removed was made again since
+                    noun = NOUNS.get(plan.table, plan.table)
+                    raise UndoConflict(
+                        f"cannot undo {description!r}: {noun} was made again since; "
+                        "nothing was undone"
+                    ) from None
+            for plan in plans:
+                if plan.table == "list_items":
+                    self._renumber_lists(plan)
+            self.db.execute("DELETE FROM undo_log WHERE id = ?", [entry_id])
+        return description
+
+    def _plan(self, record: dict[str, Any], description: str) -> _Plan:
+        table = record["table"]
+        columns = tuple(record["columns"])
+        select = self._select(table, columns)
+        before = {self._key(table, row): row for row in map(self._upgrade(table), record["rows"])}
+        if "after" in record:
+            after = {self._key(table, row): row for row in record["after"]}
+        else:  # recorded before after-images were kept: the rows as they are now stand in
+            scope = Scope(table, record["where"], tuple(record["params"]), columns)
+            after = {self._key(table, row): row for row in self._rows(scope, also=list(before))}
+        plan = _Plan(table, columns)
+        for key in before.keys() | after.keys():
+            old, new = before.get(key), after.get(key)
+            if old == new:
+                continue
+            current = self._by_key(table, select, key)
+            if current != new:
+                noun = NOUNS.get(table, table)
+                raise UndoConflict(
+                    f"cannot undo {description!r}: {noun} changed since; nothing was undone"
+                )
+            if old is None:
+                plan.added.append(key)
+            elif new is None:
+                plan.removed.append(old)
+            else:
+                plan.changed.append((key, old))
+        return plan
+
+    def _upgrade(self, table: str):  # type: ignore[no-untyped-def]
+        """Rows logged by older versions name the row by ``_rowid``: the same as its id."""
+
+        def upgrade(row: Row) -> Row:
+            if "_rowid" in row:
+                row = dict(row)
+                row[self._primary_key(table)[0]] = row.pop("_rowid")
+            return row
+
+        return upgrade
+
+    def _foreign_keys(self) -> dict[str, list[tuple[str, str, str]]]:
+        """Parent table -> (child table, child column, parent column), read from the schema."""
+        if self._children is None:
+            self._children = {}
+            names = [
+                row[0]
+                for row in self.db.execute(
+                    "SELECT name FROM sqlite_master "
+                    "WHERE type = 'table' AND sql LIKE '%REFERENCES%'"
+                )
+            ]
+            for child in names:
+                for fk in self.db.execute(f"PRAGMA foreign_key_list({child})").fetchall():
+                    self._children.setdefault(fk[2], []).append((child, fk[3], fk[4]))
+        return self._children
+
+    def children(self, table: str) -> list[tuple[str, str, str]]:
+        """(child table, child column, parent column) for every foreign key onto ``table``."""
+        return self._foreign_keys().get(table, [])
+
+    def _depth(self, table: str) -> int:
+        """0 for tables nothing refers up from; a child is one deeper than its deepest parent."""
+        parents = [
+            parent
+            for parent, children in self._foreign_keys().items()
+            if any(child == table for child, _, _ in children) and parent != table
+        ]
+        return 1 + max((self._depth(parent) for parent in parents), default=-1)
+
+    def _renumber_lists(self, plan: _Plan) -> None:
+        """Positions restored beside rows added since may collide: keep the order, renumber."""
+        list_ids = {key[0] for key in plan.added} | {row["list_id"] for row in plan.removed}
+        list_ids |= {key[0] for key, _ in plan.changed}
+        for list_id in list_ids:
+            rows = self.db.execute(
+                "SELECT paper_id, position FROM list_items WHERE list_id = ? "
+                "ORDER BY position, added, paper_id",
+                [list_id],
+            ).fetchall()
+            if len({position for _, position in rows}) == len(rows):
+                continue
+            for index, (paper_id, _) in enumerate(rows, start=1):
+                self.db.execute(
+                    "UPDATE list_items SET position = ? WHERE list_id = ? AND paper_id = ?",
+                    [index, list_id, paper_id],
+                )
+
+    # -- history -----------------------------------------------------------------------------
+
+    def clear(self) -> None:
+        """Forget the undo history (after seeding a demo, say): nothing before it can be undone."""
+        with self.library.write():
+            self.db.execute("DELETE FROM undo_log")
+
+    def history(self, limit: int = 20) -> list[UndoEntry]:
+        rows = self.db.execute(
+            "SELECT id, created, description FROM undo_log ORDER BY id DESC LIMIT ?", [limit]
+        ).fetchall()
+        return [UndoEntry(*row) for row in rows]
+
+
+@dataclass
+class _Plan:
+    """What undoing one scope does: delete the rows it added, put back the rows it removed,
+    and restore the rows it changed."""
+
+    table: str
+    columns: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        self.added: list[PrimaryKey] = []
+        self.removed: list[Row] = []
+        self.changed: list[tuple[PrimaryKey, Row]] = []
+
+    def remove_added(self, log: UndoLog, description: str) -> None:
+        key_columns = log._primary_key(self.table)
+        condition = " AND ".join(f"{column} = ?" for column in key_columns)
+        for key in self.added:
+            if self._still_used(log, key_columns, key):
+                if self.table in SHARED_TABLES:
+                    continue
+                noun = NOUNS.get(self.table, self.table)
+                raise UndoConflict(
+                    f"cannot undo {description!r}: {noun} it created is in use since; "
+                    "nothing was undone"
+                )
+            log.db.execute(f"DELETE FROM {self.table} WHERE {condition}", list(key))
+
+    def _still_used(self, log: UndoLog, key_columns: tuple[str, ...], key: PrimaryKey) -> bool:
+        """Whether rows outside this change (added since by anyone) point at the row."""
+        row = dict(zip(key_columns, key, strict=True))
+        for child, column, parent_column in log.children(self.table):
+            if (
+                parent_column in row
+                and log.db.execute(
+                    f"SELECT 1 FROM {child} WHERE {column} = ? LIMIT 1", [row[parent_column]]
+                ).fetchone()
+            ):
+                return True
+        return False
+
+    def restore(self, log: UndoLog) -> None:
+        for row in self.removed:
+            log.db[self.table].insert(row)
+        key_columns = log._primary_key(self.table)
+        condition = " AND ".join(f"{column} = ?" for column in key_columns)
+        for key, old in self.changed:
+            values = {column: value for column, value in old.items() if column not in key_columns}
+            assignments = ", ".join(f"{column} = ?" for column in values)
+            log.db.execute(
+                f"UPDATE {self.table} SET {assignments} WHERE {condition}",
+                [*values.values(), *key],
+            )
+
+
+def _sortable(key: PrimaryKey) -> tuple[Any, ...]:
+    return tuple((str(type(part)), part) for part in key)

@@ -18,6 +18,10 @@ from reader.models import STATUSES, ReaderError
 FIELDS = ("tag", "rating", "status", "list", "has", "listed")
 HAS_VALUES = ("notes", "code", "links", "tags", "rating", "lists")
 RATING_OPS = (">=", "<=", "!=", ">", "<", "=")
+# Every filter or negated word becomes a condition of its own in SQL, and SQLite refuses an
+# expression about a thousand deep; plain words go to the full-text index together.
+MAX_FILTERS = 200
+MAX_WORDS = 1000
 
 
 class QueryError(ReaderError):
@@ -81,6 +85,7 @@ class _Token:
     quoted: bool
 
 
+_RATING = re.compile(r"[1-5]")
 _TOKEN = re.compile(r'(?:[^\s"]*"[^"]*"?)+[^\s"]*|\S+')
 
 
@@ -98,6 +103,11 @@ def _unquote(value: str) -> str:
     return value.replace('"', "")
 
 
+def _shown(value: str) -> str:
+    """A value for an error message: whole when short, cut when someone pasted a page."""
+    return value if len(value) <= 40 else value[:39] + "…"
+
+
 def _parse_term(token: _Token, text: str) -> Term | None:
     raw = token.text
     negated = False
@@ -110,7 +120,8 @@ def _parse_term(token: _Token, text: str) -> Term | None:
         return _parse_filter(match.group(1).lower(), match.group(2), negated, column, text)
     if match and re.match(r"\w", match.group(2)):
         known = ", ".join(f"{name}:" for name in FIELDS)
-        raise QueryError(f"unknown filter '{match.group(1)}:' (known: {known})", column, text)
+        name = _shown(match.group(1))
+        raise QueryError(f"unknown filter '{name}:' (known: {known})", column, text)
     value = _unquote(raw).strip()
     if not value:
         return None
@@ -124,25 +135,29 @@ def _parse_filter(field: str, raw: str, negated: bool, column: int, text: str) -
         number = value[len(op) :] if value.startswith(op) else value
         if number.lower() in ("none", "0") and op in ("=", "!="):
             return Term("has", "rating", negated=(op == "=") != negated)
-        if not number.isdigit() or not 1 <= int(number) <= 5:
-            raise QueryError(f"rating needs a number from 1 to 5, got '{raw}'", column, text)
+        # ASCII digits only: "²" and "٣" pass str.isdigit() but are no rating.
+        if not _RATING.fullmatch(number):
+            shown = _shown(raw)
+            raise QueryError(f"rating needs a number from 1 to 5, got '{shown}'", column, text)
         return Term("rating", number, op=op, negated=negated)
     if not value:
         raise QueryError(f"'{field}:' needs a value", column, text)
     if field == "status":
         if value.lower() not in STATUSES:
-            raise QueryError(f"status is one of {', '.join(STATUSES)}, got '{value}'", column, text)
+            shown = _shown(value)
+            raise QueryError(f"status is one of {', '.join(STATUSES)}, got '{shown}'", column, text)
         value = value.lower()
     elif field == "has":
         if value.lower() not in HAS_VALUES:
             raise QueryError(
-                f"has: takes one of {', '.join(HAS_VALUES)}, got '{value}'", column, text
+                f"has: takes one of {', '.join(HAS_VALUES)}, got '{_shown(value)}'", column, text
             )
         value = value.lower()
     elif field == "listed":
         date = normalize_date(value)
         if date is None:
-            raise QueryError(f"listed: needs a date like \"Mar 11\", got '{value}'", column, text)
+            shown = _shown(value)
+            raise QueryError(f"listed: needs a date like \"Mar 11\", got '{shown}'", column, text)
         value = date
     return Term(field, value, negated=negated)
 
@@ -151,6 +166,7 @@ def parse_query(text: str) -> Query:
     """Parse query text; raises QueryError pointing at the first bad term."""
     groups: list[list[Term]] = []
     pending_or = False
+    words = filters = 0
     # NUL and other control characters can mean nothing in a query (and confuse FTS5).
     tokens = _tokens(
         "".join(" " if (ch < " " and ch not in "\t\n\r") or ch == "\x7f" else ch for ch in text)
@@ -164,6 +180,18 @@ def parse_query(text: str) -> Query:
         term = _parse_term(token, text)
         if term is None:
             continue
+        if term.field is None and not term.negated:
+            words += 1
+            if words > MAX_WORDS:
+                raise QueryError(f"too many words (at most {MAX_WORDS})", token.column, text)
+        else:
+            filters += 1
+            if filters > MAX_FILTERS:
+                raise QueryError(
+                    f"too many filters (at most {MAX_FILTERS}, negated words included)",
+                    token.column,
+                    text,
+                )
         if pending_or:
             groups[-1].append(term)
             pending_or = False

@@ -27,6 +27,37 @@ def one_line(text: str) -> str:
     return " ".join(safe(text).split())
 
 
+# Zero-width (non-)joiners hold emoji sequences and Persian words together; they stay.
+_JOINERS = frozenset("\u200c\u200d")
+_LINE_BREAK = re.compile(r"\r\n?")
+
+
+def clean_text(text: str, *, multiline: bool = False) -> str:
+    """Imported text as it is stored: the one cleaning rule of every importer.
+
+    Control characters (escape sequences must never reach a terminal), bidi overrides and the
+    other invisible format characters are dropped; tabs, line separators and unusual spaces
+    become plain spaces. ``multiline`` text (notes, list descriptions) keeps its newlines and
+    tabs, with ``\r\n`` and ``\r`` read as newlines. Lone surrogates, which SQLite cannot
+    store, are dropped too. Unassigned and private-use characters are kept: they cannot drive a
+    terminal, and dropping them would make the result depend on Python's Unicode version.
+    """
+    if text.isprintable():
+        return text
+    keep = "\n\t" if multiline else ""
+    if multiline and "\r" in text:
+        text = _LINE_BREAK.sub("\n", text)
+    return "".join(_clean_char(ch, keep) for ch in text)
+
+
+def _clean_char(ch: str, keep: str) -> str:
+    if ch.isprintable() or ch in _JOINERS or ch in keep:
+        return ch
+    if ch.isspace():
+        return " "
+    return ch if unicodedata.category(ch) in ("Cn", "Co") else ""
+
+
 def truncate(text: str, width: int) -> str:
     """Cut to ``width`` cells with an ellipsis (wide characters count double)."""
     if width <= 0:

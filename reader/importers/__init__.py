@@ -8,7 +8,9 @@ is left as it was.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
+import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -43,22 +45,81 @@ class ParsedFile:
     warnings: list[str] = field(default_factory=list)
 
 
+# Non-blocking, so that a FIFO put in a file's place after collect_files looked at it cannot
+# hang the import (and the library's write lock with it); no controlling terminal from a tty.
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+_CHUNK_BYTES = 1024 * 1024
+_FILE_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_regular(path: Path, mode: int) -> ReaderError:
+    if stat.S_ISDIR(mode):
+        return ReaderError(f"{path}: is a folder")
+    kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a file")
+    return ReaderError(
+        f"{path}: not a regular file ({kind}); give a listing, BibTeX or backup file"
+    )
+
+
 def read_text(path: Path) -> str:
-    """The decoded text of a file, or a ReaderError naming it."""
-    if path.is_dir():
-        raise ReaderError(f"{path}: is a folder")
+    """The decoded text of a regular file, or a ReaderError naming it.
+
+    What is opened is checked, not what the name pointed at a moment before, and at most
+    MAX_FILE_BYTES are read whatever the file claims its size is (devices and /proc files
+    say 0).
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ReaderError(f"{path}: too large to be a listing ({size} bytes)")
-        data = path.read_bytes()
+        descriptor = os.open(path, _OPEN_FLAGS)
     except FileNotFoundError:
         raise ReaderError(f"{path}: no such file (it may have been moved while reading)") from None
     except OSError as error:
         raise ReaderError(f"{path}: cannot be read ({error.strerror})") from None
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_regular(path, info.st_mode)
+        if info.st_size > MAX_FILE_BYTES:
+            raise ReaderError(f"{path}: too large to be a listing ({info.st_size} bytes)")
+        data = _read_at_most(descriptor, info.st_size, path)
+    except OSError as error:
+        raise ReaderError(f"{path}: cannot be read ({error.strerror})") from None
+    finally:
+        os.close(descriptor)
     if not data.strip():
         raise ReaderError(f"{path}: empty file")
     return decode(data, str(path))
+
+
+def _read_at_most(descriptor: int, size: int, path: Path) -> bytes:
+    """Read to the end, refusing the file once it passes MAX_FILE_BYTES.
+
+    The first read asks for the size the file reports plus one byte, so an ordinary file is
+    read in one call and one buffer."""
+    chunks: list[bytes] = []
+    total = 0
+    want = size + 1
+    while True:
+        chunk = os.read(descriptor, min(want, MAX_FILE_BYTES + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > MAX_FILE_BYTES:
+            raise ReaderError(
+                f"{path}: too large to be a listing (more than {MAX_FILE_BYTES} bytes)"
+            )
+        want = _CHUNK_BYTES
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def parse_file(path: Path, *, skip_bad: bool = False) -> ParsedFile:
@@ -84,23 +145,39 @@ def parse_file(path: Path, *, skip_bad: bool = False) -> ParsedFile:
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders to their importable files; refuse missing paths before anything is read."""
+    """Expand folders to their importable files; refuse missing paths and anything that is not
+    a regular file (a FIFO would block, a device never ends) before anything is read, and so
+    before the library's write lock is taken. A symlink counts as what it points to."""
     files: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            found = sorted(
-                child
-                for child in path.iterdir()
-                if child.is_file() and child.suffix.lower() in IMPORTABLE_SUFFIXES
-            )
-            if not found:
-                raise ReaderError(f"{path}: folder has no listings (*.txt, *.bib, *.json)")
-            files.extend(found)
-        elif path.exists():
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            raise ReaderError(f"{path}: no such file or folder") from None
+        except (OSError, ValueError) as error:  # ValueError: a NUL in the name
+            reason = getattr(error, "strerror", None) or "not a file name"
+            raise ReaderError(f"{path}: cannot be read ({reason})") from None
+        if stat.S_ISDIR(mode):
+            files.extend(_folder_files(path))
+        elif stat.S_ISREG(mode):
             files.append(path)
         else:
-            raise ReaderError(f"{path}: no such file or folder")
+            raise _not_regular(path, mode)
     return files
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    try:
+        found = sorted(
+            child
+            for child in folder.iterdir()
+            if child.suffix.lower() in IMPORTABLE_SUFFIXES and child.is_file()
+        )
+    except OSError as error:
+        raise ReaderError(f"{folder}: cannot be read ({error.strerror})") from None
+    if not found:
+        raise ReaderError(f"{folder}: folder has no listings (*.txt, *.bib, *.json)")
+    return found
 
 
 _DONE = object()

@@ -3,18 +3,32 @@
 The backup is complete (papers, sources, links, tags, ratings, status, annotations, lists in
 order) and deterministic: the same library always gives the same bytes, so backups diff cleanly.
 Validation happens here, before the library is touched, so a damaged file is refused whole.
+
+A backup may come from anyone, so it meets the same rules as everything else that enters the
+library: tag and list names as the CLI would accept them, ids far from SQLite's limits, links
+that are web addresses, and text cleaned as every importer cleans it.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from typing import Any
 
+from reader.keys import clean_list_name, clean_tag
 from reader.models import STATUSES, ReaderError
-from reader.text import json_text
+from reader.text import clean_text, json_text
 
 FORMAT = "reader-backup"
 VERSION = 1
+
+# Ids (and link positions) stay far below SQLite's 2**63 - 1: a restored id near the top would
+# leave AUTOINCREMENT nothing to count up to, and every later insert would fail.
+MAX_ID = 2**53
+LINK_KINDS = ("web", "code")
+MAX_KEY_LENGTH = 200
+_WEB_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 
 def render_backup(data: dict[str, Any]) -> str:
@@ -25,117 +39,219 @@ def looks_like_backup(text: str) -> bool:
     return text.lstrip().startswith("{") and f'"{FORMAT}"' in text[:4096]
 
 
-def _require(condition: bool, source: str, message: str) -> None:
+class _Invalid(Exception):
+    """What is wrong with a backup, worded for the one-line refusal."""
+
+
+def _require(condition: bool, message: str) -> None:
     if not condition:
-        raise ReaderError(f"{source}: not a valid reader backup ({message})")
+        raise _Invalid(message)
 
 
-MAX_ID = 2**63 - 1
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _is_id(value: Any) -> bool:
     return type(value) is int and 1 <= value <= MAX_ID
 
 
-def _is_text(value: Any, *, optional: bool = False) -> bool:
-    return isinstance(value, str) or (optional and value is None)
+def _is_key(value: Any) -> bool:
+    """A paper key as ``paper_key`` makes them: one printable word."""
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= MAX_KEY_LENGTH
+        and value.isprintable()
+        and not any(ch.isspace() for ch in value)
+    )
 
 
-def parse_backup(text: str, source: str) -> dict[str, Any]:
-    """Parse and validate a backup; raises ReaderError naming the first problem."""
+def _text(item: dict[str, Any], name: str, where: str, *, multiline: bool = False) -> None:
+    """Clean an optional text field in place; anything but a string or null is refused."""
+    value = item.get(name)
+    if value is None:
+        return
+    _require(isinstance(value, str), f"{where}: {name} {_shown(value)} is not text")
+    item[name] = clean_text(value, multiline=multiline)
+
+
+def _required_text(item: dict[str, Any], name: str, where: str, *, multiline: bool = False) -> str:
+    value = item.get(name)
+    _require(isinstance(value, str), f"{where} has no {name}")
+    cleaned = clean_text(value, multiline=multiline)
+    _require(bool(cleaned.strip()), f"{where} has no {name}")
+    item[name] = cleaned
+    return cleaned
+
+
+def _name(value: Any, clean: Callable[[str], str], where: str) -> str:
+    """A tag or list name as the CLI would take it, or the CLI's reason for refusing it."""
+    _require(isinstance(value, str), f"{where}: {_shown(value)} is not text")
     try:
-        data = json.loads(text)
+        value.encode("utf-8")
+        return clean(value)
+    except UnicodeEncodeError:
+        raise _Invalid(f"{where}: {_shown(value)} is not valid text") from None
+    except ReaderError as error:
+        raise _Invalid(f"{where}: {error}") from None
+
+
+def _list(item: dict[str, Any], name: str, where: str) -> list[Any]:
+    value = item.get(name, [])
+    _require(isinstance(value, list), f"{where}: '{name}' is not a list")
+    return value
+
+
+def _object(value: Any, where: str) -> dict[str, Any]:
+    _require(isinstance(value, dict), f"{where} is not an object")
+    return value
+
+
+def _load(text: str, source: str) -> Any:
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise ReaderError(
             f"{source}: not valid JSON (line {error.lineno}, column {error.colno})"
         ) from None
-    _require(isinstance(data, dict), source, "the top level is not an object")
-    _require(data.get("format") == FORMAT, source, f"format is not {FORMAT!r}")
-    version = data.get("version")
-    _require(isinstance(version, int), source, "no version")
-    if version > VERSION:
-        raise ReaderError(
-            f"{source}: backup version {version} is newer than this reader understands "
-            f"({VERSION}); upgrade reader to import it"
-        )
+    except RecursionError:
+        raise ReaderError(f"{source}: not valid JSON (nested too deeply)") from None
+    except ValueError:  # Python refuses to convert integers of thousands of digits
+        raise ReaderError(f"{source}: not valid JSON (a number with too many digits)") from None
+
+
+def parse_backup(text: str, source: str) -> dict[str, Any]:
+    """Parse, validate and clean a backup; raises ReaderError naming the first problem."""
+    data = _load(text, source)
+    try:
+        _require(isinstance(data, dict), "the top level is not an object")
+        _require(data.get("format") == FORMAT, f"format is not {FORMAT!r}")
+        version = data.get("version")
+        _require(type(version) is int and version >= 1, "no version")
+        if version > VERSION:
+            raise ReaderError(
+                f"{source}: backup version {version} is newer than this reader understands "
+                f"({VERSION}); upgrade reader to import it"
+            )
+        _validate(data)
+    except _Invalid as error:
+        raise ReaderError(f"{source}: not a valid reader backup ({error})") from None
+    return data
+
+
+def _validate(data: dict[str, Any]) -> None:
     for section in ("papers", "tags", "annotations", "lists"):
-        _require(isinstance(data.get(section), list), source, f"'{section}' is not a list")
+        _require(isinstance(data.get(section), list), f"'{section}' is not a list")
+    keys = _validate_papers(data["papers"])
+    data["tags"] = [
+        _name(tag, clean_tag, f"tag {index + 1}") for index, tag in enumerate(data["tags"])
+    ]
+    _validate_annotations(data["annotations"], keys)
+    _validate_lists(data["lists"], keys)
+
+
+def _validate_papers(papers: list[Any]) -> set[str]:
     keys: set[str] = set()
-    paper_ids: set[int] = set()
-    for index, paper in enumerate(data["papers"]):
+    ids: set[int] = set()
+    for index, paper in enumerate(papers):
         where = f"paper {index + 1}"
-        _require(isinstance(paper, dict), source, f"{where} is not an object")
-        _require(_is_text(paper.get("key")) and paper["key"], source, f"{where} has no key")
-        _require(_is_text(paper.get("title")) and paper["title"], source, f"{where} has no title")
-        _require(_is_text(paper.get("abstract", "")), source, f"{where}: abstract")
-        _require(paper["key"] not in keys, source, f"paper key {paper['key']} appears twice")
-        keys.add(paper["key"])
-        _require(paper.get("id") is None or _is_id(paper["id"]), source, f"{where}: id")
-        _require(paper.get("id") not in paper_ids, source, f"{where}: id appears twice")
-        if paper.get("id") is not None:
-            paper_ids.add(paper["id"])
+        _object(paper, where)
+        key = paper.get("key")
+        _require(key is not None, f"{where} has no key")
+        _require(_is_key(key), f"{where}: key {_shown(key)} is not a paper key")
+        _require(key not in keys, f"paper key {key} appears twice")
+        keys.add(key)
+        paper_id = paper.get("id")
+        if paper_id is not None:
+            _require(_is_id(paper_id), f"{where}: id {_shown(paper_id)} is not from 1 to 2**53")
+            _require(paper_id not in ids, f"{where}: id {paper_id} appears twice")
+            ids.add(paper_id)
+        _required_text(paper, "title", where)
+        _text(paper, "abstract", where)
         rating = paper.get("rating")
         _require(
             rating is None or (type(rating) is int and 1 <= rating <= 5),
-            source,
-            f"{where}: rating {rating!r}",
+            f"{where}: rating {_shown(rating)} is not from 1 to 5",
         )
-        _require(paper.get("status", "unread") in STATUSES, source, f"{where}: status")
-        for name in ("sources", "links", "tags"):
-            _require(isinstance(paper.get(name, []), list), source, f"{where}: {name}")
-        for name in ("listed", "added", "read_at"):
-            _require(_is_text(paper.get(name), optional=True), source, f"{where}: {name}")
-        for link in paper.get("links", []):
-            _require(
-                isinstance(link, dict)
-                and _is_text(link.get("url"))
-                and _is_text(link.get("kind", "web"))
-                and (link.get("position") is None or type(link["position"]) is int)
-                and abs(link.get("position") or 0) <= MAX_ID,
-                source,
-                f"{where}: link",
-            )
-        for item in paper.get("sources", []):
-            _require(
-                isinstance(item, dict)
-                and _is_text(item.get("file"))
-                and _is_text(item.get("listed"), optional=True)
-                and _is_text(item.get("added"), optional=True),
-                source,
-                f"{where}: source",
-            )
-        _require(all(_is_text(tag) for tag in paper.get("tags", [])), source, f"{where}: tags")
-    _require(all(_is_text(tag) for tag in data["tags"]), source, "tags")
-    note_ids: set[int] = set()
-    for index, note in enumerate(data["annotations"]):
-        where = f"annotation {index + 1}"
-        _require(isinstance(note, dict), source, f"{where} is not an object")
+        status = paper.get("status", "unread")
         _require(
-            _is_text(note.get("paper")) and note["paper"] in keys,
-            source,
-            f"{where} names an unknown paper",
+            isinstance(status, str) and status in STATUSES,
+            f"{where}: status {_shown(status)} is not one of {', '.join(STATUSES)}",
         )
-        _require(note.get("id") is None or _is_id(note["id"]), source, f"{where}: id")
-        _require(note.get("id") not in note_ids, source, f"{where}: id appears twice")
-        if note.get("id") is not None:
-            note_ids.add(note["id"])
-        _require(_is_text(note.get("body")) and note["body"], source, f"{where} has no body")
-        for name in ("quote", "created", "updated"):
-            _require(_is_text(note.get(name), optional=True), source, f"{where}: {name}")
+        for name in ("listed", "added", "read_at"):
+            _text(paper, name, where)
+        for number, item in enumerate(_list(paper, "sources", where)):
+            _validate_source(item, f"{where}, source {number + 1}")
+        for number, link in enumerate(_list(paper, "links", where)):
+            _validate_link(link, f"{where}, link {number + 1}")
+        if "tags" in paper:
+            paper["tags"] = [_name(tag, clean_tag, where) for tag in _list(paper, "tags", where)]
+    return keys
+
+
+def _validate_source(item: Any, where: str) -> None:
+    _object(item, where)
+    _required_text(item, "file", where)
+    for name in ("listed", "added"):
+        _text(item, name, where)
+
+
+def _validate_link(link: Any, where: str) -> None:
+    _object(link, where)
+    url = link.get("url")
+    _require(isinstance(url, str), f"{where} has no url")
+    cleaned = clean_text(url)
+    _require(bool(_WEB_URL.match(cleaned)), f"{where}: {_shown(url)} is not a web address")
+    link["url"] = cleaned
+    kind = link.get("kind", "web")
+    _require(
+        isinstance(kind, str) and kind in LINK_KINDS,
+        f"{where}: kind {_shown(kind)} is not one of {', '.join(LINK_KINDS)}",
+    )
+    position = link.get("position")
+    _require(
+        position is None or (type(position) is int and 0 <= position <= MAX_ID),
+        f"{where}: position {_shown(position)} is not from 0 to 2**53",
+    )
+
+
+def _validate_annotations(notes: list[Any], keys: set[str]) -> None:
+    ids: set[int] = set()
+    for index, note in enumerate(notes):
+        where = f"annotation {index + 1}"
+        _object(note, where)
+        paper = note.get("paper")
+        _require(isinstance(paper, str) and paper in keys, f"{where} names an unknown paper")
+        note_id = note.get("id")
+        if note_id is not None:
+            _require(_is_id(note_id), f"{where}: id {_shown(note_id)} is not from 1 to 2**53")
+            _require(note_id not in ids, f"{where}: id {note_id} appears twice")
+            ids.add(note_id)
+        _required_text(note, "body", where, multiline=True)
+        _text(note, "quote", where, multiline=True)
+        for name in ("created", "updated"):
+            _text(note, name, where)
+
+
+def _validate_lists(lists: list[Any], keys: set[str]) -> None:
     names: set[str] = set()
-    for index, item in enumerate(data["lists"]):
+    for index, item in enumerate(lists):
         where = f"list {index + 1}"
-        _require(isinstance(item, dict), source, f"{where} is not an object")
-        _require(_is_text(item.get("name")) and item["name"], source, f"{where} has no name")
-        _require(item["name"].casefold() not in names, source, f"{where}: duplicate name")
-        names.add(item["name"].casefold())
-        _require(isinstance(item.get("papers"), list), source, f"{where}: papers")
-        for name in ("description", "created"):
-            _require(_is_text(item.get(name), optional=True), source, f"{where}: {name}")
-        for entry in item["papers"]:
+        _object(item, where)
+        _require("name" in item, f"{where} has no name")
+        name = _name(item["name"], clean_list_name, where)
+        _require(name.casefold() not in names, f"{where}: name {name!r} appears twice")
+        names.add(name.casefold())
+        item["name"] = name
+        _require(isinstance(item.get("papers"), list), f"{where}: 'papers' is not a list")
+        _text(item, "description", where, multiline=True)
+        _text(item, "created", where)
+        for number, entry in enumerate(item["papers"]):
+            entry_where = f"{where}, entry {number + 1}"
+            _object(entry, entry_where)
+            paper = entry.get("paper")
             _require(
-                isinstance(entry, dict) and _is_text(entry.get("paper")) and entry["paper"] in keys,
-                source,
-                f"{where} names an unknown paper",
+                isinstance(paper, str) and paper in keys, f"{entry_where} names an unknown paper"
             )
-    return data
+            _text(entry, "added", entry_where)

@@ -18,7 +18,7 @@ from typing import Any
 
 from reader.keys import normalize_date, normalize_title
 from reader.models import ReaderError
-from reader.text import one_line
+from reader.text import clean_text, one_line
 
 MAX_NAMED = 10  # bad keys named in the error; more would not fit on one line
 
@@ -292,12 +292,13 @@ def _plain_url(value: str) -> str:
     """A URL-like field without braces, stray escapes or line wrapping."""
     value = re.sub(r"\\url\s*", "", value)
     value = re.sub(r"\\([_%#&~$])", r"\1", value)
-    return re.sub(r"[{}\s]", "", value)
+    return re.sub(r"[{}\s]", "", clean_text(value))
 
 
 def tex_to_text(value: str) -> str:
-    """BibTeX/LaTeX field text as plain Unicode: escapes undone, accents applied, braces gone."""
-    return " ".join(_decode(value).split())
+    """BibTeX/LaTeX field text as plain Unicode: escapes undone, accents applied, braces gone,
+    cleaned like every imported text (no control characters) and on one line."""
+    return " ".join(clean_text(_decode(value)).split())
 
 
 def _decode(value: str) -> str:

@@ -11,6 +11,7 @@ import re
 
 from reader.keys import normalize_date, normalize_title, paper_key
 from reader.models import Link, ParsedListing, ParsedPaper, ReaderError
+from reader.text import clean_text
 
 __all__ = [
     "clean_url",
@@ -113,24 +114,12 @@ def _is_header(line: str) -> bool:
     return line.casefold() in BOILERPLATE or normalize_date(line) is not None
 
 
-def _clean_line(line: str) -> str:
-    """Drop control characters (escape sequences must never reach a terminal) and trim."""
-    if line.isprintable():
-        return line.strip()
-    return "".join(_clean_char(ch) for ch in line).strip()
-
-
-def _clean_char(ch: str) -> str:
-    if ch.isprintable() or ch in "\u200c\u200d":  # joiners hold emoji sequences together
-        return ch
-    return " " if ch.isspace() else ""
-
-
 def parse_listing(text: str, source: str) -> ParsedListing:
     """Parse one listing dump. Raises ReaderError when no paper can be recognised."""
     # Only real line ends split: str.splitlines would also break on U+2028, form feeds and
     # other separators inside an abstract and shift every following title.
-    lines = [_clean_line(line) for line in _LINE_END.split(text)]
+    # Control characters are dropped (escape sequences must never reach a terminal).
+    lines = [clean_text(line).strip() for line in _LINE_END.split(text)]
     lines = [line for line in lines if line]
     listed: str | None = None
     index = 0

@@ -6,9 +6,16 @@ store, shared by the CLI and the app.
 
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
+import secrets
+import signal
+import stat
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from types import FrameType
 
 from reader.export import ExportDocument, MarkdownOptions
 from reader.models import ReaderError
@@ -54,23 +61,222 @@ def _render(document: ExportDocument, fmt: str, options: MarkdownOptions | None)
     raise ReaderError(f"unknown export format '{fmt}'")
 
 
-def write_atomic(path: Path, text: str) -> Path:
-    """Write through a temporary file and a rename, so no half-written export is ever left."""
-    path = path.expanduser()
-    if path.is_dir():
-        raise ReaderError(f"{path}: is a folder; give a file name")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ReaderError(f"{folder}: no such folder")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    umask = os.umask(0)
-    os.umask(umask)
+def write_atomic(path: Path, text: str | Iterable[str], *, private: bool = False) -> Path:
+    """Write a whole file or nothing: the text (a string or its pieces) goes to a file with no
+    name yet, which takes the target's name in one rename when complete.
+
+    A process killed while writing leaves nothing behind: on Linux the text goes into an
+    unnamed ``O_TMPFILE`` file in the target's folder; elsewhere, or where the file system
+    cannot link one, a hidden temporary file is used and removed on SIGTERM, SIGHUP and
+    Ctrl+C (only SIGKILL can strand it). A symlink is written through to the file it points at.
+    An existing file keeps its permissions (``private`` content also loses any group or other
+    access); a new file gets ``0600`` when ``private``, otherwise what the umask allows.
+    Returns the path written.
+    """
+    target = _target(path.expanduser())
+    mode = _mode(target, private)
+    pieces = (text,) if isinstance(text, str) else text
+    with _removed_on_termination():
+        descriptor = _unnamed_file(target.parent)
+        if descriptor is None:
+            _write_named(target, pieces, mode)
+            return target
+        try:
+            stream = os.fdopen(descriptor, "w", encoding="utf-8", newline="")
+        except BaseException:
+            os.close(descriptor)
+            raise
+        with stream:
+            if mode is not None:
+                os.fchmod(descriptor, mode)
+            for piece in pieces:
+                stream.write(piece)
+            stream.flush()
+            os.fsync(descriptor)
+            _link(descriptor, target)
+    return target
+
+
+def _target(path: Path) -> Path:
+    """The file to replace: symlinks followed to the end, refused when it cannot be one."""
     try:
-        os.chmod(temporary, 0o666 & ~umask)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        info = os.stat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as error:
+        raise ReaderError(f"{path}: cannot be written ({error.strerror})") from None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise ReaderError(f"{path}: is a folder; give a file name")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise ReaderError(f"{path}: not a regular file; give a file name to write to")
+    target = Path(os.path.realpath(path))
+    if not target.parent.is_dir():
+        shown = target.parent if os.path.islink(path) else path.parent
+        raise ReaderError(f"{shown}: no such folder")
+    return target
+
+
+def _mode(target: Path, private: bool) -> int | None:
+    """The permissions to give the new file; None leaves them to the umask."""
+    try:
+        current = stat.S_IMODE(os.stat(target).st_mode) & 0o777
+    except FileNotFoundError:
+        return 0o600 if private else None
+    return current & 0o700 if private else current
+
+
+def _unnamed_file(folder: Path) -> int | None:
+    """An ``O_TMPFILE`` descriptor in the folder, or None where the system has none."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None:
+        return None
+    try:
+        return os.open(folder, flag | os.O_RDWR | os.O_CLOEXEC, 0o666)
+    except OSError as error:
+        if error.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT):
+            return None
         raise
-    return path.resolve()
+
+
+# What linking /proc/self/fd/N gives where the kernel or file system will not do it.
+_NO_LINK = frozenset(
+    {errno.EXDEV, errno.EPERM, errno.ENOENT, errno.EOPNOTSUPP, errno.EACCES, errno.EMLINK}
+)
+
+
+def _link(descriptor: int, target: Path) -> None:
+    """Give the finished unnamed file the target's name (through a temporary name when the
+    target exists, as a link cannot replace a file); copy it where linking is refused."""
+    source = f"/proc/self/fd/{descriptor}"
+    try:
+        if not os.path.lexists(target):
+            try:
+                os.link(source, target)
+                return
+            except FileExistsError:
+                pass
+        temporary = _reserve(target)
+        try:
+            os.link(source, temporary)
+        except BaseException:
+            _PENDING.discard(temporary)
+            raise
+    except OSError as error:
+        if error.errno not in _NO_LINK:
+            raise
+        _copy_named(descriptor, target)
+        return
+    _rename(temporary, target)
+
+
+def _copy_named(descriptor: int, target: Path) -> None:
+    """Copy the finished unnamed file to a hidden temporary file and rename that."""
+    mode = stat.S_IMODE(os.fstat(descriptor).st_mode)
+    os.lseek(descriptor, 0, os.SEEK_SET)
+    temporary, copy = _create_named(target, mode)
+    try:
+        while chunk := os.read(descriptor, 1024 * 1024):
+            while chunk:
+                chunk = chunk[os.write(copy, chunk) :]
+        os.fsync(copy)
+    except BaseException:
+        _remove(temporary)
+        raise
+    finally:
+        os.close(copy)
+    _rename(temporary, target)
+
+
+def _write_named(target: Path, pieces: Iterable[str], mode: int | None) -> None:
+    """Where there is no ``O_TMPFILE``: write a hidden temporary file and rename it."""
+    temporary, descriptor = _create_named(target, mode)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
+            for piece in pieces:
+                stream.write(piece)
+            stream.flush()
+            os.fsync(descriptor)
+    except BaseException:
+        _remove(temporary)
+        raise
+    _rename(temporary, target)
+
+
+def _create_named(target: Path, mode: int | None) -> tuple[str, int]:
+    """A new hidden file beside the target, with its final permissions before any content."""
+    temporary = _reserve(target)
+    try:
+        descriptor = os.open(
+            temporary,
+            os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC,
+            0o666 if mode is None else 0o600,
+        )
+    except BaseException:
+        _PENDING.discard(temporary)
+        raise
+    try:
+        if mode is not None:
+            os.fchmod(descriptor, mode)
+    except BaseException:
+        os.close(descriptor)
+        _remove(temporary)
+        raise
+    return temporary, descriptor
+
+
+def _rename(temporary: str, target: Path) -> None:
+    try:
+        os.replace(temporary, target)
+    except BaseException:
+        _remove(temporary)
+        raise
+    _PENDING.discard(temporary)
+
+
+# Hidden temporary files this process has (or is about to have), for the signal handler.
+_PENDING: set[str] = set()
+_TERMINATING = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name)
+)
+
+
+def _reserve(target: Path) -> str:
+    """A fresh hidden name beside the target, registered for removal before it exists."""
+    stem = os.fsdecode(os.fsencode(target.name)[:100])  # room for the suffix in NAME_MAX
+    name = str(target.parent / f".{stem}.{secrets.token_hex(6)}.tmp")
+    _PENDING.add(name)
+    return name
+
+
+def _remove(name: str) -> None:
+    with suppress(OSError):
+        os.unlink(name)
+    _PENDING.discard(name)
+
+
+def _on_termination(signum: int, frame: FrameType | None) -> None:
+    for name in list(_PENDING):
+        with suppress(OSError):
+            os.unlink(name)
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
+@contextmanager
+def _removed_on_termination() -> Iterator[None]:
+    """While writing, a SIGTERM, SIGHUP or SIGINT first removes the temporary files.
+
+    Only signals whose action is still the default (to die) are taken over, and only in the
+    main thread, where Python runs handlers; a program with handlers of its own keeps them,
+    and Ctrl+C's KeyboardInterrupt is cleaned up like any other exception."""
+    replaced: dict[int, object] = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in _TERMINATING:
+            with suppress(OSError, ValueError):
+                if signal.getsignal(signum) == signal.SIG_DFL:
+                    replaced[signum] = signal.signal(signum, _on_termination)
+    try:
+        yield
+    finally:
+        for signum, handler in replaced.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]

@@ -128,11 +128,14 @@ def parse_tag_text(text: str) -> TagEdit:
     all go through it, so a comma or a space separates tags everywhere."""
     add: list[str] = []
     remove: list[str] = []
-    for word in re.split(r"[\s,]+", text.strip()):
-        if not word:
-            continue
+    for word in split_tag_words(text):
         if word.startswith("-") and len(word) > 1:
             remove.append(word[1:])
         elif word != "-":
             add.append(word)
     return TagEdit(add, remove)
+
+
+def split_tag_words(text: str) -> list[str]:
+    """Tag text split into words: a comma or any space separates tags."""
+    return [word for word in re.split(r"[\s,]+", text.strip()) if word]

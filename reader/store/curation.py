@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from reader.keys import clean_tag
 from reader.models import STATUSES, Annotation, ReaderError, TagCount
 from reader.store import clock
+from reader.store.papers import is_row_id
 from reader.store.undo import Scope
 
 if TYPE_CHECKING:
@@ -161,6 +162,8 @@ class Curation:
                 self.db["papers"].update(paper_id, {"status": status, "read_at": read_at})
 
     def _status(self, paper_id: int) -> str:
+        if not is_row_id(paper_id):
+            raise ReaderError(f"no paper with id {paper_id}")
         row = self.db.execute("SELECT status FROM papers WHERE id = ?", [paper_id]).fetchone()
         if row is None:
             raise ReaderError(f"no paper with id {paper_id}")
@@ -193,6 +196,8 @@ class Curation:
                 return self.db["annotations"].insert(row).last_pk
 
     def _note_paper(self, note_id: int) -> int:
+        if not is_row_id(note_id):
+            raise ReaderError(f"no annotation with id {note_id}")
         row = self.db.execute("SELECT paper_id FROM annotations WHERE id = ?", [note_id]).fetchone()
         if row is None:
             raise ReaderError(f"no annotation with id {note_id}")
@@ -219,6 +224,8 @@ class Curation:
                 self.db["annotations"].delete(note_id)
 
     def note(self, note_id: int) -> Annotation:
+        if not is_row_id(note_id):
+            raise ReaderError(f"no annotation with id {note_id}")
         row = self.db.execute(
             f"SELECT {NOTE_COLUMNS} FROM annotations WHERE id = ?", [note_id]
         ).fetchone()
@@ -227,6 +234,8 @@ class Curation:
         return Annotation(*row)
 
     def notes(self, paper_id: int) -> list[Annotation]:
+        if not is_row_id(paper_id):
+            return []
         rows = self.db.execute(
             f"SELECT {NOTE_COLUMNS} FROM annotations WHERE paper_id = ? ORDER BY id", [paper_id]
         ).fetchall()

@@ -7,7 +7,10 @@ can be unit-tested.
 
 from __future__ import annotations
 
+import functools
 import re
+import sqlite3
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -33,11 +36,38 @@ def fts_phrase(word: str, prefix: bool = False) -> str:
 
 
 def fts_tokens(word: str, prefix: bool = False) -> str:
-    """The word's tokens, all required but not as a phrase (abstracts keep no positions)."""
-    tokens = ['"' + token + '"' for token in _TOKEN.findall(word)]
+    """The word's tokens, all required but not as a phrase (abstracts keep no positions).
+
+    Each must be one token to FTS5 (a quoted string of two tokens is a phrase, which an index
+    without positions refuses), so words beyond ASCII are split by SQLite's own tokenizer,
+    whose Unicode tables differ from Python's."""
+    found = _TOKEN.findall(word) if word.isascii() else sqlite_tokens(word)
+    tokens = ['"' + token + '"' for token in found]
     if prefix and tokens:
         tokens[-1] += "*"
     return " ".join(tokens)
+
+
+_tokenizer_lock = threading.Lock()
+_tokenizer: sqlite3.Connection | None = None
+
+
+@functools.lru_cache(maxsize=4096)
+def sqlite_tokens(text: str) -> tuple[str, ...]:
+    """The tokens FTS5's unicode61 tokenizer makes of ``text``, in order."""
+    global _tokenizer
+    with _tokenizer_lock:
+        if _tokenizer is None:
+            _tokenizer = sqlite3.connect(":memory:", check_same_thread=False)
+            _tokenizer.execute(
+                "CREATE VIRTUAL TABLE words USING fts5 "
+                "(text, tokenize = 'unicode61 remove_diacritics 2')"
+            )
+            _tokenizer.execute("CREATE VIRTUAL TABLE tokens USING fts5vocab (words, 'instance')")
+        _tokenizer.execute("INSERT INTO words (rowid, text) VALUES (1, ?)", [text])
+        rows = _tokenizer.execute("SELECT term FROM tokens ORDER BY offset").fetchall()
+        _tokenizer.execute("DELETE FROM words")
+    return tuple(row[0] for row in rows)
 
 
 def like_escape(text: str) -> str:

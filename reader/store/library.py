@@ -11,7 +11,9 @@ itself in ``undo_log`` inside that same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import functools
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from reader.models import (
     STATUSES,
     Annotation,
     ImportSummary,
+    LibraryError,
     Paper,
     PaperRow,
     ParsedListing,
@@ -29,7 +32,7 @@ from reader.models import (
     TagCount,
 )
 from reader.query import Query
-from reader.store import opening
+from reader.store import errors, opening, schema
 from reader.store.backup import Backup
 from reader.store.curation import Curation, Tags
 from reader.store.ingest import Ingest
@@ -39,14 +42,44 @@ from reader.store.search import SearchIndex, SearchResult
 from reader.store.undo import Change, Scope, UndoEntry, UndoLog
 
 
+def _storage_errors(method: Callable[..., Any]) -> Callable[..., Any]:
+    """SQLite's errors leave the store as LibraryError, in a person's words."""
+
+    @functools.wraps(method)
+    def guarded(self: Library, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as error:
+            raise errors.describe(self.path, error) from None
+
+    return guarded
+
+
 class Library:
     """A reader library in one SQLite file."""
 
-    def __init__(self, path: str | Path, *, threads: bool = False) -> None:
-        """Open (creating or migrating) a library; ``threads`` allows use from worker threads,
-        which the caller must then serialise."""
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        threads: bool = False,
+        readonly: bool = False,
+        create: bool = True,
+    ) -> None:
+        """Open (creating or migrating) a library.
+
+        ``threads`` allows use from worker threads, which the caller must then serialise;
+        ``readonly`` never writes a byte (it works on read-only media); ``create=False`` refuses
+        a missing file instead of starting an empty library there."""
         self.path = Path(path).expanduser()
-        conn, version = opening.connect(self.path, threads=threads)
+        self.readonly = readonly
+        conn, version = opening.connect(
+            self.path, threads=threads, readonly=readonly, create=create
+        )
+        if readonly and version < schema.LATEST_VERSION:
+            conn.close()  # an older library is upgraded once, by a connection that may write
+            Library(self.path, create=False).close()
+            conn, version = opening.connect(self.path, threads=threads, readonly=True)
         self.db = sqlite_utils.Database(conn)
         self._writes = 0
         self._verified = False
@@ -93,17 +126,25 @@ class Library:
             with self.db.atomic():
                 yield
             return
-        if not self._verified:
-            self.verify()
-        self.db.execute("BEGIN IMMEDIATE")
+        if self.readonly:
+            raise LibraryError(f"{self.path}: opened read-only; nothing was changed")
+        try:
+            if not self._verified:
+                self.verify()
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise errors.describe(self.path, error) from None
         try:
             yield
+            self.db.conn.commit()
+        except sqlite3.Error as error:
+            self.db.conn.rollback()
+            raise errors.describe(self.path, error) from None
         except BaseException:
             self.db.conn.rollback()
             raise
         finally:
             self._writes += 1
-        self.db.conn.commit()
 
     @contextmanager
     def read(self) -> Iterator[None]:
@@ -277,3 +318,19 @@ class Library:
     def reading_list(self, name: str) -> tuple[ReadingList, list[int]]:
         with self.read():
             return self.reading_lists.reading_list(name)
+
+
+# Every public method of the front door answers storage failures with a LibraryError.
+for _name, _method in list(vars(Library).items()):
+    if (
+        not _name.startswith("_")
+        and callable(_method)
+        and _name
+        not in {
+            "write",
+            "read",
+            "change",
+            "transaction",
+        }
+    ):
+        setattr(Library, _name, _storage_errors(_method))

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.models import ReaderError
-from reader.store import clock, schema
+from reader.store import clock, errors, schema
 
 if TYPE_CHECKING:
     from reader.store.library import Library
@@ -81,36 +82,96 @@ def statements(script: str) -> Iterator[str]:
             buffer = ""
 
 
-def connect(path: Path, *, threads: bool) -> tuple[sqlite3.Connection, int]:
-    """A connection to a reader library (created when missing) and its schema version."""
-    if path.is_dir():
+def _refuse_odd_file(path: Path, *, create: bool) -> None:
+    """Only a regular file can be a library: a FIFO would hang SQLite and a device would be
+    written over. A missing file is created only by commands that may create a library."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if not create:
+            raise ReaderError(
+                f"no library at {path} (`reader import FILE` creates one; "
+                "--db or READER_DB choose another)"
+            ) from None
+        return
+    except OSError as error:
+        raise ReaderError(f"{path}: cannot be opened ({error.strerror})") from None
+    if stat.S_ISDIR(mode):
         raise ReaderError(f"{path}: is a folder, not a library file")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists() and path.stat().st_size > 0:
+    if not stat.S_ISREG(mode):
+        kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device or socket"
+        raise ReaderError(f"{path}: not a regular file ({kind}); a library is a file")
+
+
+def connect(
+    path: Path, *, threads: bool, readonly: bool = False, create: bool = True
+) -> tuple[sqlite3.Connection, int]:
+    """A connection to a reader library (created when missing and ``create``) and its schema
+    version. ``readonly`` opens it for reading only, which works on read-only media too."""
+    _refuse_odd_file(path, create=create and not readonly)
+    if readonly and errors.environment_cause(path) is not None:
+        return _connect_readonly(path, threads=threads)
+    if not path.exists():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            create_private(path)
+        except OSError as error:
+            raise errors.describe(path, error) from None
+    elif path.stat().st_size > 0:
         probe(path)
-    elif not path.exists():
-        create_private(path)
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=not threads)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version, tables = schema_facts(conn)
         check_schema(path, version, tables)
-    except sqlite3.DatabaseError as error:
+        if version == 0:
+            # Larger pages pack ~1 KB abstracts tightly: a third smaller file than 4 KB pages.
+            conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        use_wal(conn)
+        conn.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.Error as error:
         conn.close()
-        if "not a database" in str(error):
-            raise ReaderError(f"{path}: not a reader library ({error})") from None
-        raise ReaderError(
-            f"{path}: the library file is damaged ({error}); nothing was changed"
-        ) from None
+        if readonly and errors.environment_cause(path) is not None:
+            return _connect_readonly(path, threads=threads)
+        raise errors.describe(path, error) from None
     except ReaderError:
         conn.close()
         raise
+    return conn, version
+
+
+def _connect_readonly(path: Path, *, threads: bool) -> tuple[sqlite3.Connection, int]:
+    """Read a library that cannot be written here (read-only media, a full disk). A WAL
+    library needs its shared-memory file, which such a folder cannot hold: then the file is
+    read as immutable (nobody can be writing it there either)."""
+    if path.stat().st_size > 0:
+        probe(path)
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(
+        f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=not threads
+    )
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version, tables = schema_facts(conn)
+    except sqlite3.Error as error:
+        conn.close()
+        if errors.environment_cause(path) is None:
+            raise errors.describe(path, error) from None
+        conn = sqlite3.connect(
+            f"{uri}?mode=ro&immutable=1", uri=True, check_same_thread=not threads
+        )
+        try:
+            version, tables = schema_facts(conn)
+        except sqlite3.Error as error:
+            conn.close()
+            raise errors.describe(path, error) from None
+    check_schema(path, version, tables)
     if version == 0:
-        # Larger pages pack ~1 KB abstracts tightly: a third smaller file than 4 KB pages.
-        conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
-    conn.execute("PRAGMA foreign_keys = ON")
-    use_wal(conn)
-    conn.execute("PRAGMA synchronous = NORMAL")
+        conn.close()
+        raise ReaderError(
+            f"no library at {path} (the file is empty; `reader import FILE` fills it)"
+        )
     return conn, version
 
 
@@ -170,6 +231,8 @@ def verify(library: Library) -> None:
     try:
         problems = [row[0] for row in library.db.execute("PRAGMA quick_check(5)")]
     except sqlite3.DatabaseError as error:
+        if errors.environment_cause(library.path) is not None or "locked" in str(error):
+            raise errors.describe(library.path, error) from None
         problems = [str(error)]
     if problems != ["ok"]:
         raise ReaderError(

@@ -12,6 +12,17 @@ if TYPE_CHECKING:
     from reader.store.library import Library
 
 CHUNK = 500
+MAX_ROW_ID = 2**63 - 1
+
+
+def is_row_id(value: object) -> bool:
+    """Whether a number (or ASCII digits) can name a row: SQLite ids fit in 63 bits, and
+    ``'²'.isdigit()`` is true, so both are checked before anything reaches SQLite."""
+    if isinstance(value, str):
+        if not (value.isascii() and value.isdigit()) or len(value) > 19:
+            return False
+        value = int(value)
+    return type(value) is int and 0 < value <= MAX_ROW_ID
 
 
 class Catalog:
@@ -26,7 +37,8 @@ class Catalog:
         text = str(ref).strip()
         if not text:
             raise ReaderError("no paper given")
-        if text.isdigit():
+        numeric = text.isascii() and text.isdigit()
+        if is_row_id(text):
             row = self.db.execute("SELECT id FROM papers WHERE id = ?", [int(text)]).fetchone()
             if row:
                 return row[0]
@@ -40,6 +52,8 @@ class Catalog:
         if len(matches) == 1:
             return matches[0][0]
         if not matches:
+            if numeric:
+                raise ReaderError(f"no paper with id {text}")
             raise ReaderError(f"no paper matches '{text}'")
         shown = ", ".join(key for _, key in matches[:5])
         more = ", ..." if len(matches) > 5 else ""
@@ -47,6 +61,8 @@ class Catalog:
 
     def title(self, paper_id: int) -> str:
         """A paper's title, shortened for messages and the undo history."""
+        if not is_row_id(paper_id):
+            raise ReaderError(f"no paper with id {paper_id}")
         row = self.db.execute("SELECT title FROM papers WHERE id = ?", [paper_id]).fetchone()
         if row is None:
             raise ReaderError(f"no paper with id {paper_id}")

@@ -220,16 +220,20 @@ def test_connections_held_open_in_one_process_survive_other_writers(
 def test_processes_opening_a_new_library_at_once_all_succeed(
     tmp_path: Path, spawned: list[subprocess.Popen[str]]
 ) -> None:
-    """The first run on a machine, twice at once (say, a script and the app): the library is
-    created once and both writes land."""
+    """The first imports on a machine, four at once: the library is created once (each
+    builds it aside and the first to finish names it; the others import into that one) and
+    every import lands."""
     code = r"""
 import os, sys, time
+from pathlib import Path
 from click.testing import CliRunner
 from reader.cli import main
 db, name, go = sys.argv[1:]
+listing = Path(go + "-" + name.replace(" ", "-") + ".txt")
+listing.write_text(f"new\n\nMar 11\n\n{name}\n\nAn abstract of {name}.\n", encoding="utf-8")
 while not os.path.exists(go):
     time.sleep(0.001)
-result = CliRunner().invoke(main, ["--db", db, "list", "create", name])
+result = CliRunner().invoke(main, ["--db", db, "import", str(listing)])
 print(result.exit_code, (result.stderr or "").strip() or repr(result.exception))
 """
     problems = []
@@ -255,9 +259,9 @@ print(result.exit_code, (result.stderr or "").strip() or repr(result.exception))
                 problems.append(out.strip() or err[-300:])
         if not problems:
             with Library(db) as library:
-                assert sorted(item.name for item in library.lists()) == [
-                    f"List {n}" for n in range(4)
-                ]
+                papers = library.papers(library.search("").ids)
+                assert sorted(paper.title for paper in papers) == [f"List {n}" for n in range(4)]
+            assert [path.name for path in db.parent.iterdir()] == ["lib.db"]
     assert not problems, problems
 
 

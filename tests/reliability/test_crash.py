@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from reader.importers.listing import parse_listing
+from reader.models import LibraryError
 from reader.store import Library
 
 from .support import (
@@ -166,7 +167,7 @@ def test_an_error_half_way_through_an_import_rolls_all_of_it_back(
         parse_listing(path.read_text(encoding="utf-8"), path.name)
         for path in sorted(dumps.iterdir())
     ]
-    with Library(seeded) as library, pytest.raises(sqlite3.Error):
+    with Library(seeded) as library, pytest.raises(LibraryError, match="simulated failure"):
         library.import_listings(listings)
     assert fingerprint(seeded) == before
     assert check_database(seeded) == SEEDED

@@ -46,8 +46,10 @@ def test_a_new_library_is_readable_by_its_owner_only(tmp_path: Path, mask: int) 
 
 def test_the_cli_creates_a_private_library(tmp_path: Path) -> None:
     path = tmp_path / "new" / "lib.db"
+    listing = tmp_path / "listing.txt"
+    listing.write_text("new\n\nMar 11\n\nA Title\n\nAn abstract.\n", encoding="utf-8")
     with umask(0o000):
-        assert_ok(cli(path, "list", "create", "Mine"))
+        assert_ok(cli(path, "import", str(listing)))
     assert mode(path) == 0o600
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import reader.store.schema
-from reader.store.schema import LATEST_VERSION, MIGRATIONS, Migration
 from reader.store import Library
+from reader.store.schema import LATEST_VERSION, MIGRATIONS, Migration
 
 from .support import (
     assert_ok,

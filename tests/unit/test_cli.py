@@ -128,7 +128,9 @@ def test_reader_db_environment_variable_is_honoured(tmp_path: Path, fixtures_dir
     # --db wins over the environment.
     other = tmp_path / "other.db"
     result = runner.invoke(main, ["--db", str(other), "papers", "--json"], env=env)
-    assert json.loads(result.stdout) == []
+    assert result.exit_code == 1
+    assert f"no library at {other}" in result.stderr
+    assert not other.exists()
 
 
 def test_a_newer_library_is_refused_by_every_command(tmp_path: Path, imported: Reader):
@@ -381,8 +383,18 @@ def test_papers_nothing_found(imported: Reader, tmp_path: Path):
     assert result.stdout == ""
     assert "No papers match" in result.stderr
     assert imported.json("papers", "qzxwvk") == []
+    Library(tmp_path / "empty.db").close()
     empty = Reader(tmp_path / "empty.db").ok("papers")
     assert "empty" in empty.stderr
+
+
+def test_a_missing_library_is_never_created_by_reading_or_curating(tmp_path: Path):
+    """A mistyped --db must not look like an empty library: only import creates one."""
+    missing = tmp_path / "typo" / "library.db"
+    reader = Reader(missing)
+    for args in (["papers"], ["show", "1"], ["tag", "1", "x"], ["lists"], ["undo"]):
+        reader.fails(*args, match=f"no library at {missing}")
+    assert not missing.parent.exists()
 
 
 @pytest.mark.parametrize(
@@ -451,7 +463,9 @@ def test_show_json_shape(imported: Reader):
 
 def test_show_unknown_and_ambiguous(imported: Reader):
     imported.fails("show", "no-such-paper", match="no paper matches 'no-such-paper'")
-    imported.fails("show", "999", match="no paper matches")
+    imported.fails("show", "999", match="no paper with id 999")
+    imported.fails("show", "99999999999999999999999", match="no paper with id")
+    imported.fails("show", "²", match="no paper matches")
     line = imported.fails("show", "attention-is", match="ambiguous")
     assert "attention-is-all-you-need" in line
     assert "attention-is-not-explanation" in line
@@ -529,7 +543,13 @@ def test_negative_rating_is_refused(imported: Reader):
 
 
 def test_rate_unknown_paper(imported: Reader):
-    imported.fails("rate", "999", "3", match="no paper matches")
+    imported.fails("rate", "999", "3", match="no paper with id 999")
+    imported.fails("rate", "99999999999999999999999", "3", match="no paper with id")
+    imported.fails("rate", "1", "³", match="a rating is 1 to 5 stars")
+    imported.fails("rate", "1", "2**63", match="a rating is 1 to 5 stars")
+    imported.fails("notes", "edit", "99999999999999999999999", "x", match="no annotation")
+    imported.fails("notes", "delete", "9223372036854775808", match="no annotation")
+    imported.fails("notes", "99999999999999999999999", match="no paper with id")
 
 
 def test_status(imported: Reader):

@@ -1,0 +1,103 @@
+"""Reading commands: ``papers`` and ``show``. They open the library read-only."""
+
+from __future__ import annotations
+
+import shutil
+from typing import TYPE_CHECKING
+
+import click
+
+from reader.cli.base import QueryCommand, echo_json, with_library
+from reader.cli.group import main
+from reader.models import Paper
+from reader.records import paper_dict
+
+if TYPE_CHECKING:
+    from reader.store import Library
+from reader.text import one_line, safe, stars, truncate
+
+STATUS_MARKS = {"unread": " ", "reading": "~", "read": "✓"}
+
+
+def status_mark(status: str) -> str:
+    return STATUS_MARKS.get(status, " ")
+
+
+def print_table(papers: list[Paper]) -> None:
+    width = shutil.get_terminal_size((100, 24)).columns
+    id_width = max((len(str(paper.id)) for paper in papers), default=2)
+    for paper in papers:
+        right = "  ".join(
+            part
+            for part in (
+                stars(paper.rating),
+                " ".join(f"#{tag}" for tag in paper.tags),
+                paper.listed or "",
+            )
+            if part
+        )
+        room = max(width - id_width - len(right) - 6, 20)
+        title = truncate(one_line(paper.title), room)
+        line = f"{paper.id:>{id_width}} {status_mark(paper.status)} {title}"
+        if right:
+            line = f"{line:<{id_width + 3 + room}}  {safe(right)}"
+        click.echo(line.rstrip())
+
+
+@main.command(cls=QueryCommand)
+@click.argument("query", nargs=-1)
+@click.option("--limit", "-n", type=click.IntRange(min=1), help="Show at most N papers.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of papers.")
+@with_library(readonly=True)
+def papers(lib: Library, query: tuple[str, ...], limit: int | None, as_json: bool) -> None:
+    """List papers, or those matching QUERY (see the README for the query language)."""
+    text = " ".join(query)
+    result = lib.search(text, limit=limit)
+    found = lib.papers(result.ids, with_notes=False)
+    if as_json:
+        echo_json([paper_dict(paper) for paper in found])
+        return
+    if result.fuzzy and found:
+        fixes = ", ".join(f"{word} → {words[0]}" for word, words in result.corrections.items())
+        click.echo(f"No exact matches; showing close titles ({fixes}).", err=True)
+    if not found:
+        click.echo("No papers match." if text.strip() else "The library is empty.", err=True)
+        return
+    print_table(found)
+
+
+@main.command()
+@click.argument("ref")
+@click.option("--json", "as_json", is_flag=True, help="Print the paper as JSON.")
+@with_library(readonly=True)
+def show(lib: Library, ref: str, as_json: bool) -> None:
+    """Show one paper in full. REF is an id, a key or a unique key prefix."""
+    paper = lib.paper(ref)
+    if as_json:
+        echo_json(paper_dict(paper, full=True))
+        return
+    click.echo(click.style(one_line(paper.title), bold=True))
+    click.echo(f"id {paper.id} · {paper.key}")
+    facts = [f"status: {paper.status}"]
+    if paper.rating:
+        facts.append(f"rating: {stars(paper.rating)}")
+    if paper.listings:
+        facts.append("listed: " + one_line(", ".join(paper.listings)))
+    click.echo(" · ".join(facts))
+    if paper.tags:
+        click.echo("tags: " + " ".join(f"#{safe(tag)}" for tag in paper.tags))
+    if paper.lists:
+        click.echo("lists: " + ", ".join(safe(name) for name in paper.lists))
+    click.echo("sources: " + ", ".join(safe(source.file) for source in paper.sources))
+    for link in paper.links:
+        click.echo(f"{'code' if link.kind == 'code' else 'link'}: {safe(link.url)}")
+    if paper.abstract:
+        click.echo()
+        width = min(shutil.get_terminal_size((100, 24)).columns, 100)
+        click.echo(click.wrap_text(one_line(paper.abstract), width))
+    for note in paper.annotations:
+        click.echo()
+        click.echo(click.style(f"note {note.id} · {note.updated}", dim=True))
+        if note.quote:
+            click.echo(f"> {one_line(note.quote)}")
+        click.echo(safe(note.body))

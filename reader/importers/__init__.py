@@ -24,6 +24,7 @@ from reader.importers.backup import looks_like_backup, parse_backup
 from reader.importers.listing import decode, link_kind, parse_listing
 from reader.keys import paper_key
 from reader.models import ImportSummary, Link, ParsedListing, ParsedPaper, ReaderError
+from reader.text import clean_text
 
 if TYPE_CHECKING:
     from reader.store import Library
@@ -122,26 +123,33 @@ def _read_at_most(descriptor: int, size: int, path: Path) -> bytes:
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
+def source_name(path: Path) -> str:
+    """The file name papers remember as their source: text SQLite can store (bytes that are
+    not UTF-8 become U+FFFD, not surrogates) and cleaned like everything imported."""
+    return clean_text(os.fsencode(path.name).decode("utf-8", "replace"))
+
+
 def parse_file(path: Path, *, skip_bad: bool = False) -> ParsedFile:
     """Parse one file, choosing its format from its content (and only then its name)."""
     from reader.importers.bibtex import looks_like_bibtex, parse_bibtex
 
     text = read_text(path)
+    source = source_name(path)
     suffix = path.suffix.lower()
     if looks_like_backup(text) or (suffix == ".json" and text.lstrip()[:1] in "{["):
-        return ParsedFile(path, backup=parse_backup(text, path.name))
+        return ParsedFile(path, backup=parse_backup(text, source))
     if looks_like_bibtex(text) or suffix == ".bib":
-        entries, warnings = parse_bibtex(text, path.name, skip_bad=skip_bad)
+        entries, warnings = parse_bibtex(text, source, skip_bad=skip_bad)
         parsed = ParsedFile(path, warnings=list(warnings))
         papers = []
         for entry in entries:
             links = (Link(entry.url, link_kind(entry.url)),) if entry.url else ()
-            papers.append(ParsedPaper(entry.title, entry.abstract, entry.listed, path.name, links))
+            papers.append(ParsedPaper(entry.title, entry.abstract, entry.listed, source, links))
             if entry.tags:
                 parsed.tags.setdefault(paper_key(entry.title), []).extend(entry.tags)
-        parsed.listing = ParsedListing(path.name, None, tuple(papers))
+        parsed.listing = ParsedListing(source, None, tuple(papers))
         return parsed
-    return ParsedFile(path, listing=parse_listing(text, path.name))
+    return ParsedFile(path, listing=parse_listing(text, source))
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:

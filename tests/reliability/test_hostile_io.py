@@ -473,3 +473,24 @@ def test_a_formula_hidden_behind_a_bidi_override_is_defused_in_the_csv_export(
     assert any("HYPERLINK" in cell for cell in cells)
     assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@"))]
     assert {title for title, _ in SEED_PAPERS} <= {row[2] for row in rows[1:]}
+
+
+def test_a_file_name_that_is_not_utf8_or_holds_controls_is_a_clean_source(
+    tmp_path: Path,
+) -> None:
+    """The name used to reach SQLite as surrogates, which it cannot store (a traceback)."""
+    db = tmp_path / "lib.db"
+    odd = tmp_path / os.fsdecode(b"\xff\xfe-odd.txt")
+    odd.write_text(listing_text([("Paper From an Odd Name", "Its file name is not UTF-8.")]))
+    escaped = tmp_path / "esc\x1b[2J.txt"
+    escaped.write_text(listing_text([("Paper From an Escape", "Its file name holds ESC.")]))
+    assert_ok(cli(db, "import", str(odd), str(escaped)))
+    with Library(db) as library:
+        sources = {
+            paper["title"]: [source["file"] for source in paper["sources"]]
+            for paper in library.dump()["papers"]
+        }
+    assert sources == {
+        "Paper From an Odd Name": ["\ufffd\ufffd-odd.txt"],
+        "Paper From an Escape": ["esc[2J.txt"],
+    }

@@ -86,6 +86,7 @@ class _Token:
 
 
 _RATING = re.compile(r"[1-5]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _TOKEN = re.compile(r'(?:[^\s"]*"[^"]*"?)+[^\s"]*|\S+')
 
 
@@ -167,6 +168,10 @@ def parse_query(text: str) -> Query:
     groups: list[list[Term]] = []
     pending_or = False
     words = filters = 0
+    # A command-line argument that is not UTF-8 arrives with surrogates, which SQLite refuses.
+    surrogate = _SURROGATE.search(text)
+    if surrogate:
+        raise QueryError("bytes that are not UTF-8 text", surrogate.start() + 1, text)
     # NUL and other control characters can mean nothing in a query (and confuse FTS5).
     tokens = _tokens(
         "".join(" " if (ch < " " and ch not in "\t\n\r") or ch == "\x7f" else ch for ch in text)

@@ -494,3 +494,8 @@ def test_a_file_name_that_is_not_utf8_or_holds_controls_is_a_clean_source(
         "Paper From an Odd Name": ["\ufffd\ufffd-odd.txt"],
         "Paper From an Escape": ["esc[2J.txt"],
     }
+
+
+def test_a_query_argument_that_is_not_utf8_is_one_line(seeded: Path) -> None:
+    done = reader_capped(seeded, "papers", os.fsdecode(b"tag:\xff"))
+    assert_process_refused(done, "bad query at column 5", "not UTF-8")

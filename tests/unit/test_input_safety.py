@@ -96,6 +96,14 @@ def test_error_messages_do_not_echo_a_whole_page(text: str) -> None:
     assert len(str(caught.value)) < 300
 
 
+@pytest.mark.parametrize("text, column", [("tag:\udcff", 5), ("a\udcff b", 2), ("\ud800", 1)])
+def test_bytes_that_are_not_utf8_are_a_query_error(text: str, column: int) -> None:
+    """A non-UTF-8 argument arrives with surrogates; SQLite raised UnicodeEncodeError."""
+    with pytest.raises(QueryError, match="not UTF-8") as caught:
+        parse_query(text)
+    assert caught.value.column == column
+
+
 def test_nul_and_controls_in_a_query_are_spaces() -> None:
     query = parse_query("a\x00b\x1bc tag:x\x00y")
     assert [term.value for group in query.groups for term in group] == ["a", "b", "c", "x", "y"]

@@ -35,12 +35,15 @@ BOILERPLATE = frozenset(
 )
 
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
-_LINE_END = re.compile(r"\r\n|\r|\n")
+# From the first character that is not a space to the end of its line.
+_CONTENT_LINE = re.compile(r"\S[^\r\n]*")
 _TRAILING = ".,;:!?'\"*"
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 CODE_HOSTS = ("github.com", "gitlab.com", "gitee.com", "huggingface.co", "hf.co")
 MAX_TITLE_LENGTH = 2_000
 MAX_ABSTRACT_LENGTH = 200_000
+MAX_PAPERS = 1_000_000  # per file; a real dump holds hundreds
+_MAX_LINES = 2 * MAX_PAPERS + 1_000  # titles, abstracts and the odd header
 
 
 def clean_url(raw: str) -> str:
@@ -114,13 +117,28 @@ def _is_header(line: str) -> bool:
     return line.casefold() in BOILERPLATE or normalize_date(line) is not None
 
 
+def _content_lines(text: str, source: str) -> list[str]:
+    """The lines that hold something, cleaned (escape sequences must never reach a terminal).
+
+    Only real line ends split: str.splitlines would also break on U+2028, form feeds and
+    other separators inside an abstract and shift every following title. Blank lines are
+    skipped by the regular expression, so a file of millions of them costs no memory; a file
+    of millions of tiny lines is refused before it does."""
+    lines: list[str] = []
+    for match in _CONTENT_LINE.finditer(text):
+        line = clean_text(match.group()).strip()
+        if line:
+            lines.append(line)
+            if len(lines) > _MAX_LINES:
+                raise ReaderError(
+                    f"{source}: more than {MAX_PAPERS:,} papers in one file: not a paper listing"
+                )
+    return lines
+
+
 def parse_listing(text: str, source: str) -> ParsedListing:
     """Parse one listing dump. Raises ReaderError when no paper can be recognised."""
-    # Only real line ends split: str.splitlines would also break on U+2028, form feeds and
-    # other separators inside an abstract and shift every following title.
-    # Control characters are dropped (escape sequences must never reach a terminal).
-    lines = [clean_text(line).strip() for line in _LINE_END.split(text)]
-    lines = [line for line in lines if line]
+    lines = _content_lines(text, source)
     listed: str | None = None
     index = 0
     subscribe_seen = False

@@ -499,3 +499,28 @@ def test_a_file_name_that_is_not_utf8_or_holds_controls_is_a_clean_source(
 def test_a_query_argument_that_is_not_utf8_is_one_line(seeded: Path) -> None:
     done = reader_capped(seeded, "papers", os.fsdecode(b"tag:\xff"))
     assert_process_refused(done, "bad query at column 5", "not UTF-8")
+
+
+def test_a_listing_of_blank_lines_costs_no_memory(seeded: Path, tmp_path: Path) -> None:
+    """200 MB of line ends used to become a list of 200 million strings (gigabytes)."""
+    path = tmp_path / "blank-lines.txt"
+    with path.open("wb") as handle:
+        handle.write(b"new\n\nMar 11\n")
+        for _ in range(200):
+            handle.write(b"\n" * 1_000_000)
+        handle.write(b"Paper After the Blank Lines\n\nIts abstract is longer than its title.\n")
+    started = time.monotonic()
+    done = reader_capped(seeded, "import", str(path), timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert time.monotonic() - started < 30
+    with Library(seeded) as library:
+        titles = {paper["title"] for paper in library.dump()["papers"]}
+    assert "Paper After the Blank Lines" in titles
+
+
+def test_a_listing_of_millions_of_tiny_papers_is_refused(tmp_path: Path) -> None:
+    from reader.importers.listing import MAX_PAPERS, parse_listing
+
+    text = "new\nMar 11\n" + "t\na\n" * (MAX_PAPERS + 1_000)
+    with pytest.raises(ReaderError, match="more than 1,000,000 papers in one file"):
+        parse_listing(text, "tiny.txt")

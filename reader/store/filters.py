@@ -70,6 +70,14 @@ def sqlite_tokens(text: str) -> tuple[str, ...]:
     return tuple(row[0] for row in rows)
 
 
+def has_tokens(word: str) -> bool:
+    """Whether the full-text index can search for the word at all (``-`` or ``ᦰ`` alone
+    hold no token, and match everything rather than nothing)."""
+    if word.isascii():
+        return any(ch.isalnum() for ch in word)
+    return bool(sqlite_tokens(word))
+
+
 def like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -88,8 +96,7 @@ def ranking_expression(query: Query, min_prefix: int = 1) -> str:
             phrases = [
                 fts_phrase(term.value, term.prefix)
                 for term in group
-                if any(ch.isalnum() for ch in term.value)
-                and not (term.prefix and len(term.value) < min_prefix)
+                if has_tokens(term.value) and not (term.prefix and len(term.value) < min_prefix)
             ]
             if phrases:
                 groups.append("(" + " OR ".join(phrases) + ")")
@@ -106,7 +113,7 @@ def term_sql(term: Term, list_id: Callable[[str], int]) -> tuple[str, list[Any]]
 
 def _positive_term_sql(term: Term, list_id: Callable[[str], int]) -> tuple[str, list[Any]]:
     if term.field is None:
-        if not any(ch.isalnum() for ch in term.value):
+        if not has_tokens(term.value):
             return "1", []
         phrase = fts_phrase(term.value, term.prefix)
         return (

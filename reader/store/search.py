@@ -17,6 +17,7 @@ from reader.search import closest_words
 from reader.store.filters import (
     fts_phrase,
     fts_tokens,
+    has_tokens,
     is_text_group,
     ranking_expression,
     term_sql,
@@ -152,7 +153,7 @@ class SearchIndex:
         Kept as tuples of ints, which the garbage collector stops scanning: a cache of sets
         holding a million ids made every full collection take ~50 ms while typing.
         """
-        if not any(ch.isalnum() for ch in word):
+        if not has_tokens(word):
             return tuple(self._all_ids())
         stamp = self.library.stamp()
         key = (word.casefold(), prefix)

@@ -16,11 +16,17 @@ if TYPE_CHECKING:
 
 @main.command()
 @click.option("--list", "show_list", is_flag=True, help="Show what can be undone, newest first.")
+@click.option("--drop", is_flag=True, help="Forget the most recent change without undoing it.")
 @click.pass_context
-def undo(ctx: click.Context, show_list: bool) -> None:
-    """Undo the most recent change (tags, ratings, status, notes, lists)."""
+def undo(ctx: click.Context, show_list: bool, drop: bool) -> None:
+    """Undo the most recent change (tags, ratings, status, notes, lists).
+
+    When the library has moved on since (an import changed the same rows), the change cannot
+    be undone exactly: undo says so and changes nothing; --drop then forgets that step."""
     if show_list:
         ctx.invoke(undo_list)
+    elif drop:
+        ctx.invoke(undo_drop)
     else:
         ctx.invoke(undo_last)
 
@@ -37,3 +43,8 @@ def undo_list(lib: Library) -> None:
 @with_library()
 def undo_last(lib: Library) -> None:
     click.echo(f"undid: {one_line(lib.undo())}")
+
+
+@with_library()
+def undo_drop(lib: Library) -> None:
+    click.echo(f"forgot, without undoing: {one_line(lib.drop_undo())}")

@@ -185,6 +185,9 @@ class Library:
     def undo(self) -> str:
         return self.undo_log.undo()
 
+    def drop_undo(self) -> str:
+        return self.undo_log.drop()
+
     def clear_undo(self) -> None:
         self.undo_log.clear()
 

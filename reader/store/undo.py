@@ -171,7 +171,7 @@ class UndoLog:
                     noun = NOUNS.get(plan.table, plan.table)
                     raise UndoConflict(
                         f"cannot undo {description!r}: {noun} was made again since; "
-                        "nothing was undone"
+                        "nothing was undone (`reader undo --drop` forgets this step)"
                     ) from None
             for plan in plans:
                 if plan.table == "list_items":
@@ -198,7 +198,8 @@ class UndoLog:
             if current != new:
                 noun = NOUNS.get(table, table)
                 raise UndoConflict(
-                    f"cannot undo {description!r}: {noun} changed since; nothing was undone"
+                    f"cannot undo {description!r}: {noun} changed since; nothing was undone "
+                    "(`reader undo --drop` forgets this step)"
                 )
             if old is None:
                 plan.added.append(key)
@@ -268,6 +269,18 @@ class UndoLog:
 
     # -- history -----------------------------------------------------------------------------
 
+    def drop(self) -> str:
+        """Forget the most recent change without undoing it (when it can no longer be undone
+        exactly, so the ones before it can be); returns what it was."""
+        with self.library.write():
+            entry = self.db.execute(
+                "SELECT id, description FROM undo_log ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            if entry is None:
+                raise ReaderError("nothing to undo")
+            self.db.execute("DELETE FROM undo_log WHERE id = ?", [entry[0]])
+        return entry[1]
+
     def clear(self) -> None:
         """Forget the undo history (after seeding a demo, say): nothing before it can be undone."""
         with self.library.write():
@@ -303,7 +316,7 @@ class _Plan:
                 noun = NOUNS.get(self.table, self.table)
                 raise UndoConflict(
                     f"cannot undo {description!r}: {noun} it created is in use since; "
-                    "nothing was undone"
+                    "nothing was undone (`reader undo --drop` forgets this step)"
                 )
             log.db.execute(f"DELETE FROM {self.table} WHERE {condition}", list(key))
 

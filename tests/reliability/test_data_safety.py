@@ -319,6 +319,11 @@ def test_undo_refuses_and_changes_nothing_when_the_rows_moved_on(tmp_path: Path)
     line = assert_refused(cli(db, "undo"), "cannot undo")
     assert "changed since" in line
     assert fingerprint(db) == before
+    assert_ok(cli(db, "undo", "--drop"))  # forget it, and the step before undoes as usual
+    assert_ok(cli(db, "undo"))
+    with Library(db) as library:
+        assert library.reading_list("Seed list")[1] == []  # the seed's last change
+        assert library.paper(1).rating == 2
 
 
 def test_a_change_that_changes_nothing_records_no_undo(tmp_path: Path) -> None:

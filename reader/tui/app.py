@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TypeVar
 
+from textual.actions import ActionParseResult
 from textual.app import App
 from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.notifications import Notification, Notify
+from textual.worker import Worker, WorkerState
 
 from reader.importers import collect_files, import_files
 from reader.models import ImportSummary, PaperRow
 from reader.store import Library, SearchResult
 from reader.tui.commands import ReaderCommands
+from reader.tui.errors import is_interrupted, report
+from reader.tui.writer import LibraryWriter, interrupt
+
+T = TypeVar("T")
+
+# A write still waiting after this many seconds says so.
+WAIT_NOTICE = 1.0
 
 
 class ReaderApp(App):
@@ -37,11 +49,16 @@ class ReaderApp(App):
     def __init__(self, library_path: Path | str) -> None:
         super().__init__()
         self.library_path = Path(library_path)
+        # Reads for the screens, on the UI thread (in WAL mode they never wait for writers).
         self.library = Library(self.library_path)
+        # Every change goes through one writer thread, in the order the keys were pressed.
+        self.writer = LibraryWriter(self.library_path)
+        self.wait_notice = WAIT_NOTICE
         # Searches run in a worker thread on a connection of their own, one at a time.
         self._search_library = Library(self.library_path, threads=True)
         self._search_lock = threading.Lock()
         self._scope_totals: dict[tuple[str, str | None, tuple[int, int]], int] = {}
+        self._closing = False
         self.search_generation_done = 0
 
     def on_mount(self) -> None:
@@ -62,8 +79,115 @@ class ReaderApp(App):
             self.push_screen(screen)
 
     def on_unmount(self) -> None:
+        """Close the connections only once no thread uses them (closing one under a running
+        statement can crash the process)."""
+        self._closing = True
+        while not self._search_lock.acquire(timeout=0.01):
+            interrupt(self._search_library)  # a long search gives way at once
+        try:
+            self._search_library.close()
+        finally:
+            self._search_lock.release()
+        self.writer.close()
         self.library.close()
-        self._search_library.close()
+
+    # -- the one error path ---------------------------------------------------------------------
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Every key, button and palette action passes here: a failure is told, not fatal."""
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except Exception as error:
+            report(self, error)
+            return True
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Every worker belongs to the app (see ``errors.app_work``): one place reports them."""
+        error = event.worker.error
+        if event.state is not WorkerState.ERROR or error is None:
+            return
+        if self._closing and is_interrupted(error):
+            return
+        report(self, error, event.worker.name)
+
+    # -- writing ----------------------------------------------------------------------------
+
+    async def apply(self, write: Callable[[Library], T]) -> T:
+        """Run ``write(library)`` on the writer thread and wait for it without blocking the
+        screen. A write that waits (for the lock, or behind an earlier write) more than a
+        moment says so until it goes through."""
+        job = self.writer.submit(write)
+        done = asyncio.wrap_future(job)
+        notice: Notification | None = None
+        timeout = self.wait_notice
+        try:
+            while True:
+                try:
+                    # shield: if this task is cancelled (the app closing), the write goes on.
+                    return await asyncio.wait_for(asyncio.shield(done), timeout)
+                except asyncio.TimeoutError:
+                    pass
+                timeout = 0.25
+                message = self._waiting_message(job.running())
+                if notice is not None and notice.message != message:
+                    self._withdraw(notice)
+                    notice = None
+                if notice is None and message:
+                    notice = self._show_waiting(message)
+        finally:
+            if notice is not None:
+                self._withdraw(notice)
+
+    def write(
+        self,
+        doing: str,
+        write: Callable[[Library], T],
+        then: Callable[[T], None] | None = None,
+        *,
+        failed: Callable[[], None] | None = None,
+    ) -> Worker[None]:
+        """Make a change off the UI thread; ``then(result)`` runs on the UI thread once it is
+        saved. A failure is reported by the one handler as "Could not {doing}", after
+        ``failed()`` has had a chance to redraw what the failure says is out of date."""
+
+        async def run() -> None:
+            try:
+                result = await self.apply(write)
+            except Exception:
+                if failed is not None:
+                    failed()
+                raise
+            if then is not None:
+                then(result)
+
+        return self.run_worker(run(), name=doing, group="write", exit_on_error=False)
+
+    def _waiting_message(self, running: bool) -> str:
+        if self.writer.waiting_for_lock:
+            return "Waiting for the library: another reader is writing to it."
+        if not running:
+            return "Waiting for an earlier change to be saved."
+        return ""  # this write is under way (a long import): nothing to wait for
+
+    def _show_waiting(self, message: str) -> Notification:
+        notice = Notification(message, "Saving…", "warning", self.writer.patience, markup=False)
+        self.post_message(Notify(notice))
+        return notice
+
+    def _withdraw(self, notice: Notification) -> None:
+        # Textual has no public call to take back one notification (clicking a toast does
+        # this); queued after the Notify, so a notice withdrawn at once is never left over.
+        self.call_later(self._unnotify, notice)
+
+    @property
+    def waiting_notices(self) -> list[str]:
+        """The "still saving" notices on screen."""
+        return [n.message for n in self._notifications if n.title == "Saving…"]
 
     # -- the small API the screens use --------------------------------------------------------
 
@@ -83,7 +207,7 @@ class ReaderApp(App):
         time its turn comes answers None at once instead of holding up the newest.
         """
         with self._search_lock:
-            if stale():
+            if self._closing or stale():
                 return None
             library = self._search_library
             stamp = library.data_version()
@@ -112,15 +236,13 @@ class ReaderApp(App):
 
         self.push_screen(PaperScreen(paper_id))
 
-    def import_paths(self, paths: list[Path]) -> ImportSummary:
-        """Import on a connection of its own: run from a thread, the screen stays live."""
-        with Library(self.library_path) as library:
-            return import_files(library, collect_files(paths))
-
     async def prompt_import(self) -> ImportSummary | None:
-        """Ask for a path, import it, say how it went; None when cancelled or refused."""
-        from reader.models import ReaderError
-        from reader.text import one_line
+        """Ask for a path, import it, say how it went; None when cancelled.
+
+        Run in a worker: a refused file fails it, and the one handler says why. The import is
+        a write like any other (one transaction, on the writer thread), so the screen stays
+        live and quitting part-way rolls it back.
+        """
         from reader.tui.screens.dialogs import PromptDialog
 
         answer = await self.push_screen_wait(
@@ -128,12 +250,9 @@ class ReaderApp(App):
         )
         if not answer:
             return None
-        try:
-            self.notify("Importing…", timeout=2)
-            summary = await asyncio.to_thread(self.import_paths, [Path(answer).expanduser()])
-        except (ReaderError, OSError) as error:
-            self.notify(one_line(str(error)), severity="error", title="Import failed", markup=False)
-            return None
+        paths = [Path(answer).expanduser()]
+        self.notify("Importing…", timeout=2)
+        summary = await self.apply(lambda library: import_files(library, collect_files(paths)))
         self.notify(
             f"{summary.parsed} papers read: {summary.added} added, "
             f"{summary.duplicates} already here"

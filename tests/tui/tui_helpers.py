@@ -1,8 +1,9 @@
 """Helpers for driving the real app with the Pilot.
 
-Searches run in a worker thread, so tests never sleep for a fixed time: ``settle`` pauses the
-pilot until the app reports (through ``search_done``) that the latest search of the library
-screen is on screen, with a bounded number of rounds.
+Searches and writes run in worker threads, so tests never sleep for a fixed time: ``settle``
+pauses the pilot until every change asked for is saved and the app reports (through
+``search_done``) that the latest search of the library screen is on screen, with a bounded
+number of rounds.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import ExitStack, asynccontextmanager, contextmanager
 from pathlib import Path
 
 from rich.console import Console
@@ -38,6 +39,9 @@ async def settle(pilot: Pilot, rounds: int = 1000) -> None:
     assert isinstance(app, ReaderApp)
     for _ in range(rounds):
         await pilot.pause(0)
+        if writes_pending(app):
+            await asyncio.sleep(0.002)
+            continue
         screen = app.screen
         if not isinstance(screen, LibraryScreen):
             return
@@ -46,10 +50,17 @@ async def settle(pilot: Pilot, rounds: int = 1000) -> None:
             if screen.detail_settled:  # the detail pane follows the cursor after a repaint
                 return
         await asyncio.sleep(0.002)
+    if writes_pending(app):
+        raise AssertionError(f"writes still pending after {rounds} rounds")
     raise AssertionError(
         f"search {app.screen.generation} not shown after {rounds} rounds "  # type: ignore[attr-defined]
         f"(last shown: {app.search_generation_done})"
     )
+
+
+def writes_pending(app: ReaderApp) -> int:
+    """How many changes asked for are not saved (and shown) yet."""
+    return sum(1 for worker in app.workers if worker.group == "write" and not worker.is_finished)
 
 
 @contextmanager
@@ -60,6 +71,16 @@ def open_library(path: Path) -> Iterator[Library]:
         yield library
     finally:
         library.close()
+
+
+@contextmanager
+def write_lock_held(path: Path) -> Iterator[tuple[Library, Callable[[], None]]]:
+    """Another connection holds the library's write lock (as a long import does) until the
+    block ends or ``release()`` is called; changes made on it are saved on release."""
+    with ExitStack() as stack:
+        library = stack.enter_context(open_library(path))
+        stack.enter_context(library.transaction())
+        yield library, stack.close
 
 
 def plain(content: object) -> str:
@@ -97,10 +118,13 @@ class Notes:
 
 @asynccontextmanager
 async def running(
-    path: Path, size: tuple[int, int] = SIZE
+    path: Path, size: tuple[int, int] = SIZE, setup: Callable[[ReaderApp], None] | None = None
 ) -> AsyncIterator[tuple[ReaderApp, Pilot]]:
-    """The app on ``path``, headless, with its first search on screen."""
+    """The app on ``path``, headless, with its first search on screen; ``setup`` can change
+    the app before it starts (a shorter wait for the write lock, say)."""
     app = ReaderApp(path)
+    if setup is not None:
+        setup(app)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         yield app, pilot

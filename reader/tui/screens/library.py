@@ -2,25 +2,27 @@
 
 The screen owns the state (scope, query, results) and talks to the library through the app's
 small API; searches run in a thread worker and stale results are dropped by generation number.
+Changes go through the app's writer; failures through the app's one error path.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from reader.models import ReaderError, ReadingList
+from reader.models import ReadingList
 from reader.query import QueryError, quote_value
+from reader.store import Library
 from reader.text import one_line, slugify
+from reader.tui.errors import app_work
 from reader.tui.screens.dialogs import PromptDialog
 from reader.tui.screens.paper_actions import PaperActions
 from reader.tui.widgets.paper_detail import PaperDetail
@@ -135,7 +137,7 @@ class LibraryScreen(PaperActions, Screen):
             self.generation, self.search_input.value, self.scope_query(), self.list_name, keep
         )
 
-    @work(thread=True, exclusive=True, group="search")
+    @app_work("search", thread=True, exclusive=True, group="search")
     def _search_worker(
         self, generation: int, text: str, scope_query: str, list_name: str | None, keep: int | None
     ) -> None:
@@ -143,18 +145,15 @@ class LibraryScreen(PaperActions, Screen):
             answer = self.app.search(
                 text, scope_query, list_name, stale=lambda: generation != self.generation
             )
-        except (QueryError, ReaderError) as error:
+        except QueryError as error:  # an answer to what was typed, shown where the count is
             self.app.call_from_thread(self._show_error, generation, str(error))
-            return
-        except sqlite3.Error as error:  # a damaged or vanished library: say so, keep running
-            self.app.call_from_thread(self._show_error, generation, f"search failed: {error}")
             return
         if answer is not None:
             self.app.call_from_thread(self._apply_results, generation, answer[0], answer[1], keep)
 
     def _apply_results(self, generation, result, total: int, keep: int | None) -> None:  # type: ignore[no-untyped-def]
-        if generation != self.generation:
-            return  # a newer keystroke has already asked again
+        if generation != self.generation or not self.is_attached:
+            return  # a newer keystroke has already asked again, or the app is closing
         self.scope_total = total
         paper_list = self.paper_list
         if not result.ids:  # worded for the situation; costs a count, so only when shown
@@ -178,7 +177,7 @@ class LibraryScreen(PaperActions, Screen):
         self._count_width = text.cell_len
 
     def _show_error(self, generation: int, message: str) -> None:
-        if generation == self.generation:
+        if generation == self.generation and self.is_attached:
             self._set_count(Text(message.replace("bad query at ", ""), style="bold red"))
             self.app.search_done(generation)
 
@@ -237,10 +236,31 @@ class LibraryScreen(PaperActions, Screen):
     def refresh_sidebar(self) -> None:
         library = self.app.library
         lists = library.lists()
+        self._leave_vanished_list(lists)
         self.query_one(Sidebar).fill(
             library.count(), library.status_counts(), lists, library.tags(), self.scope
         )
         self._show_scope_title(lists)
+
+    def _leave_vanished_list(self, lists: list[ReadingList] | None = None) -> bool:
+        """Back to the whole library when the list shown was renamed or deleted elsewhere."""
+        name = self.list_name
+        if name is None:
+            return False
+        if lists is None:
+            lists = self.app.library.lists()
+        if any(item.name.casefold() == name.casefold() for item in lists):
+            return False
+        self.notify(
+            one_line(
+                f"The reading list {name} no longer exists (renamed or deleted elsewhere); "
+                "showing the whole library."
+            ),
+            severity="warning",
+            markup=False,
+        )
+        self.set_scope(LIBRARY)
+        return True
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one(Sidebar)
@@ -304,13 +324,25 @@ class LibraryScreen(PaperActions, Screen):
 
     def _move(self, offset: int) -> None:
         paper_id = self.current_paper_id
-        if paper_id is None or self.list_name is None:
+        name = self.list_name
+        if paper_id is None or name is None or self._leave_vanished_list():
             return
-        position = self.paper_list.cursor + 1 + offset
-        if position < 1 or position > len(self.paper_list.ids):
-            return
-        self.app.library.move_in_list(self.list_name, paper_id, position)
-        self.after_change(research=True)
+
+        def move(library: Library) -> bool:
+            # From the list as saved, not as drawn: J J pressed faster than the list redraws
+            # moves the paper two places.
+            order = library.reading_list(name)[1]
+            position = order.index(paper_id) + 1 + offset if paper_id in order else 0
+            if position < 1 or position > len(order):
+                return False
+            library.move_in_list(name, paper_id, position)
+            return True
+
+        def moved(done: bool) -> None:
+            if done:
+                self.after_change(research=True)
+
+        self.app.write("move the paper", move, moved, failed=self._redraw_list)
 
     def action_move_down(self) -> None:
         self._move(1)
@@ -320,18 +352,32 @@ class LibraryScreen(PaperActions, Screen):
 
     def action_remove_from_list(self) -> None:
         paper_id = self.current_paper_id
-        if paper_id is None or self.list_name is None:
+        name = self.list_name
+        if paper_id is None or name is None or self._leave_vanished_list():
             return
         index = self.paper_list.cursor
         remaining = [pid for pid in self.paper_list.ids if pid != paper_id]
-        self.app.library.remove_from_list(self.list_name, [paper_id])
-        self.notify(one_line(f"Removed from {self.list_name} (u undoes)."), markup=False)
-        if remaining:
-            # Put the cursor on the next paper first, so the new results keep it there.
-            self.paper_list.move_cursor_to(remaining[min(index, len(remaining) - 1)])
+
+        def removed(count: int) -> None:
+            if count:
+                self.notify(one_line(f"Removed from {name} (u undoes)."), markup=False)
+            if remaining and self.paper_list.highlighted == paper_id:
+                # Put the cursor on the next paper first, so the new results keep it there.
+                self.paper_list.move_cursor_to(remaining[min(index, len(remaining) - 1)])
+            self.after_change(research=True)
+
+        self.app.write(
+            "remove the paper",
+            lambda library: library.remove_from_list(name, [paper_id]),
+            removed,
+            failed=self._redraw_list,
+        )
+
+    def _redraw_list(self) -> None:
+        """After a list change failed: the list may have changed elsewhere (or be gone)."""
         self.after_change(research=True)
 
-    @work
+    @app_work("export the list")
     async def action_export_list(self) -> None:
         if self.list_name is None:
             return
@@ -345,14 +391,10 @@ class LibraryScreen(PaperActions, Screen):
         )
         if not answer:
             return
-        try:
-            written = self.app.export_list(self.list_name, Path(answer))
-        except (ReaderError, OSError) as error:
-            self.notify(one_line(str(error)), severity="error", title="Export failed", markup=False)
-            return
+        written = self.app.export_list(self.list_name, Path(answer))
         self.notify(one_line(f"Wrote {written}"), title="Exported", markup=False)
 
-    @work
+    @app_work("import the file")
     async def action_import_file(self) -> None:
         if await self.app.prompt_import():
             self.after_change(research=True)

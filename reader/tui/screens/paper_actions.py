@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import work
 from textual.binding import Binding
 
-from reader.models import ReaderError
+from reader.store import Library
 from reader.text import one_line, stars
+from reader.tui.errors import app_work
 from reader.tui.screens.dialogs import ListPickerDialog, NoteDialog, TagDialog
 
 if TYPE_CHECKING:
@@ -51,23 +51,38 @@ class PaperActions:
 
         def notify(self, message: str, **kwargs) -> None: ...  # type: ignore[no-untyped-def]
 
+        @property
+        def is_attached(self) -> bool: ...
+
+    def _changed(self, paper_id: int | None = None, *, research: bool = False) -> None:
+        """Redraw after a saved change, unless this screen has been closed meanwhile (the one
+        underneath redraws when it comes back, and notices outside changes anyway)."""
+        if self.is_attached:
+            self.after_change(paper_id, research=research)
+
     def action_rate(self, rating: int) -> None:
         paper_id = self.current_paper_id
         if paper_id is None:
             return
-        self.app.library.rate(paper_id, rating)
-        self.notify(f"Rated {stars(rating)}" if rating else "Rating cleared", timeout=2)
-        self.after_change(paper_id)
+
+        def rated(_: None) -> None:
+            self.notify(f"Rated {stars(rating)}" if rating else "Rating cleared", timeout=2)
+            self._changed(paper_id)
+
+        self.app.write("rate the paper", lambda library: library.rate(paper_id, rating), rated)
 
     def action_cycle_status(self) -> None:
         paper_id = self.current_paper_id
         if paper_id is None:
             return
-        status = self.app.library.cycle_status(paper_id)
-        self.notify(f"Marked {status}", timeout=2)
-        self.after_change(paper_id)
 
-    @work
+        def marked(status: str) -> None:
+            self.notify(f"Marked {status}", timeout=2)
+            self._changed(paper_id)
+
+        self.app.write("change the status", lambda library: library.cycle_status(paper_id), marked)
+
+    @app_work("tag the paper")
     async def action_tag(self) -> None:
         paper_id = self.current_paper_id
         if paper_id is None:
@@ -78,12 +93,14 @@ class PaperActions:
         edit = await self.app.push_screen_wait(TagDialog(paper.title, list(paper.tags), known))
         if edit is None:
             return
-        try:
-            added = library.tag(paper_id, edit.add) if edit.add else []
-            removed = library.untag(paper_id, edit.remove) if edit.remove else []
-        except ReaderError as error:
-            self.notify(one_line(str(error)), severity="error", markup=False)
-            return
+
+        def retag(library: Library) -> tuple[list[str], list[str]]:
+            with library.transaction():  # both or neither
+                added = library.tag(paper_id, edit.add) if edit.add else []
+                removed = library.untag(paper_id, edit.remove) if edit.remove else []
+            return added, removed
+
+        added, removed = await self.app.apply(retag)
         parts = []
         if added:
             parts.append("added " + " ".join(f"#{name}" for name in added))
@@ -91,9 +108,9 @@ class PaperActions:
             parts.append("removed " + " ".join(f"#{name}" for name in removed))
         message = ("Tags " + ", ".join(parts)) if parts else "No change to tags"
         self.notify(one_line(message), timeout=3, markup=False)
-        self.after_change(paper_id)
+        self._changed(paper_id)
 
-    @work
+    @app_work("save the note")
     async def action_note(self) -> None:
         paper_id = self.current_paper_id
         if paper_id is None:
@@ -102,30 +119,30 @@ class PaperActions:
         draft = await self.app.push_screen_wait(NoteDialog(paper.title, paper.abstract))
         if draft is None:
             return
-        self.app.library.add_note(paper_id, draft.body, draft.quote)
+        await self.app.apply(lambda library: library.add_note(paper_id, draft.body, draft.quote))
         self.notify("Note saved", timeout=2)
-        self.after_change(paper_id)
+        self._changed(paper_id)
 
-    @work
+    @app_work("add the paper to the list")
     async def action_add_to_list(self) -> None:
         paper_id = self.current_paper_id
         if paper_id is None:
             return
-        library = self.app.library
-        names = [item.name for item in library.lists()]
+        names = [item.name for item in self.app.library.lists()]
         choice = await self.app.push_screen_wait(ListPickerDialog(names))
         if choice is None:
             return
-        try:
-            if choice.create:
-                library.create_list(choice.name)
-            added = library.add_to_list(choice.name, [paper_id])
-        except ReaderError as error:
-            self.notify(one_line(str(error)), severity="error", markup=False)
-            return
+
+        def add(library: Library) -> int:
+            with library.transaction():  # a new list is only kept with the paper in it
+                if choice.create:
+                    library.create_list(choice.name)
+                return library.add_to_list(choice.name, [paper_id])
+
+        added = await self.app.apply(add)
         message = f"Added to {choice.name}." if added else f"Already in {choice.name}."
         self.notify(one_line(message), markup=False)
-        self.after_change(paper_id)
+        self._changed(paper_id)
 
     def action_open_link(self) -> None:
         paper_id = self.current_paper_id
@@ -140,13 +157,11 @@ class PaperActions:
         self.notify(one_line(f"Opening {url}"), timeout=3, markup=False)
 
     def action_undo(self) -> None:
-        try:
-            description = self.app.library.undo()
-        except ReaderError as error:
-            self.notify(one_line(str(error).capitalize() + "."), severity="warning", markup=False)
-            return
-        self.notify(one_line(f"Undid: {description}"), title="Undo", markup=False)
-        self.after_change(research=True)
+        def undone(description: str) -> None:
+            self.notify(one_line(f"Undid: {description}"), title="Undo", markup=False)
+            self._changed(research=True)
+
+        self.app.write("undo", lambda library: library.undo(), undone)
 
     def action_open_paper(self) -> None:
         from reader.tui.screens.paper import PaperScreen

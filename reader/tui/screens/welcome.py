@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+
+from reader.models import ImportSummary
+from reader.tui.errors import app_work
 
 if TYPE_CHECKING:
     from reader.tui.app import ReaderApp
@@ -58,11 +60,14 @@ class WelcomeScreen(Screen):
     def action_load_sample(self) -> None:
         from reader.demo import import_sample
 
-        summary = import_sample(self.app.library)
-        self.app.notify(f"Loaded {summary.added} sample papers.")
-        self.app.show_library()
+        def loaded(summary: ImportSummary) -> None:
+            self.app.notify(f"Loaded {summary.added} sample papers.")
+            if self.is_current:
+                self.app.show_library()
 
-    @work
+        self.app.write("load the sample", import_sample, loaded)
+
+    @app_work("import the file")
     async def action_import_file(self) -> None:
-        if await self.app.prompt_import() and self.app.library.count():
+        if await self.app.prompt_import() and self.app.library.count() and self.is_current:
             self.app.show_library()

@@ -1,0 +1,131 @@
+"""The app's one error path: what a failure tells the person, instead of ending the app.
+
+Every action (``ReaderApp.run_action``) and every worker (``ReaderApp.on_worker_state_changed``)
+ends here. An error a person can act on (a refused value, a busy or full or damaged library, a
+file that cannot be written) becomes a notification; anything else is a bug and stays loud.
+
+SQLite's own exceptions are recognised by their class, so this module does not import sqlite3:
+the store will soon turn them into ``LibraryError`` at its boundary, and the checks on them here
+can go then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial, wraps
+from typing import TYPE_CHECKING, Any, Literal
+
+from reader.models import LibraryError, ReaderError
+from reader.text import one_line
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+BUSY = "The library is busy: another reader is writing to it. Try again in a moment."
+DISK_FULL = "The disk is full: nothing was changed. Free some space and try again."
+
+Severity = Literal["information", "warning", "error"]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What to say about an error, one line, with how loudly to say it."""
+
+    message: str
+    severity: Severity
+
+
+def _is_sqlite_error(error: BaseException) -> bool:
+    """sqlite3.DatabaseError and its kinds (OperationalError, IntegrityError, ...)."""
+    return any(
+        cls.__module__ == "sqlite3" and cls.__name__ == "DatabaseError"
+        for cls in type(error).__mro__
+    )
+
+
+def is_busy(error: BaseException) -> bool:
+    """The write lock was not free in time: worth waiting for, and never a reason to exit."""
+    if isinstance(error, LibraryError):
+        return error.busy
+    if _is_sqlite_error(error):
+        text = str(error).lower()
+        return "locked" in text or "busy" in text
+    return False
+
+
+def is_interrupted(error: BaseException) -> bool:
+    """A statement stopped on purpose (the app is closing); nothing to report."""
+    return _is_sqlite_error(error) and "interrupted" in str(error).lower()
+
+
+def _sentence(text: str) -> str:
+    """The store's lower-case messages as sentences; a leading name or path is left as it is."""
+    text = one_line(text)
+    if not text:
+        return text
+    if text.split(" ", 1)[0].isalpha():
+        text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else f"{text}."
+
+
+def describe(error: BaseException) -> Failure | None:
+    """What to tell the person about ``error``; None for an error that is a bug."""
+    if is_busy(error):
+        return Failure(BUSY, "warning")
+    if isinstance(error, LibraryError):
+        return Failure(_sentence(str(error)), "error")
+    if isinstance(error, ReaderError):  # a refused value or a missing name: say why
+        return Failure(_sentence(str(error)), "warning")
+    if _is_sqlite_error(error):
+        if "full" in str(error).lower():
+            return Failure(DISK_FULL, "error")
+        return Failure(
+            _sentence(f"The library could not be read or written ({error}); nothing was changed"),
+            "error",
+        )
+    if isinstance(error, OSError):
+        where = f": {error.filename}" if error.filename else ""
+        return Failure(_sentence(f"{error.strerror or error}{where}"), "error")
+    return None
+
+
+def report(app: App, error: BaseException, doing: str = "") -> None:
+    """Tell the person what went wrong; a bug is raised again so that it is seen."""
+    failure = describe(error)
+    if failure is None:
+        raise error
+    app.notify(
+        failure.message,
+        title=f"Could not {doing}" if doing else "",
+        severity=failure.severity,
+        timeout=8 if failure.severity == "error" else 5,
+        markup=False,
+    )
+
+
+def app_work(
+    doing: str, *, thread: bool = False, exclusive: bool = False, group: str = "default"
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Textual's ``@work`` for a screen method, but the worker belongs to the app.
+
+    The app's one ``on_worker_state_changed`` handler then reports a failure (Textual posts a
+    worker's messages to its owner only), and ``exit_on_error=False`` keeps it from ending the
+    app. ``doing`` names the work in a failure's title: "Could not {doing}".
+    """
+
+    def decorator(method: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(method)
+        def start(self: Any, *args: Any, **kwargs: Any) -> Any:
+            return self.app.run_worker(
+                partial(method, self, *args, **kwargs),
+                name=doing,
+                group=group,
+                exclusive=exclusive,
+                thread=thread,
+                exit_on_error=False,
+            )
+
+        return start
+
+    return decorator

@@ -1,0 +1,413 @@
+"""The app keeps running, and the library stays right, when the library misbehaves under it.
+
+Another process renames the reading list on screen, holds the write lock for a long time, the
+disk fills up, or the app is closed while a search still runs: each is a notification (or a
+clean exit), never a crash, and a change is saved in the order its keys were pressed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+from tui_helpers import (
+    SIZE,
+    Notes,
+    library_screen,
+    open_library,
+    press,
+    running,
+    settle,
+    wait_until,
+    write_lock_held,
+    writes_pending,
+)
+
+from reader.demo import DEMO_LIST
+from reader.models import STATUSES, LibraryError, ReaderError
+from reader.store import Library
+from reader.tui.app import ReaderApp
+from reader.tui.errors import BUSY, DISK_FULL, describe
+from reader.tui.widgets.sidebar import LIBRARY, Scope
+
+
+def rating_of(path: Path, paper_id: int) -> int | None:
+    with open_library(path) as library:
+        return library.paper(paper_id).rating
+
+
+def undo_count(path: Path) -> int:
+    with open_library(path) as library:
+        return len(library.undo_history(limit=1000))
+
+
+async def show_reading_list(pilot) -> None:  # type: ignore[no-untyped-def]
+    screen = library_screen(pilot.app)
+    screen.show_scope(Scope("list", DEMO_LIST, DEMO_LIST))
+    await settle(pilot)
+    assert screen.scope.kind == "list"
+
+
+def impatient(app: ReaderApp) -> None:
+    """Give up on the write lock after a second and a half instead of thirty."""
+    app.writer.patience = 1.5
+
+
+# -- 5: the reading list on screen changes elsewhere -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [("rename", "J"), ("rename", "K"), ("rename", "x"), ("delete", "J"), ("delete", "x")],
+)
+async def test_list_renamed_or_deleted_elsewhere_then_list_keys(
+    demo_path: Path, change: str, key: str
+) -> None:
+    async with running(demo_path) as (app, pilot):
+        notes = Notes(app)
+        screen = library_screen(app)
+        await show_reading_list(pilot)
+        await press(pilot, "j")  # K has somewhere to go
+        with open_library(demo_path) as other:
+            order = other.reading_list(DEMO_LIST)[1]
+            if change == "rename":
+                other.rename_list(DEMO_LIST, "Renamed elsewhere")
+            else:
+                other.delete_list(DEMO_LIST)
+            changes = len(other.undo_history(limit=1000))
+        await press(pilot, key)
+        assert app.is_running
+        assert screen.scope == LIBRARY
+        assert any("no longer exists" in message for message in notes.messages)
+        assert "whole library" in notes.last
+        assert len(screen.paper_list.ids) == app.library.count()
+        assert undo_count(demo_path) == changes  # the key changed nothing
+    if change == "rename":
+        with open_library(demo_path) as library:
+            assert library.reading_list("Renamed elsewhere")[1] == order
+
+
+async def test_the_check_for_outside_changes_leaves_a_vanished_list(demo_path: Path) -> None:
+    async with running(demo_path) as (app, pilot):
+        notes = Notes(app)
+        screen = library_screen(app)
+        await show_reading_list(pilot)
+        with open_library(demo_path) as other:
+            other.delete_list(DEMO_LIST)
+        screen.check_outside_changes()  # what the two-second timer does
+        await settle(pilot)
+        assert screen.scope == LIBRARY
+        assert "no longer exists" in notes.last
+        assert len(screen.paper_list.ids) == app.library.count()
+
+
+async def test_a_write_to_a_list_gone_meanwhile_is_a_notification(demo_path: Path) -> None:
+    """The list vanishes after the key is pressed but before the writer gets to it."""
+    async with running(demo_path) as (app, pilot):
+        notes = Notes(app)
+        await show_reading_list(pilot)
+        screen = library_screen(app)
+        with write_lock_held(demo_path) as (other, release):
+            await pilot.press("x")
+            await wait_until(pilot, lambda: app.writer.waiting_for_lock)
+            other.delete_list(DEMO_LIST)
+            release()
+            await settle(pilot)
+        assert app.is_running
+        assert any("No reading list named" in message for message in notes.messages)
+        assert any("no longer exists" in message for message in notes.messages)
+        assert screen.scope == LIBRARY
+
+
+# -- 6: another process holds the write lock ---------------------------------------------------
+
+
+async def test_busy_library_a_rating_waits_off_screen_then_says_busy(demo_path: Path) -> None:
+    async with running(demo_path, setup=impatient) as (app, pilot):
+        notes = Notes(app)
+        papers = library_screen(app).paper_list
+        first = papers.highlighted
+        assert first is not None
+        before = rating_of(demo_path, first)
+        screen = library_screen(app)
+        with write_lock_held(demo_path):
+            await pilot.press("3")
+            await pilot.press("j")  # the screen still answers while the write waits
+            await wait_until(pilot, lambda: papers.cursor == 1)
+            await pilot.press("slash", *"bert")  # and so does the search
+            await wait_until(pilot, lambda: app.search_generation_done == screen.generation)
+            assert len(papers.ids) < app.library.count()
+            assert writes_pending(app)
+            await wait_until(pilot, lambda: BUSY in notes.messages)
+        assert app.is_running
+        assert not writes_pending(app)
+    assert rating_of(demo_path, first) == before
+
+
+async def test_busy_library_the_rating_is_saved_once_the_lock_is_let_go(demo_path: Path) -> None:
+    async with running(demo_path) as (app, pilot):
+        notes = Notes(app)
+        app.wait_notice = 0.1
+        papers = library_screen(app).paper_list
+        first = papers.highlighted
+        assert first is not None
+        with write_lock_held(demo_path) as (_, release):
+            await pilot.press("3", "j")
+            await wait_until(pilot, lambda: papers.cursor == 1)
+            await wait_until(pilot, lambda: bool(app.waiting_notices))
+            assert "another reader is writing" in app.waiting_notices[0]
+            assert writes_pending(app)
+            assert rating_of(demo_path, first) != 3
+            release()
+            await settle(pilot)
+        assert rating_of(demo_path, first) == 3  # the paper highlighted when 3 was pressed
+        assert rating_of(demo_path, papers.ids[1]) != 3
+        assert "Rated ★★★☆☆" in notes.messages
+        await wait_until(pilot, lambda: not app.waiting_notices)
+        assert BUSY not in notes.messages
+
+
+async def test_writes_apply_in_the_order_the_keys_were_pressed(demo_path: Path) -> None:
+    async with running(demo_path) as (app, pilot):
+        paper = library_screen(app).paper_list.highlighted
+        assert paper is not None
+        await pilot.press("3", "4")  # no settling in between
+        await settle(pilot)
+        assert rating_of(demo_path, paper) == 4
+        with open_library(demo_path) as library:
+            status = library.paper(paper).status
+        with write_lock_held(demo_path) as (_, release):
+            await pilot.press("1", "s", "2", "5")  # all queued behind the lock
+            await wait_until(pilot, lambda: app.writer.waiting_for_lock)
+            release()
+            await settle(pilot)
+        with open_library(demo_path) as library:
+            assert library.paper(paper).rating == 5
+            assert library.paper(paper).status == STATUSES[(STATUSES.index(status) + 1) % 3]
+            history = [entry.description for entry in library.undo_history(limit=6)]
+        assert [text.split(" '")[0] for text in history[:4]] == [
+            "rated",
+            "rated",
+            "marked",
+            "rated",
+        ]
+        assert history[0].endswith(" 5") and history[1].endswith(" 2")
+
+
+async def test_list_moves_queued_behind_the_lock_all_apply(demo_path: Path) -> None:
+    async with running(demo_path) as (app, pilot):
+        screen = library_screen(app)
+        await show_reading_list(pilot)
+        with open_library(demo_path) as library:
+            order = library.reading_list(DEMO_LIST)[1]
+        with write_lock_held(demo_path) as (_, release):
+            await pilot.press("J", "J", "J")
+            await wait_until(pilot, lambda: app.writer.waiting_for_lock)
+            release()
+            await settle(pilot)
+        with open_library(demo_path) as library:
+            assert library.reading_list(DEMO_LIST)[1].index(order[0]) == 3
+        assert screen.paper_list.highlighted == order[0]
+
+
+# -- 7: the disk is full ------------------------------------------------------------------------
+
+
+async def test_disk_full_is_a_notification_and_changes_nothing(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with running(demo_path) as (app, pilot):
+        notes = Notes(app)
+
+        def full(*args: object) -> None:
+            raise sqlite3.OperationalError("database or disk is full")
+
+        monkeypatch.setattr(Library, "rate", full)
+        paper = library_screen(app).paper_list.highlighted
+        assert paper is not None
+        with open_library(demo_path) as library:
+            before = library.paper(paper)
+        changes = undo_count(demo_path)
+        await press(pilot, "3")
+        assert app.is_running
+        assert notes.last == DISK_FULL
+        assert rating_of(demo_path, paper) == before.rating
+        assert undo_count(demo_path) == changes
+        await press(pilot, "s")  # and the app goes on writing
+        with open_library(demo_path) as library:
+            assert library.paper(paper).status != before.status
+
+
+async def test_a_full_disk_met_by_sqlite_itself(demo_path: Path) -> None:
+    """The library may not grow: a long note needs new pages, and SQLite refuses them."""
+    async with running(demo_path) as (app, pilot):
+        notes = Notes(app)
+        paper = library_screen(app).paper_list.highlighted
+        assert paper is not None
+        pages = app.writer.library.db.execute("PRAGMA page_count").fetchone()[0]
+        app.writer.library.db.execute(f"PRAGMA max_page_count = {pages}")
+        app.write("save the note", lambda library: library.add_note(paper, "x" * 400_000))
+        await settle(pilot)
+        assert app.is_running
+        assert notes.last == DISK_FULL
+        with open_library(demo_path) as library:
+            assert library.notes(paper) == []
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (LibraryError("the library is locked by another reader", busy=True), BUSY),
+        (sqlite3.OperationalError("database is locked"), BUSY),
+        (sqlite3.OperationalError("database or disk is full"), DISK_FULL),
+        (LibraryError("the library file is damaged; nothing was written"), "damaged"),
+        (sqlite3.DatabaseError("file is not a database"), "could not be read or written"),
+        (ReaderError("nothing to undo"), "Nothing to undo."),
+        (PermissionError(13, "Permission denied", "out.md"), "Permission denied: out.md."),
+    ],
+)
+def test_errors_are_worded_for_a_person(error: Exception, expected: str) -> None:
+    failure = describe(error)
+    assert failure is not None
+    assert expected in failure.message
+    assert "\n" not in failure.message
+
+
+def test_a_bug_is_not_mistaken_for_a_library_error() -> None:
+    assert describe(KeyError("oops")) is None
+
+
+async def test_export_to_a_folder_that_does_not_exist_is_a_notification(
+    demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    async with running(demo_path) as (app, pilot):
+        notes = Notes(app)
+        await show_reading_list(pilot)
+        await press(pilot, "e")
+        app.screen.query_one("#prompt-input", Input).value = "no/such/x.md"
+        await press(pilot, "enter")
+        await wait_until(pilot, lambda: bool(notes.messages))
+        assert app.is_running
+        assert "no/such" in notes.last or "No such file" in notes.last
+
+
+# -- 8: closing while work is under way ---------------------------------------------------------
+
+# Half a minute of 10 ms naps, unless interrupted (interruption is checked between rows).
+SLOW_SQL = (
+    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000) "
+    "SELECT max(nap(0.01)) FROM c"
+)
+
+
+def make_search_slow(app: ReaderApp, events: list[str], started: threading.Event) -> None:
+    """The next search runs a statement that takes half a minute unless it is interrupted (as a
+    search of a huge library runs for a while), and records what happens to its connection."""
+    library = app._search_library
+    library.db.conn.create_function("nap", 1, time.sleep)
+    close = library.close
+
+    def slow_search(*args: object, **kwargs: object) -> object:
+        events.append("search started")
+        started.set()
+        try:
+            return library.db.execute(SLOW_SQL).fetchone()
+        finally:
+            events.append("search ended")
+
+    def recorded_close() -> None:
+        events.append("closed")
+        close()
+
+    library.search = slow_search  # type: ignore[method-assign]
+    library.close = recorded_close  # type: ignore[method-assign]
+
+
+async def test_quitting_mid_search_interrupts_it_then_closes(demo_path: Path) -> None:
+    events: list[str] = []
+    started = threading.Event()
+    app = ReaderApp(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        make_search_slow(app, events, started)
+        await pilot.press("slash", *"tiny")
+        await wait_until(pilot, started.is_set)
+        await pilot.press("escape")
+        begun = time.monotonic()
+        await pilot.press("q")
+    assert time.monotonic() - begun < 3
+    assert events == ["search started", "search ended", "closed"]
+    assert app.return_code in (0, None)
+
+
+async def test_quitting_right_after_a_change_keeps_it(demo_path: Path) -> None:
+    app = ReaderApp(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        paper = library_screen(app).paper_list.highlighted
+        assert paper is not None
+        await pilot.press("2", "q")
+    assert rating_of(demo_path, paper) == 2
+
+
+async def test_quitting_while_a_write_waits_for_the_lock(demo_path: Path) -> None:
+    app = ReaderApp(demo_path)
+    with write_lock_held(demo_path):
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            paper = library_screen(app).paper_list.highlighted
+            assert paper is not None
+            before = rating_of(demo_path, paper)
+            await pilot.press("2")
+            await wait_until(pilot, lambda: app.writer.waiting_for_lock)
+            begun = time.monotonic()
+            await pilot.press("q")
+        assert time.monotonic() - begun < 5  # the writer gives up; it does not wait 30 s
+    assert rating_of(demo_path, paper) == before
+
+
+QUIT_MID_SEARCH = textwrap.dedent(
+    """
+    import sys, threading
+    sys.path.insert(0, sys.argv[2])
+    from test_app_safety import make_search_slow
+    from reader.tui.app import ReaderApp
+
+    app = ReaderApp(sys.argv[1])
+    events, started = [], threading.Event()
+
+    async def auto_pilot(pilot):
+        while app.search_generation_done < 1:
+            await pilot.pause(0.01)
+        make_search_slow(app, events, started)
+        await pilot.press("slash", *"tiny")
+        while not started.is_set():
+            await pilot.pause(0.01)
+        await pilot.press("escape", "q")
+
+    app.run(headless=True, size=(100, 30), auto_pilot=auto_pilot)
+    print(",".join(events))
+    sys.exit(app.return_code or 0)
+    """
+)
+
+
+def test_the_app_process_quit_mid_search_exits_cleanly(demo_path: Path) -> None:
+    begun = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", QUIT_MID_SEARCH, str(demo_path), str(Path(__file__).parent)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().endswith("search started,search ended,closed")
+    assert time.monotonic() - begun < 10

@@ -19,7 +19,7 @@ from reader.importers import collect_files, import_files
 from reader.models import ImportSummary, PaperRow
 from reader.store import Library, SearchResult
 from reader.tui.commands import ReaderCommands
-from reader.tui.errors import is_interrupted, report
+from reader.tui.errors import describe, report
 from reader.tui.writer import LibraryWriter, interrupt
 
 T = TypeVar("T")
@@ -111,8 +111,8 @@ class ReaderApp(App):
         error = event.worker.error
         if event.state is not WorkerState.ERROR or error is None:
             return
-        if self._closing and is_interrupted(error):
-            return
+        if self._closing and describe(error) is not None:
+            return  # a search interrupted, a write given up: nobody is left to tell
         report(self, error, event.worker.name)
 
     # -- writing ----------------------------------------------------------------------------

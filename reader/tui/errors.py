@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial, wraps
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from reader.models import LibraryError, ReaderError
@@ -54,11 +55,6 @@ def is_busy(error: BaseException) -> bool:
     return False
 
 
-def is_interrupted(error: BaseException) -> bool:
-    """A statement stopped on purpose (the app is closing); nothing to report."""
-    return _is_sqlite_error(error) and "interrupted" in str(error).lower()
-
-
 def _sentence(text: str) -> str:
     """The store's lower-case messages as sentences; a leading name or path is left as it is."""
     text = one_line(text)
@@ -69,12 +65,19 @@ def _sentence(text: str) -> str:
     return text if text[-1] in ".!?" else f"{text}."
 
 
-def describe(error: BaseException) -> Failure | None:
-    """What to tell the person about ``error``; None for an error that is a bug."""
+def describe(error: BaseException, library_path: Path | None = None) -> Failure | None:
+    """What to tell the person about ``error``; None for an error that is a bug.
+
+    The store names the library file in its messages, for the CLI; the app has one library,
+    so its path (``library_path``) is left out.
+    """
     if is_busy(error):
         return Failure(BUSY, "warning")
     if isinstance(error, LibraryError):
-        return Failure(_sentence(str(error)), "error")
+        text = str(error)
+        if library_path is not None:
+            text = text.removeprefix(f"{library_path}: ")
+        return Failure(_sentence(text), "error")
     if isinstance(error, ReaderError):  # a refused value or a missing name: say why
         return Failure(_sentence(str(error)), "warning")
     if _is_sqlite_error(error):
@@ -92,7 +95,7 @@ def describe(error: BaseException) -> Failure | None:
 
 def report(app: App, error: BaseException, doing: str = "") -> None:
     """Tell the person what went wrong; a bug is raised again so that it is seen."""
-    failure = describe(error)
+    failure = describe(error, getattr(app, "library_path", None))
     if failure is None:
         raise error
     app.notify(

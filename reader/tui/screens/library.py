@@ -7,7 +7,6 @@ Changes go through the app's writer; failures through the app's one error path.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -20,10 +19,9 @@ from textual.widgets import Footer, Input, Static
 
 from reader.models import ReadingList
 from reader.query import QueryError, quote_value
-from reader.store import Library
-from reader.text import one_line, slugify
+from reader.text import one_line
 from reader.tui.errors import app_work
-from reader.tui.screens.dialogs import PromptDialog
+from reader.tui.screens.list_actions import ReadingListActions
 from reader.tui.screens.paper_actions import PaperActions
 from reader.tui.widgets.paper_detail import PaperDetail
 from reader.tui.widgets.paper_list import PaperList
@@ -33,10 +31,9 @@ if TYPE_CHECKING:
     from reader.tui.app import ReaderApp
 
 NARROW_WIDTH = 100
-LIST_ACTIONS = {"move_down", "move_up", "remove_from_list", "export_list"}
 
 
-class LibraryScreen(PaperActions, Screen):
+class LibraryScreen(PaperActions, ReadingListActions, Screen):
     """Browse, search and curate the library."""
 
     app: ReaderApp
@@ -45,10 +42,7 @@ class LibraryScreen(PaperActions, Screen):
         Binding("slash", "focus_search", "Search", tooltip="Focus the search box"),
         Binding("escape", "escape", "Back", show=False),
         *PaperActions.PAPER_BINDINGS,
-        Binding("J", "move_down", "Move ↓", tooltip="Move the paper down the list"),
-        Binding("K", "move_up", "Move ↑", tooltip="Move the paper up the list"),
-        Binding("x", "remove_from_list", "Remove", tooltip="Remove the paper from this list"),
-        Binding("e", "export_list", "Export", tooltip="Export this list to Markdown"),
+        *ReadingListActions.LIST_BINDINGS,
         Binding("i", "import_file", "Import", show=False, tooltip="Import a listing file"),
         Binding("ctrl+r", "reload", "Reload", show=False, tooltip="Reload outside changes"),
         Binding(
@@ -242,26 +236,6 @@ class LibraryScreen(PaperActions, Screen):
         )
         self._show_scope_title(lists)
 
-    def _leave_vanished_list(self, lists: list[ReadingList] | None = None) -> bool:
-        """Back to the whole library when the list shown was renamed or deleted elsewhere."""
-        name = self.list_name
-        if name is None:
-            return False
-        if lists is None:
-            lists = self.app.library.lists()
-        if any(item.name.casefold() == name.casefold() for item in lists):
-            return False
-        self.notify(
-            one_line(
-                f"The reading list {name} no longer exists (renamed or deleted elsewhere); "
-                "showing the whole library."
-            ),
-            severity="warning",
-            markup=False,
-        )
-        self.set_scope(LIBRARY)
-        return True
-
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one(Sidebar)
         sidebar.display = not sidebar.display
@@ -318,81 +292,9 @@ class LibraryScreen(PaperActions, Screen):
     # -- reading-list view -------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in LIST_ACTIONS and self.scope.kind != "list":
+        if action in ReadingListActions.LIST_ACTIONS and self.scope.kind != "list":
             return False
         return super().check_action(action, parameters)
-
-    def _move(self, offset: int) -> None:
-        paper_id = self.current_paper_id
-        name = self.list_name
-        if paper_id is None or name is None or self._leave_vanished_list():
-            return
-
-        def move(library: Library) -> bool:
-            # From the list as saved, not as drawn: J J pressed faster than the list redraws
-            # moves the paper two places.
-            order = library.reading_list(name)[1]
-            position = order.index(paper_id) + 1 + offset if paper_id in order else 0
-            if position < 1 or position > len(order):
-                return False
-            library.move_in_list(name, paper_id, position)
-            return True
-
-        def moved(done: bool) -> None:
-            if done:
-                self.after_change(research=True)
-
-        self.app.write("move the paper", move, moved, failed=self._redraw_list)
-
-    def action_move_down(self) -> None:
-        self._move(1)
-
-    def action_move_up(self) -> None:
-        self._move(-1)
-
-    def action_remove_from_list(self) -> None:
-        paper_id = self.current_paper_id
-        name = self.list_name
-        if paper_id is None or name is None or self._leave_vanished_list():
-            return
-        index = self.paper_list.cursor
-        remaining = [pid for pid in self.paper_list.ids if pid != paper_id]
-
-        def removed(count: int) -> None:
-            if count:
-                self.notify(one_line(f"Removed from {name} (u undoes)."), markup=False)
-            if remaining and self.paper_list.highlighted == paper_id:
-                # Put the cursor on the next paper first, so the new results keep it there.
-                self.paper_list.move_cursor_to(remaining[min(index, len(remaining) - 1)])
-            self.after_change(research=True)
-
-        self.app.write(
-            "remove the paper",
-            lambda library: library.remove_from_list(name, [paper_id]),
-            removed,
-            failed=self._redraw_list,
-        )
-
-    def _redraw_list(self) -> None:
-        """After a list change failed: the list may have changed elsewhere (or be gone)."""
-        self.after_change(research=True)
-
-    @app_work("export the list")
-    async def action_export_list(self) -> None:
-        if self.list_name is None:
-            return
-        default = f"{slugify(self.list_name)}.md"
-        answer = await self.app.push_screen_wait(
-            PromptDialog(
-                f"Export “{self.list_name}” to Markdown",
-                default,
-                "File name (relative to the current folder) · Enter writes · Esc cancels",
-            )
-        )
-        if not answer:
-            return
-        written = self.app.export_list(self.list_name, Path(answer))
-        self.notify(one_line(f"Wrote {written}"), title="Exported", markup=False)
 
     @app_work("import the file")
     async def action_import_file(self) -> None:

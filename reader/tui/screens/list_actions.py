@@ -1,0 +1,146 @@
+"""Actions of the reading-list view (move, remove, export), and leaving a list that is gone.
+
+Mixed into the library screen; the keys are enabled only while a list is shown.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding
+
+from reader.models import ReadingList
+from reader.store import Library
+from reader.text import one_line, slugify
+from reader.tui.errors import app_work
+from reader.tui.screens.dialogs import PromptDialog
+from reader.tui.widgets.sidebar import LIBRARY, Scope
+
+if TYPE_CHECKING:
+    from reader.tui.app import ReaderApp
+    from reader.tui.widgets.paper_list import PaperList
+
+
+class ReadingListActions:
+    """Mixin for the screen that shows a reading list in order."""
+
+    app: ReaderApp
+
+    LIST_BINDINGS = [
+        Binding("J", "move_down", "Move ↓", tooltip="Move the paper down the list"),
+        Binding("K", "move_up", "Move ↑", tooltip="Move the paper up the list"),
+        Binding("x", "remove_from_list", "Remove", tooltip="Remove the paper from this list"),
+        Binding("e", "export_list", "Export", tooltip="Export this list to Markdown"),
+    ]
+    LIST_ACTIONS = {"move_down", "move_up", "remove_from_list", "export_list"}
+
+    if TYPE_CHECKING:
+        # Provided by the screen (see PaperActions for why these are only declared).
+
+        @property
+        def current_paper_id(self) -> int | None: ...
+
+        @property
+        def list_name(self) -> str | None: ...
+
+        @property
+        def paper_list(self) -> PaperList: ...
+
+        def set_scope(self, scope: Scope) -> None: ...
+
+        def after_change(self, paper_id: int | None = None, *, research: bool = False) -> None: ...
+
+        def notify(self, message: str, **kwargs) -> None: ...  # type: ignore[no-untyped-def]
+
+    def _leave_vanished_list(self, lists: list[ReadingList] | None = None) -> bool:
+        """Back to the whole library when the list shown was renamed or deleted elsewhere."""
+        name = self.list_name
+        if name is None:
+            return False
+        if lists is None:
+            lists = self.app.library.lists()
+        if any(item.name.casefold() == name.casefold() for item in lists):
+            return False
+        self.notify(
+            one_line(
+                f"The reading list {name} no longer exists (renamed or deleted elsewhere); "
+                "showing the whole library."
+            ),
+            severity="warning",
+            markup=False,
+        )
+        self.set_scope(LIBRARY)
+        return True
+
+    def _move(self, offset: int) -> None:
+        paper_id = self.current_paper_id
+        name = self.list_name
+        if paper_id is None or name is None or self._leave_vanished_list():
+            return
+
+        def move(library: Library) -> bool:
+            # From the list as saved, not as drawn: J J pressed faster than the list redraws
+            # moves the paper two places.
+            order = library.reading_list(name)[1]
+            position = order.index(paper_id) + 1 + offset if paper_id in order else 0
+            if position < 1 or position > len(order):
+                return False
+            library.move_in_list(name, paper_id, position)
+            return True
+
+        def moved(done: bool) -> None:
+            if done:
+                self.after_change(research=True)
+
+        self.app.write("move the paper", move, moved, failed=self._redraw_list)
+
+    def action_move_down(self) -> None:
+        self._move(1)
+
+    def action_move_up(self) -> None:
+        self._move(-1)
+
+    def action_remove_from_list(self) -> None:
+        paper_id = self.current_paper_id
+        name = self.list_name
+        if paper_id is None or name is None or self._leave_vanished_list():
+            return
+        index = self.paper_list.cursor
+        remaining = [pid for pid in self.paper_list.ids if pid != paper_id]
+
+        def removed(count: int) -> None:
+            if count:
+                self.notify(one_line(f"Removed from {name} (u undoes)."), markup=False)
+            if remaining and self.paper_list.highlighted == paper_id:
+                # Put the cursor on the next paper first, so the new results keep it there.
+                self.paper_list.move_cursor_to(remaining[min(index, len(remaining) - 1)])
+            self.after_change(research=True)
+
+        self.app.write(
+            "remove the paper",
+            lambda library: library.remove_from_list(name, [paper_id]),
+            removed,
+            failed=self._redraw_list,
+        )
+
+    def _redraw_list(self) -> None:
+        """After a list change failed: the list may have changed elsewhere (or be gone)."""
+        self.after_change(research=True)
+
+    @app_work("export the list")
+    async def action_export_list(self) -> None:
+        if self.list_name is None:
+            return
+        default = f"{slugify(self.list_name)}.md"
+        answer = await self.app.push_screen_wait(
+            PromptDialog(
+                f"Export “{self.list_name}” to Markdown",
+                default,
+                "File name (relative to the current folder) · Enter writes · Esc cancels",
+            )
+        )
+        if not answer:
+            return
+        written = self.app.export_list(self.list_name, Path(answer))
+        self.notify(one_line(f"Wrote {written}"), title="Exported", markup=False)

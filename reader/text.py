@@ -27,20 +27,23 @@ def one_line(text: str) -> str:
     return " ".join(safe(text).split())
 
 
-# Zero-width (non-)joiners hold emoji sequences and Persian words together; they stay.
-_JOINERS = frozenset("\u200c\u200d")
+# What cleaning drops: C0 and C1 control characters and DEL that are not whitespace, the bidi
+# embeddings, overrides and isolates (they make text display as something else), and lone
+# surrogates (SQLite cannot store them; they come from bytes that were not UTF-8).
+_DROPPED = re.compile(
+    r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 _LINE_BREAK = re.compile(r"\r\n?")
 
 
 def clean_text(text: str, *, multiline: bool = False) -> str:
     """Imported text as it is stored: the one cleaning rule of every importer.
 
-    Control characters (escape sequences must never reach a terminal), bidi overrides and the
-    other invisible format characters are dropped; tabs, line separators and unusual spaces
-    become plain spaces. ``multiline`` text (notes, list descriptions) keeps its newlines and
-    tabs, with ``\r\n`` and ``\r`` read as newlines. Lone surrogates, which SQLite cannot
-    store, are dropped too. Unassigned and private-use characters are kept: they cannot drive a
-    terminal, and dropping them would make the result depend on Python's Unicode version.
+    Control characters (escape sequences must never reach a terminal), bidi overrides and lone
+    surrogates are dropped; tabs, line separators and unusual spaces become plain spaces.
+    ``multiline`` text (notes, list descriptions) keeps its newlines and tabs, with ``\\r\\n``
+    and ``\\r`` read as newlines. Other invisible characters (joiners, soft hyphens) stay:
+    they cannot drive a terminal, and emoji sequences and some scripts need them.
     """
     if text.isprintable():
         return text
@@ -51,11 +54,16 @@ def clean_text(text: str, *, multiline: bool = False) -> str:
 
 
 def _clean_char(ch: str, keep: str) -> str:
-    if ch.isprintable() or ch in _JOINERS or ch in keep:
+    if ch.isprintable() or ch in keep:
         return ch
     if ch.isspace():
         return " "
-    return ch if unicodedata.category(ch) in ("Cn", "Co") else ""
+    return "" if _DROPPED.match(ch) else ch
+
+
+def is_blank(text: str) -> bool:
+    """True when nothing in the text would show: only spaces and invisible characters."""
+    return not any(ch.isprintable() and not ch.isspace() for ch in text)
 
 
 def truncate(text: str, width: int) -> str:

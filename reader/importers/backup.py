@@ -18,7 +18,7 @@ from typing import Any
 
 from reader.keys import clean_list_name, clean_tag
 from reader.models import STATUSES, ReaderError
-from reader.text import clean_text, json_text
+from reader.text import clean_text, is_blank, json_text
 
 FORMAT = "reader-backup"
 VERSION = 1
@@ -28,7 +28,7 @@ VERSION = 1
 MAX_ID = 2**53
 LINK_KINDS = ("web", "code")
 MAX_KEY_LENGTH = 200
-_WEB_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+_WEB_URL = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
 
 
 def render_backup(data: dict[str, Any]) -> str:
@@ -80,19 +80,17 @@ def _required_text(item: dict[str, Any], name: str, where: str, *, multiline: bo
     value = item.get(name)
     _require(isinstance(value, str), f"{where} has no {name}")
     cleaned = clean_text(value, multiline=multiline)
-    _require(bool(cleaned.strip()), f"{where} has no {name}")
+    _require(not is_blank(cleaned), f"{where} has no {name}")
     item[name] = cleaned
     return cleaned
 
 
 def _name(value: Any, clean: Callable[[str], str], where: str) -> str:
-    """A tag or list name as the CLI would take it, or the CLI's reason for refusing it."""
+    """A tag or list name cleaned like all imported text, then as the CLI would take it, or
+    the CLI's reason for refusing it."""
     _require(isinstance(value, str), f"{where}: {_shown(value)} is not text")
     try:
-        value.encode("utf-8")
-        return clean(value)
-    except UnicodeEncodeError:
-        raise _Invalid(f"{where}: {_shown(value)} is not valid text") from None
+        return clean(clean_text(value))
     except ReaderError as error:
         raise _Invalid(f"{where}: {error}") from None
 
@@ -201,7 +199,7 @@ def _validate_link(link: Any, where: str) -> None:
     _object(link, where)
     url = link.get("url")
     _require(isinstance(url, str), f"{where} has no url")
-    cleaned = clean_text(url)
+    cleaned = clean_text(url).strip()
     _require(bool(_WEB_URL.match(cleaned)), f"{where}: {_shown(url)} is not a web address")
     link["url"] = cleaned
     kind = link.get("kind", "web")

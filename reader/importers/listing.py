@@ -11,7 +11,7 @@ import re
 
 from reader.keys import normalize_date, normalize_title, paper_key
 from reader.models import Link, ParsedListing, ParsedPaper, ReaderError
-from reader.text import clean_text
+from reader.text import clean_text, is_blank
 
 __all__ = [
     "clean_url",
@@ -127,7 +127,7 @@ def _content_lines(text: str, source: str) -> list[str]:
     lines: list[str] = []
     for match in _CONTENT_LINE.finditer(text):
         line = clean_text(match.group()).strip()
-        if line:
+        if line and (line.isprintable() or not is_blank(line)):  # a lone BOM is a blank line
             lines.append(line)
             if len(lines) > _MAX_LINES:
                 raise ReaderError(

@@ -19,7 +19,7 @@ from reader.importers import collect_files, import_files
 from reader.models import ImportSummary, PaperRow
 from reader.store import Library, SearchResult
 from reader.tui.commands import ReaderCommands
-from reader.tui.errors import describe, report
+from reader.tui.errors import describe, report, reported
 from reader.tui.writer import LibraryWriter, interrupt
 
 T = TypeVar("T")
@@ -100,11 +100,9 @@ class ReaderApp(App):
         namespaces: Mapping[str, DOMNode] | None = None,
     ) -> bool:
         """Every key, button and palette action passes here: a failure is told, not fatal."""
-        try:
+        with reported(self):
             return await super().run_action(action, default_namespace, namespaces)
-        except Exception as error:
-            report(self, error)
-            return True
+        return True  # failed, and said so
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Every worker belongs to the app (see ``errors.app_work``): one place reports them."""
@@ -121,6 +119,8 @@ class ReaderApp(App):
         """Run ``write(library)`` on the writer thread and wait for it without blocking the
         screen. A write that waits (for the lock, or behind an earlier write) more than a
         moment says so until it goes through."""
+        if self._closing:
+            raise asyncio.CancelledError  # too late: the writer is closed
         job = self.writer.submit(write)
         done = asyncio.wrap_future(job)
         notice: Notification | None = None
@@ -159,10 +159,10 @@ class ReaderApp(App):
             try:
                 result = await self.apply(write)
             except Exception:
-                if failed is not None:
+                if failed is not None and not self._closing:
                     failed()
                 raise
-            if then is not None:
+            if then is not None and not self._closing:  # the screens may be gone
                 then(result)
 
         return self.run_worker(run(), name=doing, group="write", exit_on_error=False)

@@ -11,7 +11,8 @@ can go then.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial, wraps
 from pathlib import Path
@@ -105,6 +106,15 @@ def report(app: App, error: BaseException, doing: str = "") -> None:
         timeout=8 if failure.severity == "error" else 5,
         markup=False,
     )
+
+
+@contextmanager
+def reported(app: App, doing: str = "") -> Iterator[None]:
+    """Run a block of UI code whose failure is to be told (see ``report``) and not fatal."""
+    try:
+        yield
+    except Exception as error:
+        report(app, error, doing)
 
 
 def app_work(

@@ -262,6 +262,25 @@ async def test_a_full_disk_met_by_sqlite_itself(demo_path: Path) -> None:
             assert library.notes(paper) == []
 
 
+async def test_a_failed_read_in_an_action_or_the_timer_is_a_notification(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with running(demo_path) as (app, pilot):
+        notes = Notes(app)
+
+        def damaged(*args: object, **kwargs: object) -> None:
+            raise LibraryError(f"{demo_path}: the library file is damaged; nothing was written")
+
+        monkeypatch.setattr(app.library, "papers", damaged)
+        await press(pilot, "o")  # reads the paper for its link
+        assert app.is_running
+        assert notes.last == "The library file is damaged; nothing was written."
+        monkeypatch.setattr(app.library, "data_version", damaged)
+        library_screen(app).check_outside_changes()  # what the two-second timer does
+        assert app.is_running
+        assert len(notes.messages) == 2
+
+
 @pytest.mark.parametrize(
     ("error", "expected"),
     [

@@ -20,7 +20,7 @@ from textual.widgets import Footer, Input, Static
 from reader.models import ReadingList
 from reader.query import QueryError, quote_value
 from reader.text import one_line
-from reader.tui.errors import app_work
+from reader.tui.errors import app_work, reported
 from reader.tui.screens.list_actions import ReadingListActions
 from reader.tui.screens.paper_actions import PaperActions
 from reader.tui.widgets.paper_detail import PaperDetail
@@ -280,10 +280,12 @@ class LibraryScreen(PaperActions, ReadingListActions, Screen):
             self.run_search(keep=self.current_paper_id)
 
     def check_outside_changes(self) -> None:
-        version = self.app.library.data_version()
-        if version != self._data_version:
-            self._data_version = version
-            self.after_change(research=True)
+        """Every two seconds (a timer, so its failures go to the one error path by hand)."""
+        with reported(self.app, "check for changes made elsewhere"):
+            version = self.app.library.data_version()
+            if version != self._data_version:
+                self._data_version = version
+                self.after_change(research=True)
 
     def action_reload(self) -> None:
         self.after_change(research=True)

@@ -1,8 +1,8 @@
 """Read BibTeX files (from reference managers or from ``reader export --format bibtex``).
 
-bibtexparser splits the file into blocks; this module turns entries into plain text fields, undoes
-the LaTeX escapes that reference managers and ``reader.export.bibtex`` write, and decides which
-entries are too broken to import. As with listings, a file with broken entries is refused as a
+bibtexparser splits the file into blocks; this module turns entries into plain text fields (the
+LaTeX escapes are undone by ``reader.importers.latex``) and decides which entries are too broken
+to import. As with listings, a file with broken entries is refused as a
 whole unless the person asks to skip them, so an import never silently loses papers.
 """
 
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from reader.importers.latex import tex_to_text
 from reader.keys import normalize_date, normalize_title
 from reader.models import ReaderError
 from reader.text import clean_text, one_line
@@ -29,105 +29,6 @@ _LISTED = re.compile(r"\blisted\s+([^;]+)", re.IGNORECASE)
 _WEB_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 # A line as str.splitlines sees one.
 _LINE = re.compile(r"[^\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
-
-# Control words that stand for one character; ``\textbraceleft{}`` and friends are what the
-# exporter writes for characters BibTeX cannot take verbatim.
-_SYMBOLS: dict[str, str] = {
-    "textbackslash": "\\",
-    "textbraceleft": "{",
-    "textbraceright": "}",
-    "textasciitilde": "~",
-    "textasciicircum": "^",
-    "textless": "<",
-    "textgreater": ">",
-    "textbar": "|",
-    "textunderscore": "_",
-    "textdollar": "$",
-    "textendash": "\u2013",
-    "textemdash": "\u2014",
-    "textquoteleft": "\u2018",
-    "textquoteright": "\u2019",
-    "textquotedblleft": "\u201c",
-    "textquotedblright": "\u201d",
-    "ldots": "\u2026",
-    "dots": "\u2026",
-    "ss": "\u00df",
-    "o": "\u00f8",
-    "O": "\u00d8",
-    "ae": "\u00e6",
-    "AE": "\u00c6",
-    "oe": "\u0153",
-    "OE": "\u0152",
-    "aa": "\u00e5",
-    "AA": "\u00c5",
-    "l": "\u0142",
-    "L": "\u0141",
-    # Dotless i and j only ever appear under an accent, where the dotted letter is meant.
-    "i": "i",
-    "j": "j",
-    "S": "\u00a7",
-    "P": "\u00b6",
-}
-# Commands that only change the look of their argument: keep the argument, drop the command.
-_FORMATTING = frozenset(
-    {
-        "emph",
-        "textit",
-        "textbf",
-        "texttt",
-        "textsc",
-        "textsf",
-        "textsl",
-        "textrm",
-        "textup",
-        "textnormal",
-        "mbox",
-        "url",
-        "text",
-        "mathrm",
-        "mathbf",
-        "mathit",
-        "mathsf",
-        "mathtt",
-    }
-)
-# Accent commands and the combining character each one puts on its argument.
-_ACCENTS: dict[str, str] = {
-    "'": "\u0301",
-    "`": "\u0300",
-    "^": "\u0302",
-    '"': "\u0308",
-    "~": "\u0303",
-    "=": "\u0304",
-    ".": "\u0307",
-    "u": "\u0306",
-    "v": "\u030c",
-    "H": "\u030b",
-    "c": "\u0327",
-    "k": "\u0328",
-    "r": "\u030a",
-    "d": "\u0323",
-    "b": "\u0331",
-}
-# A backslash before one of these just makes it literal (or is a spacing command).
-_ESCAPED: dict[str, str] = {
-    "{": "{",
-    "}": "}",
-    "%": "%",
-    "&": "&",
-    "$": "$",
-    "#": "#",
-    "_": "_",
-    " ": " ",
-    ",": " ",
-    ";": " ",
-    ":": " ",
-    "!": "",
-    "-": "",
-    "/": "",
-    "@": "",
-    "\\": " ",
-}
 
 
 @dataclass(frozen=True)
@@ -302,94 +203,6 @@ def _plain_url(value: str) -> str:
     value = re.sub(r"\\url\s*", "", value)
     value = re.sub(r"\\([_%#&~$])", r"\1", value)
     return re.sub(r"[{}\s]", "", clean_text(value))
-
-
-def tex_to_text(value: str) -> str:
-    """BibTeX/LaTeX field text as plain Unicode: escapes undone, accents applied, braces gone,
-    cleaned like every imported text (no control characters) and on one line."""
-    return " ".join(clean_text(_decode(value)).split())
-
-
-def _decode(value: str) -> str:
-    out: list[str] = []
-    index = 0
-    length = len(value)
-    while index < length:
-        ch = value[index]
-        if ch == "\\" and index + 1 < length:
-            decoded, index = _command(value, index + 1)
-            out.append(decoded)
-        elif ch in "{}":
-            index += 1
-        elif ch == "~":  # a tie: an unbreakable space
-            out.append(" ")
-            index += 1
-        else:
-            out.append(ch)
-            index += 1
-    return "".join(out)
-
-
-def _command(value: str, index: int) -> tuple[str, int]:
-    """Decode the command starting just after a backslash; return its text and the next index."""
-    first = value[index]
-    if not (first.isascii() and first.isalpha()):
-        if first in _ACCENTS:
-            return _accent(value, index + 1, _ACCENTS[first], literal=first)
-        return _ESCAPED.get(first, first), index + 1
-    end = index
-    while end < len(value) and value[end].isascii() and value[end].isalpha():
-        end += 1
-    name = value[index:end]
-    if name in _ACCENTS:
-        return _accent(value, end, _ACCENTS[name], literal="")
-    if name in _SYMBOLS:
-        return _SYMBOLS[name], _skip_terminator(value, end)
-    if name in _FORMATTING:
-        return "", _skip_spaces(value, end)
-    return "\\" + name, end  # math and anything unknown stays as written
-
-
-def _accent(value: str, index: int, mark: str, *, literal: str) -> tuple[str, int]:
-    """Apply an accent to its argument (``{e}``, ``e`` or ``{\\i}``); ``\\^{}`` is a plain ``^``."""
-    index = _skip_spaces(value, index)
-    if index >= len(value):
-        return literal, index
-    if value[index] == "{":
-        depth = 0
-        end = index
-        while end < len(value):
-            if value[end] == "{":
-                depth += 1
-            elif value[end] == "}":
-                depth -= 1
-                if depth == 0:
-                    break
-            end += 1
-        argument = _decode(value[index + 1 : end])
-        index = end + 1
-    elif value[index] == "\\" and index + 1 < len(value):
-        argument, index = _command(value, index + 1)
-    else:
-        argument = value[index]
-        index += 1
-    if not argument:
-        return literal, index
-    # Compose only the accented letter: the rest of the text keeps its own normal form.
-    return unicodedata.normalize("NFC", argument[0] + mark) + argument[1:], index
-
-
-def _skip_terminator(value: str, index: int) -> int:
-    """Skip what ends a control word: an empty group ``{}`` or the spaces after it."""
-    if value.startswith("{}", index):
-        return index + 2
-    return _skip_spaces(value, index)
-
-
-def _skip_spaces(value: str, index: int) -> int:
-    while index < len(value) and value[index] in " \t\n":
-        index += 1
-    return index
 
 
 def _block_name(block: Any) -> str:

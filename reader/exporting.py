@@ -92,7 +92,6 @@ def write_atomic(path: Path, text: str | Iterable[str], *, private: bool = False
             for piece in pieces:
                 stream.write(piece)
             stream.flush()
-            os.fsync(descriptor)
             _link(descriptor, target)
     return target
 
@@ -149,6 +148,7 @@ def _link(descriptor: int, target: Path) -> None:
     target exists, as a link cannot replace a file); copy it where linking is refused."""
     source = f"/proc/self/fd/{descriptor}"
     try:
+        os.fsync(descriptor)  # the content is on disk before any name points at it
         if not os.path.lexists(target):
             try:
                 os.link(source, target)

@@ -34,13 +34,44 @@ class Link:
 
 @dataclass(frozen=True)
 class ParsedPaper:
-    """One title/abstract pair read from a listing dump, before it meets the library."""
+    """One paper read from a file (a listing, BibTeX, the arXiv snapshot) or fetched from the
+    web, before it meets the library. Listings give only title, abstract and links."""
 
     title: str
     abstract: str
     listed: str | None
     source: str
     links: tuple[Link, ...] = ()
+    authors: tuple[Author, ...] = ()
+    year: int | None = None
+    month: int | None = None
+    venue: str = ""
+    publisher: str = ""
+    entry_type: str = ""
+    citekey: str | None = None
+    arxiv: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+
+    @property
+    def has_record(self) -> bool:
+        """Whether it brings any bibliographic fact beyond a listing's title and abstract."""
+        return bool(
+            self.authors
+            or self.year
+            or self.venue
+            or self.publisher
+            or self.entry_type
+            or self.citekey
+            or self.arxiv
+            or self.doi
+            or self.url
+            or self.categories
+            or self.files
+        )
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,19 @@ def paper_dict(paper: Paper, *, full: bool = False) -> dict[str, Any]:
         "status": paper.status,
         "read_at": paper.read_at,
         "added": paper.added,
+        "authors": [author.display for author in paper.authors],
+        "year": paper.year,
+        "month": paper.month,
+        "venue": paper.venue or None,
+        "publisher": paper.publisher or None,
+        "entry_type": paper.entry_type,
+        "citekey": paper.citekey,
+        "arxiv": paper.arxiv,
+        "doi": paper.doi,
+        "url": paper.url,
+        "landing_page": paper.landing_page,
+        "categories": list(paper.categories),
+        "files": [item.path for item in paper.files],
     }
     if full:
         record["annotations"] = [annotation_dict(note) for note in paper.annotations]

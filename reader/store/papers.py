@@ -5,13 +5,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from reader.models import Annotation, Link, Paper, PaperRow, ReaderError, Source
+from reader.models import (
+    Annotation,
+    AttachedFile,
+    Link,
+    Paper,
+    PaperRow,
+    ReaderError,
+    Source,
+)
+from reader.store.fields import decode_authors, decode_categories
 from reader.store.filters import like_escape
 
 if TYPE_CHECKING:
     from reader.store.library import Library
 
 CHUNK = 500
+PAPER_COLUMNS = (
+    "id, key, title, abstract, listed, added, rating, status, read_at, authors, year, month, "
+    "venue, publisher, entry_type, citekey, arxiv, doi, url, categories"
+)
 MAX_ROW_ID = 2**63 - 1
 
 
@@ -110,11 +123,16 @@ class Catalog:
                 ids,
             ):
                 lists.setdefault(paper_id, []).append(name)
+        files: dict[int, list[AttachedFile]] = {}
+        for paper_id, path, sha256 in self.db.execute(
+            f"SELECT paper_id, path, sha256 FROM attachments WHERE paper_id IN ({marks}) "
+            "ORDER BY id",
+            ids,
+        ):
+            files.setdefault(paper_id, []).append(AttachedFile(path, sha256))
         result = {}
         for row in self.db.execute(
-            "SELECT id, key, title, abstract, listed, added, rating, status, read_at "
-            f"FROM papers WHERE id IN ({marks})",
-            ids,
+            f"SELECT {PAPER_COLUMNS} FROM papers WHERE id IN ({marks})", ids
         ):
             paper_id = row[0]
             result[paper_id] = Paper(
@@ -127,11 +145,23 @@ class Catalog:
                 rating=row[6],
                 status=row[7],
                 read_at=row[8],
+                authors=decode_authors(row[9]),
+                year=row[10],
+                month=row[11],
+                venue=row[12],
+                publisher=row[13],
+                entry_type=row[14],
+                citekey=row[15],
+                arxiv=row[16],
+                doi=row[17],
+                url=row[18],
+                categories=decode_categories(row[19]),
                 sources=tuple(sources.get(paper_id, ())),
                 links=tuple(links.get(paper_id, ())),
                 tags=tuple(tags.get(paper_id, ())),
                 annotations=tuple(notes.get(paper_id, ())),
                 lists=tuple(lists.get(paper_id, ())),
+                files=tuple(files.get(paper_id, ())),
             )
         return result
 

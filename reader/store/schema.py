@@ -143,6 +143,60 @@ INITIAL_SCHEMA = """
         END;
 """
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", INITIAL_SCHEMA),)
+# A paper becomes a bibliographic record. Authors are kept as JSON pairs [family, given] in
+# order; the title index now covers authors too, read through a view that spells them out.
+RECORD_SCHEMA = """
+        ALTER TABLE papers ADD COLUMN authors TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE papers ADD COLUMN year INTEGER CHECK (year BETWEEN 1 AND 9999);
+        ALTER TABLE papers ADD COLUMN month INTEGER CHECK (month BETWEEN 1 AND 12);
+        ALTER TABLE papers ADD COLUMN venue TEXT NOT NULL DEFAULT '';
+        ALTER TABLE papers ADD COLUMN publisher TEXT NOT NULL DEFAULT '';
+        ALTER TABLE papers ADD COLUMN entry_type TEXT NOT NULL DEFAULT 'misc';
+        ALTER TABLE papers ADD COLUMN citekey TEXT COLLATE NOCASE;
+        ALTER TABLE papers ADD COLUMN arxiv TEXT;
+        ALTER TABLE papers ADD COLUMN doi TEXT;
+        ALTER TABLE papers ADD COLUMN url TEXT;
+        ALTER TABLE papers ADD COLUMN categories TEXT NOT NULL DEFAULT '';
+        -- Fields a person set by hand (space-separated): enrichment never overwrites them.
+        ALTER TABLE papers ADD COLUMN edited TEXT NOT NULL DEFAULT '';
+        -- When a person last changed the paper (rating, status, tags, notes, lists, edits).
+        ALTER TABLE papers ADD COLUMN changed TEXT;
+        CREATE UNIQUE INDEX papers_citekey ON papers (citekey) WHERE citekey IS NOT NULL;
+        CREATE UNIQUE INDEX papers_arxiv ON papers (arxiv) WHERE arxiv IS NOT NULL;
+        CREATE UNIQUE INDEX papers_doi ON papers (doi) WHERE doi IS NOT NULL;
+        CREATE INDEX papers_year ON papers (year);
+
+        CREATE TABLE attachments (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            paper_id INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            sha256 TEXT,
+            added TEXT NOT NULL,
+            UNIQUE (paper_id, path)
+        );
+
+        CREATE VIEW paper_text AS
+            SELECT id, title, (
+                SELECT coalesce(group_concat(
+                    trim(json_extract(value, '$[1]') || ' ' || json_extract(value, '$[0]')), '; '
+                ), '')
+                FROM json_each(papers.authors)
+            ) AS authors
+            FROM papers;
+        DROP TABLE titles_vocab;
+        DROP TABLE titles_fts;
+        CREATE VIRTUAL TABLE titles_fts USING fts5 (
+            title, authors,
+            content = 'paper_text', content_rowid = 'id',
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+        INSERT INTO titles_fts (rowid, title, authors) SELECT id, title, authors FROM paper_text;
+        CREATE VIRTUAL TABLE titles_vocab USING fts5vocab (titles_fts, 'row');
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", INITIAL_SCHEMA),
+    Migration(2, "bibliographic record", RECORD_SCHEMA),
+)
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -307,7 +307,13 @@ def build_version(path: Path, version: int, migrations=MIGRATIONS) -> None:
     for (name,) in conn.execute(
         "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%fts5%content%=%'"
     ).fetchall():
-        conn.execute(f"INSERT INTO {name} ({name}) VALUES ('rebuild')")  # fill the indexes
+        if name == "titles_fts" and version >= 2:  # its content is a view: no 'rebuild'
+            conn.execute(
+                "INSERT INTO titles_fts (rowid, title, authors) "
+                "SELECT id, title, authors FROM paper_text"
+            )
+        else:
+            conn.execute(f"INSERT INTO {name} ({name}) VALUES ('rebuild')")  # fill the indexes
     conn.execute(f"PRAGMA user_version = {version}")
     conn.commit()
     conn.close()

@@ -192,14 +192,16 @@ def test_import_is_all_or_nothing(library: Library, monkeypatch):
     library.import_listings([listing(SEARCH_PAPERS[:2])])
     before = state(library)
 
-    index_new_papers = library.ingest.index_new_papers
+    from reader.store import indexing
+
+    index_from = indexing.index_from
 
     def fail_half_way(*args, **kwargs):
         # The new papers and their index rows are written, then the disk catches fire.
-        index_new_papers(*args, **kwargs)
+        index_from(*args, **kwargs)
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(library.ingest, "index_new_papers", fail_half_way)
+    monkeypatch.setattr(indexing, "index_from", fail_half_way)
     good = listing(SEARCH_PAPERS[2:], "apr-02.txt", "Apr 2")
     with pytest.raises(RuntimeError, match="disk on fire"):
         library.import_listings([good])
@@ -259,7 +261,7 @@ def test_schema_version_is_recorded_twice(library: Library):
     finally:
         raw.close()
     assert rows == [(step.version, step.name) for step in MIGRATIONS]
-    assert [row["version"] for row in library.migrations()] == [1]
+    assert [row["version"] for row in library.migrations()] == [step.version for step in MIGRATIONS]
 
 
 def test_wal_foreign_keys_and_busy_timeout(library: Library):
@@ -355,7 +357,10 @@ def test_a_new_migration_runs_once_and_keeps_a_backup(tmp_path: Path, monkeypatc
     monkeypatch.setattr(store_module, "LATEST_VERSION", step.version)
     with Library(path) as lib:
         assert lib.schema_version == step.version
-        assert [row["version"] for row in lib.migrations()] == [1, step.version]
+        assert [row["version"] for row in lib.migrations()] == [
+            *(m.version for m in MIGRATIONS),
+            step.version,
+        ]
         assert lib.count() == 2
         assert "extra" in lib.db.table_names()
     backup = tmp_path / f"lib.db.v{LATEST_VERSION}.bak"
@@ -367,7 +372,7 @@ def test_a_new_migration_runs_once_and_keeps_a_backup(tmp_path: Path, monkeypatc
     finally:
         raw.close()
     with Library(path) as lib:  # nothing pending: no second run
-        assert len(lib.migrations()) == 2
+        assert len(lib.migrations()) == len(MIGRATIONS) + 1
 
 
 # -- resolve -----------------------------------------------------------------------------------

@@ -1,0 +1,74 @@
+"""Keeping the full-text indexes in step with the papers table.
+
+Titles (with authors, spelled out by the ``paper_text`` view) and abstracts are external-content
+FTS5 indexes, filled in bulk after inserts rather than by triggers, which is far faster for
+imports. Removing a paper's entries needs the values that were indexed, so callers hand them in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlite_utils import Database
+
+CHUNK = 500
+
+
+def index_from(db: Database, first_id: int) -> None:
+    """Index every paper from ``first_id`` on: once, after a bulk insert."""
+    db.execute(
+        "INSERT INTO titles_fts (rowid, title, authors) "
+        "SELECT id, title, authors FROM paper_text WHERE id >= ?",
+        [first_id],
+    )
+    db.execute(
+        "INSERT INTO abstracts_fts (rowid, abstract) SELECT id, abstract FROM papers WHERE id >= ?",
+        [first_id],
+    )
+
+
+def index(db: Database, ids: Sequence[int]) -> None:
+    """Index the given papers (added or changed one by one)."""
+    for start in range(0, len(ids), CHUNK):
+        chunk = list(ids[start : start + CHUNK])
+        marks = ",".join("?" * len(chunk))
+        db.execute(
+            "INSERT INTO titles_fts (rowid, title, authors) "
+            f"SELECT id, title, authors FROM paper_text WHERE id IN ({marks})",
+            chunk,
+        )
+        db.execute(
+            "INSERT INTO abstracts_fts (rowid, abstract) "
+            f"SELECT id, abstract FROM papers WHERE id IN ({marks})",
+            chunk,
+        )
+
+
+def indexed_text(db: Database, ids: Sequence[int]) -> list[dict[str, Any]]:
+    """What the indexes hold for these papers now: hand it to ``unindex`` before changing them."""
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(ids), CHUNK):
+        chunk = list(ids[start : start + CHUNK])
+        marks = ",".join("?" * len(chunk))
+        rows.extend(
+            db.query(
+                "SELECT t.id, t.title, t.authors, p.abstract FROM paper_text t "
+                f"JOIN papers p ON p.id = t.id WHERE t.id IN ({marks})",
+                chunk,
+            )
+        )
+    return rows
+
+
+def unindex(db: Database, rows: Iterable[dict[str, Any]]) -> None:
+    """Take papers out of the indexes, given the text they were indexed with."""
+    for row in rows:
+        db.execute(
+            "INSERT INTO titles_fts (titles_fts, rowid, title, authors) VALUES ('delete', ?, ?, ?)",
+            [row["id"], row["title"], row["authors"]],
+        )
+        db.execute(
+            "INSERT INTO abstracts_fts (abstracts_fts, rowid, abstract) VALUES ('delete', ?, ?)",
+            [row["id"], row["abstract"]],
+        )

@@ -1,0 +1,199 @@
+"""Writing parsed papers into an open transaction, in big steps.
+
+New papers are inserted in bulk and indexed once per step; papers the library has already
+(same arXiv id, DOI or normalised title) are enriched instead, never duplicated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from reader.keys import clean_tag, paper_key
+from reader.models import ImportSummary, ParsedListing, ParsedPaper, ReaderError
+from reader.store import clock, indexing
+from reader.store.fields import record_values
+from reader.store.identity import Identities, attach_found_files, citekey_for, enrich
+
+if TYPE_CHECKING:
+    from reader.store.library import Library
+
+LISTING_COLUMNS = ("key", "title", "abstract", "listed", "added")
+
+
+class PaperWriter:
+    """Remembers identities and files between the steps of one import."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.db = library.db
+        self.added_at = clock.now()
+        self.identities = Identities(self.db)
+        self.files: dict[tuple[str, str], int] = {}
+        self.listings = 0
+        self.parsed = 0
+        self.added = 0
+        self.enriched: set[int] = set()
+        self.warnings: list[str] = []
+
+    def add(self, listings: Sequence[ParsedListing]) -> list[int]:
+        """Write a step of listings; returns the paper id of every parsed paper, in order."""
+        papers = [paper for listing in listings for paper in listing.papers]
+        self.listings += len(listings)
+        self.parsed += len(papers)
+        for listing in listings:
+            self.warnings.extend(listing.warnings)
+        keys = [paper_key(paper.title) for paper in papers]
+        first_new_id = (self.db.execute("SELECT max(id) FROM papers").fetchone()[0] or 0) + 1
+        new_rows: dict[str, dict[str, Any]] = {}
+        pending: dict[tuple[str, str], str] = {}  # (arxiv|doi, value) -> key of a new row
+        for key, paper in zip(keys, papers, strict=True):
+            paper_id = self.identities.find(paper, key)
+            if paper_id is not None:
+                self._update(paper_id, paper)
+                continue
+            twin = self._pending_twin(paper, key, new_rows, pending)
+            if twin is not None:
+                self._merge_pending(new_rows[twin], paper)
+                continue
+            new_rows[key] = self._new_row(key, paper)
+            for column in ("arxiv", "doi"):
+                if getattr(paper, column):
+                    pending[(column, getattr(paper, column))] = key
+        if new_rows:
+            self._insert(list(new_rows.values()), first_new_id)
+        ids = [self._id_of(key, paper) for key, paper in zip(keys, papers, strict=True)]
+        self._attach(papers, ids)
+        return ids
+
+    def _id_of(self, key: str, paper: ParsedPaper) -> int:
+        found = self.identities.find(paper, key)
+        assert found is not None, "every parsed paper has a row by now"
+        return found
+
+    def _pending_twin(
+        self,
+        paper: ParsedPaper,
+        key: str,
+        new_rows: dict[str, dict[str, Any]],
+        pending: dict[tuple[str, str], str],
+    ) -> str | None:
+        """A paper of this same step that is the same work (the same file lists it twice)."""
+        for column in ("arxiv", "doi"):
+            value = getattr(paper, column)
+            if value and (column, value) in pending:
+                return pending[(column, value)]
+        return key if key in new_rows else None
+
+    def _new_row(self, key: str, paper: ParsedPaper) -> dict[str, Any]:
+        row: dict[str, Any] = {
+            "key": key,
+            "title": paper.title,
+            "abstract": paper.abstract,
+            "listed": paper.listed,
+            "added": self.added_at,
+        }
+        if paper.has_record:
+            values = self.identities.unique_values(record_values(paper), None)
+            if values.get("citekey"):
+                values["citekey"] = citekey_for(
+                    self.identities, values["citekey"], None, self.warnings
+                )
+                self.identities.citekeys[values["citekey"].casefold()] = -1  # held for it
+            row.update(values)
+        return row
+
+    def _merge_pending(self, row: dict[str, Any], paper: ParsedPaper) -> None:
+        if paper.abstract and not row["abstract"]:
+            row["abstract"] = paper.abstract
+        for column, value in record_values(paper).items():
+            if column != "citekey":
+                row.setdefault(column, value)
+
+    def _insert(self, rows: list[dict[str, Any]], first_new_id: int) -> None:
+        if all(len(row) == len(LISTING_COLUMNS) for row in rows):
+            # Listings: tuples under one header are sqlite-utils' fastest path.
+            data: list[Any] = [LISTING_COLUMNS, *(tuple(row.values()) for row in rows)]
+            self.db["papers"].insert_all(data, batch_size=5000)
+        else:
+            self.db["papers"].insert_all(rows, batch_size=2000)
+        for paper_id, key, arxiv, doi, citekey in self.db.execute(
+            "SELECT id, key, arxiv, doi, citekey FROM papers WHERE id >= ?", [first_new_id]
+        ):
+            self.identities.register(paper_id, key, {"arxiv": arxiv, "doi": doi})
+            if citekey:
+                self.identities.citekeys[citekey.casefold()] = paper_id
+        indexing.index_from(self.db, first_new_id)
+        self.added += len(rows)
+
+    def _update(self, paper_id: int, paper: ParsedPaper) -> None:
+        changed = False
+        if paper.abstract:
+            changed = self._fill_abstract(paper_id, paper.abstract)
+        if paper.has_record:
+            changed = bool(enrich(self.db, self.identities, paper_id, paper, self.warnings)) or (
+                changed
+            )
+        if changed:
+            self.enriched.add(paper_id)
+
+    def _fill_abstract(self, paper_id: int, abstract: str) -> bool:
+        """A paper first seen without its abstract gets one when a later listing has it."""
+        row = self.db.execute("SELECT abstract FROM papers WHERE id = ?", [paper_id]).fetchone()
+        if row is None or row[0]:
+            return False
+        self.library.ingest.set_abstract(paper_id, row[0], abstract)
+        return True
+
+    def _attach(self, papers: list[ParsedPaper], ids: list[int]) -> None:
+        """Sources, links, keyword tags and files of every paper of the step."""
+        sources: set[tuple[int, int]] = set()
+        links: dict[tuple[int, str], tuple[int, str, str, int]] = {}
+        tags: set[tuple[int, int]] = set()
+        for paper_id, paper in zip(ids, papers, strict=True):
+            sources.add((paper_id, self._file_id(paper.source, paper.listed or "")))
+            for position, link in enumerate(paper.links):
+                links.setdefault((paper_id, link.url), (paper_id, link.url, link.kind, position))
+            for name in paper.tags:
+                try:
+                    tag_id = self.library.tag_store.tag_id(clean_tag(name), create=True)
+                except ReaderError:
+                    continue
+                tags.add((paper_id, tag_id))
+            if paper.files:
+                attach_found_files(self.db, paper_id, paper.files, self.warnings, paper.source)
+        self.db["sources"].insert_all(
+            [("paper_id", "file_id"), *sorted(sources)], ignore=True, batch_size=5000
+        )
+        if links:
+            self.db["links"].insert_all(
+                [("paper_id", "url", "kind", "position"), *links.values()],
+                ignore=True,
+                batch_size=5000,
+            )
+        if tags:
+            self.db["paper_tags"].insert_all(
+                [("paper_id", "tag_id"), *sorted(tags)], ignore=True, batch_size=5000
+            )
+
+    def _file_id(self, name: str, listed: str) -> int:
+        file_id = self.files.get((name, listed))
+        if file_id is None:
+            self.db.execute(
+                "INSERT OR IGNORE INTO files (name, listed, added) VALUES (?, ?, ?)",
+                [name, listed, self.added_at],
+            )
+            file_id = self.db.execute(
+                "SELECT id FROM files WHERE name = ? AND listed = ?", [name, listed]
+            ).fetchone()[0]
+            self.files[(name, listed)] = file_id
+        return file_id
+
+    def summary(self) -> ImportSummary:
+        return ImportSummary(
+            files=self.listings,
+            parsed=self.parsed,
+            added=self.added,
+            duplicates=self.parsed - self.added,
+            warnings=tuple(self.warnings),
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from reader.identifiers import parse_arxiv_id, parse_doi
 from reader.models import (
     Annotation,
     AttachedFile,
@@ -46,7 +47,8 @@ class Catalog:
         return self.db.execute("SELECT count(*) FROM papers").fetchone()[0]
 
     def resolve(self, ref: str | int) -> int:
-        """Turn an id, a key or a unique key prefix into a paper id."""
+        """Turn what a person typed into a paper id: an id, a key, a citation key, an arXiv id
+        or URL, a DOI, or a unique key prefix."""
         text = str(ref).strip()
         if not text:
             raise ReaderError("no paper given")
@@ -55,9 +57,10 @@ class Catalog:
             row = self.db.execute("SELECT id FROM papers WHERE id = ?", [int(text)]).fetchone()
             if row:
                 return row[0]
-        row = self.db.execute("SELECT id FROM papers WHERE key = ?", [text]).fetchone()
-        if row:
-            return row[0]
+        for sql, value in self._exact_lookups(text):
+            row = self.db.execute(sql, [value]).fetchone()
+            if row:
+                return row[0]
         matches = self.db.execute(
             "SELECT id, key FROM papers WHERE key LIKE ? ESCAPE '\\' ORDER BY key LIMIT 6",
             [like_escape(text.lower()) + "%"],
@@ -71,6 +74,20 @@ class Catalog:
         shown = ", ".join(key for _, key in matches[:5])
         more = ", ..." if len(matches) > 5 else ""
         raise ReaderError(f"'{text}' is ambiguous: it could be {shown}{more}")
+
+    @staticmethod
+    def _exact_lookups(text: str) -> list[tuple[str, str]]:
+        lookups = [
+            ("SELECT id FROM papers WHERE key = ?", text),
+            ("SELECT id FROM papers WHERE citekey = ?", text),
+        ]
+        arxiv = parse_arxiv_id(text)
+        if arxiv:
+            lookups.append(("SELECT id FROM papers WHERE arxiv = ?", arxiv))
+        doi = parse_doi(text)
+        if doi:
+            lookups.append(("SELECT id FROM papers WHERE doi = ?", doi))
+        return lookups
 
     def title(self, paper_id: int) -> str:
         """A paper's title, shortened for messages and the undo history."""

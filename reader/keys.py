@@ -83,7 +83,15 @@ def paper_key(title: str) -> str:
 
 
 def _has_control(text: str) -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in text)
+    """Control characters, bidi overrides and line separators: what would make a name drive a
+    terminal or display as something else. Joiners and soft hyphens are fine (emoji need
+    them)."""
+    return any(
+        unicodedata.category(ch) in ("Cc", "Zl", "Zp")
+        or "\u202a" <= ch <= "\u202e"
+        or "\u2066" <= ch <= "\u2069"
+        for ch in text
+    )
 
 
 def clean_tag(name: str) -> str:

@@ -140,5 +140,6 @@ def export(
     if output is None:
         click.echo(text, nl=False)
         return
-    written = write_atomic(output, text)
+    # The whole library carries every note: as private as the library itself.
+    written = write_atomic(output, text, private=everything)
     click.echo(one_line(f"wrote {written}"), err=True)

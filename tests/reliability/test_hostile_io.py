@@ -360,7 +360,6 @@ def test_a_target_whose_name_is_near_the_limit_is_written(tmp_path: Path) -> Non
     assert [child.name for child in tmp_path.iterdir()] == [target.name]
 
 
-@pytest.mark.xfail(reason="the CLI passes private=True to write_atomic for full backups")
 def test_a_cli_backup_is_private(seeded: Path, tmp_path: Path) -> None:
     target = tmp_path / "backup.json"
     with umask(0o022):

@@ -18,7 +18,7 @@ from reader.importers.backup import parse_backup, render_backup
 from reader.importers.listing import paper_key
 from reader.models import STATUSES, Link, ParsedListing, ParsedPaper
 from reader.store import Library
-from reader.text import one_line
+from reader.text import clean_text, is_blank, one_line
 
 from .support import assert_ok, cli, seed_library
 
@@ -45,20 +45,28 @@ MARKDOWN_SPECIAL = list("\\`*_[]<>|#!~&$-+=.()\"'{}:;/") + [
     "$x$",
 ]
 WORDS = ["Diffusion", "LoRA", "über", "日本語", "😀", "العربية", "x", "Ω", "a\u0301", "\u00a0"]
-TITLE = st.lists(
-    st.one_of(
-        st.sampled_from(MARKDOWN_SPECIAL + WORDS + [" "]),
-        st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=6),
-    ),
-    min_size=1,
-    max_size=12,
-).map("".join)
+TITLE = (
+    st.lists(
+        st.one_of(
+            st.sampled_from(MARKDOWN_SPECIAL + WORDS + [" "]),
+            st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=6),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+    .map(lambda parts: clean_text("".join(parts)))
+    .filter(lambda title: not is_blank(title))
+)
 TAG = st.from_regex(r"[A-Za-z0-9éß日_+-]{1,8}(/[a-z0-9]{1,5})?", fullmatch=True)
-NOTE = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=60).filter(
-    lambda body: body.strip()
+NOTE = (
+    st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=60)
+    .map(lambda body: clean_text(body, multiline=True))
+    .filter(lambda body: not is_blank(body))
 )
 LIST_NAME = st.text(
-    st.characters(exclude_categories=("Cs", "Cc", "Zs", "Zl", "Zp")), min_size=1, max_size=10
+    st.characters(exclude_categories=("Cs", "Cc", "Cf", "Zs", "Zl", "Zp")),
+    min_size=1,
+    max_size=10,
 )
 
 
@@ -80,7 +88,7 @@ def plans(draw: st.DrawFn) -> Plan:
     papers = [
         (
             draw(TITLE),
-            draw(st.text(max_size=40)),
+            draw(st.text(max_size=40).map(clean_text)),
             draw(st.sampled_from([None, "Mar 11", "Apr 2, 2024"])),
             draw(
                 st.lists(
@@ -105,7 +113,11 @@ def plans(draw: st.DrawFn) -> Plan:
         ),
         lists=draw(
             st.lists(
-                st.tuples(LIST_NAME, st.text(max_size=30), st.lists(index, max_size=5)),
+                st.tuples(
+                    LIST_NAME,
+                    st.text(max_size=30).map(lambda text: clean_text(text, multiline=True)),
+                    st.lists(index, max_size=5),
+                ),
                 max_size=3,
                 unique_by=lambda item: item[0].strip().casefold(),
             ).filter(lambda lists: all(name.strip() for name, _, _ in lists))

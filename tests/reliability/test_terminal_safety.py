@@ -13,6 +13,7 @@ import pytest
 
 from reader.models import ReaderError
 from reader.store import Library
+from reader.text import clean_text
 from reader.tui.app import ReaderApp
 
 from .support import UNSAFE, assert_ok, assert_refused, cli, listing_text
@@ -89,7 +90,11 @@ def hostile(tmp_path: Path) -> Path:
         for paper_id in (1, 2):
             library.add_note(paper_id, f"Note {EVIL}\nsecond line {EVIL}", quote=f"Q {EVIL}")
             library.rate(paper_id, 4)
-        library.create_list(LIST_NAME, f"Description {EVIL}")
+        # reader refuses such a list name now; a library from an older version may hold one.
+        library.db.execute(
+            "INSERT INTO lists (name, description, created) VALUES (?, ?, '2024-01-01')",
+            [LIST_NAME, f"Description {EVIL}"],
+        )
         library.add_to_list(LIST_NAME, [1, 2])
         with contextlib.suppress(ReaderError):  # refusing such a tag name is fine too
             library.tag(1, [f"api{EVIL_ONE_WORD}"])
@@ -107,7 +112,7 @@ TEXT_COMMANDS = [
     ["notes", "1"],
     ["notes", "2"],
     ["list", "show", LIST_NAME],
-    ["list", "show", f"Backup list {EVIL}"],
+    ["list", "show", clean_text(f"Backup list {EVIL}")],  # imports store names cleaned
     ["lists"],
     ["tags"],
     ["undo", "--list"],
@@ -147,7 +152,8 @@ def test_json_output_escapes_control_characters(hostile: Path, args: list[str]) 
     assert not unsafe(result.stdout), (unsafe(result.stdout), dirty(result.stdout))
     json.loads(result.stdout)
     if args[0] == "show" and args[1] == "evil-backup":
-        assert json.loads(result.stdout)["title"] == f"Backup {EVIL}"
+        # Imports clean what they store; JSON then carries it exactly.
+        assert json.loads(result.stdout)["title"] == clean_text(f"Backup {EVIL}")
 
 
 ERRORS = [
@@ -241,7 +247,7 @@ async def test_the_app_draws_no_control_characters(hostile: Path) -> None:
                     await pilot.press("escape")
                     await settle()
             app.clear_notifications()
-        for name in (LIST_NAME, f"Backup list {EVIL}"):
+        for name in (LIST_NAME, clean_text(f"Backup list {EVIL}")):
             screen.show_scope(Scope("list", name, name))
             await settle()
             screens.check(f"list scope {name[:12]!r}")

@@ -123,6 +123,8 @@ class ReaderApp(App):
             raise asyncio.CancelledError  # too late: the writer is closed
         job = self.writer.submit(write)
         done = asyncio.wrap_future(job)
+        # Should this task be cancelled (the app closing), nobody else will look at the outcome.
+        done.add_done_callback(lambda future: future.cancelled() or future.exception())
         notice: Notification | None = None
         timeout = self.wait_notice
         try:

@@ -141,10 +141,10 @@ async def test_busy_library_a_rating_waits_off_screen_then_says_busy(demo_path: 
             await pilot.press("3")
             await pilot.press("j")  # the screen still answers while the write waits
             await wait_until(pilot, lambda: papers.cursor == 1)
+            assert writes_pending(app)
             await pilot.press("slash", *"bert")  # and so does the search
             await wait_until(pilot, lambda: app.search_generation_done == screen.generation)
             assert len(papers.ids) < app.library.count()
-            assert writes_pending(app)
             await wait_until(pilot, lambda: BUSY in notes.messages)
         assert app.is_running
         assert not writes_pending(app)

@@ -91,7 +91,7 @@ class ReaderApp(App):
         self.writer.close()
         self.library.close()
 
-    # -- the one error path ---------------------------------------------------------------------
+    # -- the one error path ------------------------------------------------------------------
 
     async def run_action(
         self,
@@ -113,7 +113,7 @@ class ReaderApp(App):
             return  # a search interrupted, a write given up: nobody is left to tell
         report(self, error, event.worker.name)
 
-    # -- writing ----------------------------------------------------------------------------
+    # -- writing -----------------------------------------------------------------------------
 
     async def apply(self, write: Callable[[Library], T]) -> T:
         """Run ``write(library)`` on the writer thread and wait for it without blocking the

@@ -53,6 +53,7 @@ class LibraryWriter:
         self.library = Library(path, threads=True)
         set_busy_timeout(self.library, attempt)
         self.patience = patience
+        self.grace = CLOSING_GRACE
         self.waiting_for_lock = False
         self._jobs: queue.SimpleQueue[tuple[Future[Any], Callable[[Library], Any]] | None] = (
             queue.SimpleQueue()
@@ -104,7 +105,7 @@ class LibraryWriter:
         finally:
             self.waiting_for_lock = False
 
-    def close(self, grace: float = CLOSING_GRACE) -> None:
+    def close(self) -> None:
         """Finish the writes already asked for, then close the connection.
 
         Writes still waiting for the lock after ``grace`` seconds give up, and a long one (an
@@ -113,10 +114,10 @@ class LibraryWriter:
         """
         if self._closed:
             return
-        self._stop_at = time.monotonic() + grace
+        self._stop_at = time.monotonic() + self.grace
         if self._thread is not None:
             self._jobs.put(None)
-            self._thread.join(grace)
+            self._thread.join(self.grace)
             while self._thread.is_alive():
                 interrupt(self.library)
                 self._thread.join(0.01)

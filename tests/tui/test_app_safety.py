@@ -395,6 +395,31 @@ async def test_quitting_while_a_write_waits_for_the_lock(demo_path: Path) -> Non
     assert rating_of(demo_path, paper) == before
 
 
+async def test_quitting_mid_import_interrupts_and_rolls_it_back(demo_path: Path) -> None:
+    started = threading.Event()
+    app = ReaderApp(demo_path)
+    app.writer.grace = 0.3
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        paper = library_screen(app).paper_list.highlighted
+        assert paper is not None
+
+        def long_import(library: Library) -> None:
+            library.db.conn.create_function("nap", 1, time.sleep)
+            with library.transaction():
+                library.tag(paper, ["half-imported"])
+                started.set()
+                library.db.execute(SLOW_SQL).fetchone()
+
+        app.write("import the file", long_import)
+        await wait_until(pilot, started.is_set)
+        begun = time.monotonic()
+        await pilot.press("q")
+    assert time.monotonic() - begun < 3
+    with open_library(demo_path) as library:
+        assert "half-imported" not in library.paper(paper).tags
+
+
 QUIT_MID_SEARCH = textwrap.dedent(
     """
     import sys, threading

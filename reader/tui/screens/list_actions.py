@@ -64,7 +64,7 @@ class ReadingListActions:
             return False
         self.notify(
             one_line(
-                f"The reading list {name} no longer exists (renamed or deleted elsewhere); "
+                f"The reading list “{name}” no longer exists (renamed or deleted elsewhere): "
                 "showing the whole library."
             ),
             severity="warning",

@@ -4,9 +4,10 @@ Every action (``ReaderApp.run_action``) and every worker (``ReaderApp.on_worker_
 ends here. An error a person can act on (a refused value, a busy or full or damaged library, a
 file that cannot be written) becomes a notification; anything else is a bug and stays loud.
 
-SQLite's own exceptions are recognised by their class, so this module does not import sqlite3:
-the store will soon turn them into ``LibraryError`` at its boundary, and the checks on them here
-can go then.
+The store's public methods turn SQLite's errors into ``LibraryError``; a raw sqlite3 error can
+still come from the few places that reach a connection directly (the store's transaction
+helpers, statements run by the app's writer and tests). Those are recognised by their class, so
+this module does not import sqlite3; the checks can go once nothing reaches past the store.
 """
 
 from __future__ import annotations

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from reader.keys import normalize_date
 from reader.models import STATUSES, ReaderError
 
-FIELDS = ("tag", "rating", "status", "list", "has", "listed")
-HAS_VALUES = ("notes", "code", "links", "tags", "rating", "lists")
+FIELDS = ("tag", "rating", "status", "list", "has", "listed", "author", "year", "venue")
+HAS_VALUES = ("notes", "code", "links", "tags", "rating", "lists", "pdf", "doi", "arxiv")
 RATING_OPS = (">=", "<=", "!=", ">", "<", "=")
+_YEAR = re.compile(r"[0-9]{1,4}", re.ASCII)
 # Every filter or negated word becomes a condition of its own in SQL, and SQLite refuses an
 # expression about a thousand deep; plain words go to the full-text index together.
 MAX_FILTERS = 200
@@ -141,6 +142,13 @@ def _parse_filter(field: str, raw: str, negated: bool, column: int, text: str) -
             shown = _shown(raw)
             raise QueryError(f"rating needs a number from 1 to 5, got '{shown}'", column, text)
         return Term("rating", number, op=op, negated=negated)
+    if field == "year":
+        op = next((candidate for candidate in RATING_OPS if value.startswith(candidate)), "=")
+        number = value[len(op) :] if value.startswith(op) else value
+        if not _YEAR.fullmatch(number):
+            shown = _shown(raw)
+            raise QueryError(f"year needs a year like 2017 or >=2020, got '{shown}'", column, text)
+        return Term("year", str(int(number)), op=op, negated=negated)
     if not value:
         raise QueryError(f"'{field}:' needs a value", column, text)
     if field == "status":

@@ -5,7 +5,14 @@ only when the app opens, so scripted commands start fast. Commands only parse th
 call the core and render what it returns; ``base.with_library`` opens the library for them.
 """
 
-from reader.cli import curation, history, lists, reading, transfer  # noqa: F401 (commands)
+from reader.cli import (  # noqa: F401 (the modules register their commands)
+    curation,
+    history,
+    lists,
+    reading,
+    records,
+    transfer,
+)
 from reader.cli.group import main
 
 __all__ = ["main"]

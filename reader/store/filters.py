@@ -27,6 +27,9 @@ HAS_SQL = {
     "tags": "EXISTS (SELECT 1 FROM paper_tags WHERE paper_id = p.id)",
     "lists": "EXISTS (SELECT 1 FROM list_items WHERE paper_id = p.id)",
     "rating": "p.rating IS NOT NULL",
+    "pdf": "EXISTS (SELECT 1 FROM attachments WHERE paper_id = p.id)",
+    "doi": "p.doi IS NOT NULL",
+    "arxiv": "p.arxiv IS NOT NULL",
 }
 
 
@@ -143,4 +146,15 @@ def _positive_term_sql(term: Term, list_id: Callable[[str], int]) -> tuple[str, 
         )
     if term.field == "has":
         return HAS_SQL[term.value], []
+    if term.field == "year":
+        return f"p.year {term.op} ?", [int(term.value)]
+    if term.field == "author":
+        # Every word must be in the authors column: author:vaswani, author:"noam shazeer".
+        tokens = _TOKEN.findall(term.value) if term.value.isascii() else sqlite_tokens(term.value)
+        if not tokens:
+            return "0", []
+        match = "authors : (" + " ".join(fts_phrase(token) for token in tokens) + ")"
+        return "p.id IN (SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?)", [match]
+    if term.field == "venue":
+        return "p.venue LIKE ? ESCAPE '\\'", ["%" + like_escape(term.value) + "%"]
     raise QueryError(f"unknown filter '{term.field}:'", 1, str(term))

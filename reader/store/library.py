@@ -20,9 +20,11 @@ from typing import Any
 
 import sqlite_utils
 
+from reader.duplicates import find_duplicates
 from reader.models import (
     STATUSES,
     Annotation,
+    AttachedFile,
     ImportSummary,
     LibraryError,
     Paper,
@@ -33,8 +35,10 @@ from reader.models import (
 )
 from reader.query import Query
 from reader.store import errors, opening, schema
+from reader.store.attachments import Attachments
 from reader.store.backup import Backup
 from reader.store.curation import Curation, Tags
+from reader.store.editing import Records
 from reader.store.ingest import Ingest
 from reader.store.lists import ReadingLists
 from reader.store.papers import Catalog
@@ -91,6 +95,8 @@ class Library:
         self.ingest = Ingest(self)
         self.backups = Backup(self)
         self.undo_log = UndoLog(self)
+        self.records = Records(self)
+        self.attachments = Attachments(self)
         opening.migrate(self, version)
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -245,6 +251,26 @@ class Library:
 
     def title_vocabulary(self) -> list[str]:
         return self.search_index.title_vocabulary()
+
+    # -- the record ---------------------------------------------------------------------------
+
+    def edit(self, paper_id: int, changes: dict[str, Any]) -> list[str]:
+        return self.records.edit(paper_id, changes)
+
+    def remove(self, paper_ids: Sequence[int]) -> int:
+        return self.records.remove(paper_ids)
+
+    def merge(self, keep: int, others: Sequence[int]) -> None:
+        self.records.merge(keep, others)
+
+    def duplicates(self) -> list[list[int]]:
+        return find_duplicates(self.catalog.duplicate_candidates())
+
+    def attach(self, paper_id: int, source: Path, *, link: bool = False) -> AttachedFile:
+        return self.attachments.attach(paper_id, source, link=link)
+
+    def file_path(self, item: AttachedFile) -> Path:
+        return self.attachments.resolve(item)
 
     # -- tags ----------------------------------------------------------------------------------
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from reader.duplicates import Candidate
 from reader.identifiers import parse_arxiv_id, parse_doi
+from reader.keys import normalize_title
 from reader.models import (
     Annotation,
     AttachedFile,
@@ -212,7 +214,21 @@ class Catalog:
             )
         return [found[paper_id] for paper_id in id_list if paper_id in found]
 
+    def duplicate_candidates(self) -> list[Candidate]:
+        """Papers that carry a year or an author: the only ones ``duplicates`` can judge."""
+        return [
+            Candidate(row[0], row[1], row[2], fold_name(row[3] or ""))
+            for row in self.db.execute(
+                "SELECT id, title, year, json_extract(authors, '$[0][0]') FROM papers "
+                "WHERE year IS NOT NULL OR authors != '[]'"
+            )
+        ]
+
     def status_counts(self, statuses: Sequence[str]) -> dict[str, int]:
         counts = dict.fromkeys(statuses, 0)
         counts.update(self.db.execute("SELECT status, count(*) FROM papers GROUP BY status"))
         return counts
+
+
+def fold_name(name: str) -> str:
+    return normalize_title(name).replace(" ", "")

@@ -191,6 +191,8 @@ RECORD_SCHEMA = """
             tokenize = 'unicode61 remove_diacritics 2'
         );
         INSERT INTO titles_fts (rowid, title, authors) SELECT id, title, authors FROM paper_text;
+        -- A word in the title counts for more than the same word in an author's name.
+        INSERT INTO titles_fts (titles_fts, rank) VALUES ('rank', 'bm25(10.0, 3.0)');
         CREATE VIRTUAL TABLE titles_vocab USING fts5vocab (titles_fts, 'row');
 """
 

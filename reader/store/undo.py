@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from reader.models import ReaderError
-from reader.store import clock
+from reader.store import clock, indexing
 
 if TYPE_CHECKING:
     from reader.store.library import Library
 
 UNDO_KEEP = 1_000
+INDEXED_COLUMNS = frozenset({"title", "authors", "abstract"})
 # Shared vocabulary: a tag the change created stays when other papers have taken it up since.
 SHARED_TABLES = frozenset({"tags"})
 NOUNS = {
@@ -160,6 +161,8 @@ class UndoLog:
             entry_id, description, changes = entry
             plans = [self._plan(record, description) for record in json.loads(changes)]
             plans.sort(key=lambda plan: self._depth(plan.table))
+            reindexed = sorted({key[0] for plan in plans for key in plan.text_keys()})
+            indexing.unindex(self.db, indexing.indexed_text(self.db, reindexed))
             # Children first: remove what the change added ...
             for plan in reversed(plans):
                 plan.remove_added(self, description)
@@ -176,8 +179,20 @@ class UndoLog:
             for plan in plans:
                 if plan.table == "list_items":
                     self._renumber_lists(plan)
+            present = [row[0] for row in self._existing_papers(reindexed)]
+            indexing.index(self.db, present)
             self.db.execute("DELETE FROM undo_log WHERE id = ?", [entry_id])
         return description
+
+    def _existing_papers(self, ids: list[int]) -> list[tuple[int]]:
+        found: list[tuple[int]] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found += self.db.execute(
+                f"SELECT id FROM papers WHERE id IN ({marks})", chunk
+            ).fetchall()
+        return found
 
     def _plan(self, record: dict[str, Any], description: str) -> _Plan:
         table = record["table"]
@@ -305,6 +320,15 @@ class _Plan:
         self.added: list[PrimaryKey] = []
         self.removed: list[Row] = []
         self.changed: list[tuple[PrimaryKey, Row]] = []
+
+    def text_keys(self) -> list[PrimaryKey]:
+        """Papers whose indexed text (title, authors, abstract) this undo changes."""
+        if self.table != "papers":
+            return []
+        if self.columns and not set(self.columns) & INDEXED_COLUMNS:
+            return []
+        removed = [(row["id"],) for row in self.removed]
+        return [*self.added, *removed, *(key for key, _ in self.changed)]
 
     def remove_added(self, log: UndoLog, description: str) -> None:
         key_columns = log._primary_key(self.table)

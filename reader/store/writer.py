@@ -12,13 +12,15 @@ from typing import TYPE_CHECKING, Any
 from reader.keys import clean_tag, paper_key
 from reader.models import ImportSummary, ParsedListing, ParsedPaper, ReaderError
 from reader.store import clock, indexing
-from reader.store.fields import record_values
+from reader.store.fields import EMPTY, RECORD_COLUMNS, record_values
 from reader.store.identity import Identities, attach_found_files, citekey_for, enrich
 
 if TYPE_CHECKING:
     from reader.store.library import Library
 
 LISTING_COLUMNS = ("key", "title", "abstract", "listed", "added")
+# A record row names every column, so rows of one insert agree (a missing one would be NULL).
+RECORD_DEFAULTS = {column: EMPTY.get(column) for column in RECORD_COLUMNS}
 
 
 class PaperWriter:
@@ -94,6 +96,7 @@ class PaperWriter:
             "added": self.added_at,
         }
         if paper.has_record:
+            row.update(RECORD_DEFAULTS)
             values = self.identities.unique_values(record_values(paper), None)
             if values.get("citekey"):
                 values["citekey"] = citekey_for(
@@ -116,7 +119,11 @@ class PaperWriter:
             data: list[Any] = [LISTING_COLUMNS, *(tuple(row.values()) for row in rows)]
             self.db["papers"].insert_all(data, batch_size=5000)
         else:
-            self.db["papers"].insert_all(rows, batch_size=2000)
+            full = [
+                row if len(row) > len(LISTING_COLUMNS) else {**row, **RECORD_DEFAULTS}
+                for row in rows
+            ]
+            self.db["papers"].insert_all(full, batch_size=2000)
         for paper_id, key, arxiv, doi, citekey in self.db.execute(
             "SELECT id, key, arxiv, doi, citekey FROM papers WHERE id >= ?", [first_new_id]
         ):

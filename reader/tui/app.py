@@ -132,7 +132,7 @@ class ReaderApp(App):
                 try:
                     # shield: if this task is cancelled (the app closing), the write goes on.
                     return await asyncio.wait_for(asyncio.shield(done), timeout)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
                 timeout = 0.25
                 message = self._waiting_message(job.running())

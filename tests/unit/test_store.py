@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from reader.store import schema as store_module
 from reader.importers.listing import paper_key, parse_listing
-from reader.store.schema import LATEST_VERSION, MIGRATIONS, Migration
 from reader.models import STATUSES, ParsedListing, ReaderError, TagCount
 from reader.store import Library
+from reader.store import schema as store_module
+from reader.store.schema import LATEST_VERSION, MIGRATIONS, Migration
 
 # Papers for search tests: ids 1..6 in this order.
 SEARCH_PAPERS = (

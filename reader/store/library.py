@@ -114,6 +114,16 @@ class Library:
     def schema_version(self) -> int:
         return self.db.execute("PRAGMA user_version").fetchone()[0]
 
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long a write waits for another process's lock before giving up as busy."""
+        self.db.execute(f"PRAGMA busy_timeout = {max(0, int(seconds * 1000))}")
+
+    def interrupt(self) -> None:
+        """Stop the statement running on this connection, from any thread (SQLite allows it).
+
+        Between statements it does nothing, so a caller waiting for work to stop repeats it."""
+        self.db.conn.interrupt()
+
     def verify(self) -> None:
         opening.verify(self)
         self._verified = True

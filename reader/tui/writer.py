@@ -34,16 +34,13 @@ CLOSING_GRACE = 2.0
 
 
 def set_busy_timeout(library: Library, seconds: float) -> None:
-    """The store opens every connection with a 30 s busy timeout and has no setting for it."""
-    library.db.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+    library.set_busy_timeout(seconds)
 
 
 def interrupt(library: Library) -> None:
-    """Stop the statement running on ``library`` from another thread (thread-safe in SQLite).
-
-    A no-op between statements, so callers repeat it until the work is over.
-    """
-    library.db.conn.interrupt()
+    """Stop the statement running on ``library`` from another thread; a no-op between
+    statements, so callers repeat it until the work is over."""
+    library.interrupt()
 
 
 class LibraryWriter:

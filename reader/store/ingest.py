@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reader.keys import clean_tag
-from reader.models import ImportSummary, ParsedListing, ReaderError
+from reader.models import ImportSummary, ParsedListing, ParsedPaper, ReaderError
 from reader.store import indexing
+from reader.store.identity import Identities, enrich
 from reader.store.writer import PaperWriter
 
 if TYPE_CHECKING:
@@ -15,6 +17,15 @@ if TYPE_CHECKING:
 
 # Papers written per step of an import: big steps keep full-text indexing efficient.
 IMPORT_CHUNK = 20_000
+
+
+@dataclass(frozen=True)
+class RecordOutcome:
+    """What adding one fetched record did: "added", "enriched" or "unchanged"."""
+
+    paper_id: int
+    status: str
+    warnings: tuple[str, ...] = ()
 
 
 class Ingest:
@@ -40,6 +51,40 @@ class Ingest:
                 importer.add(pending)
         self.library.search_index.forget_vocabulary()
         return importer.summary()
+
+    def import_records(self, papers: Sequence[ParsedPaper], source: str) -> list[RecordOutcome]:
+        """Add papers fetched one by one (``reader add``) in one transaction; each either is
+        new, or enriches the paper the library has (same arXiv id, DOI or title)."""
+        with self.library.write():
+            first_new = (self.db.execute("SELECT max(id) FROM papers").fetchone()[0] or 0) + 1
+            writer = PaperWriter(self.library)
+            ids = writer.add([ParsedListing(source, None, tuple(papers))])
+        self.library.search_index.forget_vocabulary()
+        outcomes = []
+        seen: set[int] = set()
+        for paper_id in ids:
+            if paper_id in seen:
+                continue
+            seen.add(paper_id)
+            status = (
+                "added"
+                if paper_id >= first_new
+                else "enriched"
+                if paper_id in writer.enriched
+                else "unchanged"
+            )
+            outcomes.append(RecordOutcome(paper_id, status, tuple(writer.warnings)))
+        return outcomes
+
+    def enrich_paper(self, paper_id: int, paper: ParsedPaper) -> list[str]:
+        """Fill one known paper's empty fields from a record found for it (its arXiv entry,
+        say); returns the fields filled. Never overwrites what a person edited."""
+        with self.library.write():
+            self.library.catalog.title(paper_id)  # refuses an unknown id
+            filled = enrich(self.db, Identities(self.db), paper_id, paper, [])
+        if filled:
+            self.library.search_index.forget_vocabulary()
+        return filled
 
     def index_new_papers(self, first_id: int) -> None:
         indexing.index_from(self.db, first_id)

@@ -30,6 +30,7 @@ from reader.models import (
     Paper,
     PaperRow,
     ParsedListing,
+    ParsedPaper,
     ReadingList,
     TagCount,
 )
@@ -39,7 +40,7 @@ from reader.store.attachments import Attachments
 from reader.store.backup import Backup
 from reader.store.curation import Curation, Tags
 from reader.store.editing import Records
-from reader.store.ingest import Ingest
+from reader.store.ingest import Ingest, RecordOutcome
 from reader.store.lists import ReadingLists
 from reader.store.papers import Catalog
 from reader.store.search import SearchIndex, SearchResult
@@ -214,6 +215,12 @@ class Library:
 
     def import_listings(self, listings: Iterable[ParsedListing]) -> ImportSummary:
         return self.ingest.import_listings(listings)
+
+    def import_records(self, papers: Sequence[ParsedPaper], source: str) -> list[RecordOutcome]:
+        return self.ingest.import_records(papers, source)
+
+    def enrich_paper(self, paper_id: int, paper: ParsedPaper) -> list[str]:
+        return self.ingest.enrich_paper(paper_id, paper)
 
     def attach_tags(self, tags_by_key: dict[str, Sequence[str]]) -> None:
         self.ingest.attach_tags(tags_by_key)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from reader.keys import normalize_date
 from reader.models import STATUSES, ReaderError
 
-FIELDS = ("tag", "rating", "status", "list", "has", "listed", "author", "year", "venue")
+FIELDS = ("tag", "rating", "status", "list", "has", "listed", "author", "year", "venue", "is")
+IS_VALUES = ("new", "kept", "skipped")
 HAS_VALUES = ("notes", "code", "links", "tags", "rating", "lists", "pdf", "doi", "arxiv")
 RATING_OPS = (">=", "<=", "!=", ">", "<", "=")
 _YEAR = re.compile(r"[0-9]{1,4}", re.ASCII)
@@ -160,6 +161,13 @@ def _parse_filter(field: str, raw: str, negated: bool, column: int, text: str) -
         if value.lower() not in HAS_VALUES:
             raise QueryError(
                 f"has: takes one of {', '.join(HAS_VALUES)}, got '{_shown(value)}'", column, text
+            )
+        value = value.lower()
+    elif field == "is":
+        if value.lower() not in IS_VALUES:
+            shown = _shown(value)
+            raise QueryError(
+                f"is: takes one of {', '.join(IS_VALUES)}, got '{shown}'", column, text
             )
         value = value.lower()
     elif field == "listed":

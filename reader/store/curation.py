@@ -13,6 +13,7 @@ from reader.keys import clean_tag
 from reader.models import STATUSES, Annotation, ReaderError, TagCount
 from reader.store import clock
 from reader.store.papers import is_row_id
+from reader.store.triage import touch
 from reader.store.undo import Scope
 
 if TYPE_CHECKING:
@@ -42,6 +43,8 @@ class Tags:
                     )
                     if cursor.rowcount:
                         added.append(name)
+                if added:
+                    touch(self.db, [paper_id])
         return added
 
     def untag(self, paper_id: int, names: Iterable[str]) -> list[str]:
@@ -59,6 +62,8 @@ class Tags:
                     )
                     if cursor.rowcount:
                         removed.append(name)
+                if removed:
+                    touch(self.db, [paper_id])
         return removed
 
     def tag_id(self, name: str, *, create: bool = False) -> int:
@@ -148,6 +153,7 @@ class Curation:
             scope = Scope("papers", "id = ?", (paper_id,), ("rating",))
             with self.library.change(what, [scope]):
                 self.db["papers"].update(paper_id, {"rating": rating})
+                touch(self.db, [paper_id])
 
     def set_status(self, paper_id: int, status: str) -> None:
         if status not in STATUSES:
@@ -160,6 +166,7 @@ class Curation:
             with self.library.change(f"marked '{title}' {status}", [scope]):
                 read_at = clock.now() if status == "read" else None
                 self.db["papers"].update(paper_id, {"status": status, "read_at": read_at})
+                touch(self.db, [paper_id])
 
     def _status(self, paper_id: int) -> str:
         if not is_row_id(paper_id):
@@ -193,6 +200,7 @@ class Curation:
                     "created": stamp,
                     "updated": stamp,
                 }
+                touch(self.db, [paper_id])
                 return self.db["annotations"].insert(row).last_pk
 
     def _note_paper(self, note_id: int) -> int:

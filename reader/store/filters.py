@@ -146,6 +146,8 @@ def _positive_term_sql(term: Term, list_id: Callable[[str], int]) -> tuple[str, 
         )
     if term.field == "has":
         return HAS_SQL[term.value], []
+    if term.field == "is":
+        return "p.triage = ?", [term.value]
     if term.field == "year":
         return f"p.year {term.op} ?", [int(term.value)]
     if term.field == "author":

@@ -49,6 +49,7 @@ class Ingest:
                     pending = []
             if pending:
                 importer.add(pending)
+            importer.finish()
         self.library.search_index.forget_vocabulary()
         return importer.summary()
 
@@ -57,8 +58,9 @@ class Ingest:
         new, or enriches the paper the library has (same arXiv id, DOI or title)."""
         with self.library.write():
             first_new = (self.db.execute("SELECT max(id) FROM papers").fetchone()[0] or 0) + 1
-            writer = PaperWriter(self.library)
+            writer = PaperWriter(self.library, kind="add")
             ids = writer.add([ParsedListing(source, None, tuple(papers))])
+            writer.finish()
         self.library.search_index.forget_vocabulary()
         outcomes = []
         seen: set[int] = set()

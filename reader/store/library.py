@@ -44,6 +44,7 @@ from reader.store.ingest import Ingest, RecordOutcome
 from reader.store.lists import ReadingLists
 from reader.store.papers import Catalog
 from reader.store.search import SearchIndex, SearchResult
+from reader.store.triage import Batch, Triage
 from reader.store.undo import Change, Scope, UndoEntry, UndoLog
 
 
@@ -97,6 +98,7 @@ class Library:
         self.backups = Backup(self)
         self.undo_log = UndoLog(self)
         self.records = Records(self)
+        self.triage = Triage(self)
         self.attachments = Attachments(self)
         opening.migrate(self, version)
 
@@ -288,6 +290,20 @@ class Library:
 
     def file_path(self, item: AttachedFile) -> Path:
         return self.attachments.resolve(item)
+
+    # -- triage ----------------------------------------------------------------------------
+
+    def keep(self, paper_id: int, list_name: str) -> None:
+        self.triage.keep(paper_id, list_name)
+
+    def skip(self, paper_id: int) -> None:
+        self.triage.skip(paper_id)
+
+    def triage_counts(self) -> dict[str, int]:
+        return self.triage.counts()
+
+    def batches(self, limit: int = 20) -> list[Batch]:
+        return self.triage.batches(limit)
 
     # -- tags ----------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from reader.keys import clean_list_name
 from reader.models import ReaderError, ReadingList
 from reader.store import clock
+from reader.store.triage import touch
 from reader.store.undo import Scope
 
 if TYPE_CHECKING:
@@ -95,6 +96,7 @@ class ReadingLists:
                 index = len(order) if at is None else min(at - 1, len(order))
                 order[index:index] = new
                 self.write_order(list_id, order, added)
+                touch(self.db, new)
         return len(new)
 
     def remove(self, name: str, paper_ids: Sequence[int]) -> int:

@@ -161,6 +161,21 @@ RECORD_SCHEMA = """
         ALTER TABLE papers ADD COLUMN edited TEXT NOT NULL DEFAULT '';
         -- When a person last changed the paper (rating, status, tags, notes, lists, edits).
         ALTER TABLE papers ADD COLUMN changed TEXT;
+        -- Triage: 'new' papers arrived in an import and await a decision; 'kept' and 'skipped'
+        -- are decisions; 'seen' is everything else (papers from before, papers acted on).
+        ALTER TABLE papers ADD COLUMN triage TEXT NOT NULL DEFAULT 'seen'
+            CHECK (triage IN ('new', 'kept', 'skipped', 'seen'));
+        -- The import or add that first brought the paper (see batches).
+        ALTER TABLE papers ADD COLUMN batch_id INTEGER;
+        CREATE INDEX papers_triage ON papers (triage) WHERE triage != 'seen';
+        CREATE INDEX papers_changed ON papers (changed) WHERE changed IS NOT NULL;
+        CREATE TABLE batches (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            created TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            source TEXT NOT NULL,
+            papers INTEGER NOT NULL DEFAULT 0
+        );
         CREATE UNIQUE INDEX papers_citekey ON papers (citekey) WHERE citekey IS NOT NULL;
         CREATE UNIQUE INDEX papers_arxiv ON papers (arxiv) WHERE arxiv IS NOT NULL;
         CREATE UNIQUE INDEX papers_doi ON papers (doi) WHERE doi IS NOT NULL;

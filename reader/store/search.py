@@ -45,6 +45,7 @@ class SearchIndex:
         self._word_cache: dict[tuple[str, bool], tuple[int, ...]] = {}
         self._word_cache_stamp: tuple[int, int] | None = None
         self._all_ids_cache: tuple[tuple[int, int], tuple[int, ...]] | None = None
+        self._skipped_cache: tuple[tuple[int, int], frozenset[int]] | None = None
 
     def forget_vocabulary(self) -> None:
         self._vocabulary = None
@@ -124,6 +125,10 @@ class SearchIndex:
                     ordered = [paper_id for paper_id in ordered if paper_id in matched]
             else:
                 ordered = sorted(matched)
+            if list_id is None and not _asks_triage(query):
+                hidden = self._skipped_ids()  # skipped in triage: out of the default views
+                if hidden:
+                    ordered = [paper_id for paper_id in ordered if paper_id not in hidden]
             expression = ranking_expression(ranking or query, min_prefix=3)
             if expression and list_id is None:
                 ordered = self._rank(ordered, expression)
@@ -188,6 +193,15 @@ class SearchIndex:
         self._word_cache[key] = ids
         return ids
 
+    def _skipped_ids(self) -> frozenset[int]:
+        stamp = self.library.stamp()
+        if self._skipped_cache is None or self._skipped_cache[0] != stamp:
+            ids = frozenset(
+                row[0] for row in self.db.execute("SELECT id FROM papers WHERE triage = 'skipped'")
+            )
+            self._skipped_cache = (stamp, ids)
+        return self._skipped_cache[1]
+
     def _all_ids(self) -> tuple[int, ...]:
         stamp = self.library.stamp()
         if self._all_ids_cache is None or self._all_ids_cache[0] != stamp:
@@ -235,3 +249,8 @@ class SearchIndex:
         head = [paper_id for paper_id in ranked if paper_id in present]
         seen = set(head)
         return head + [paper_id for paper_id in ids if paper_id not in seen]
+
+
+def _asks_triage(query: Query) -> bool:
+    """A query naming a triage state (``is:skipped``, ``-is:new``) sees every paper."""
+    return any(term.field == "is" for group in query.groups for term in group)

@@ -18,7 +18,7 @@ from reader.store.identity import Identities, attach_found_files, citekey_for, e
 if TYPE_CHECKING:
     from reader.store.library import Library
 
-LISTING_COLUMNS = ("key", "title", "abstract", "listed", "added")
+LISTING_COLUMNS = ("key", "title", "abstract", "listed", "added", "triage", "batch_id")
 # A record row names every column, so rows of one insert agree (a missing one would be NULL).
 RECORD_DEFAULTS = {column: EMPTY.get(column) for column in RECORD_COLUMNS}
 
@@ -26,8 +26,11 @@ RECORD_DEFAULTS = {column: EMPTY.get(column) for column in RECORD_COLUMNS}
 class PaperWriter:
     """Remembers identities and files between the steps of one import."""
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, kind: str = "import") -> None:
         self.library = library
+        self.kind = kind
+        self.batch_id: int | None = None
+        self.source_names: dict[str, None] = {}
         self.db = library.db
         self.added_at = clock.now()
         self.identities = Identities(self.db)
@@ -45,6 +48,7 @@ class PaperWriter:
         self.parsed += len(papers)
         for listing in listings:
             self.warnings.extend(listing.warnings)
+            self.source_names.setdefault(listing.source, None)
         keys = [paper_key(paper.title) for paper in papers]
         first_new_id = (self.db.execute("SELECT max(id) FROM papers").fetchone()[0] or 0) + 1
         new_rows: dict[str, dict[str, Any]] = {}
@@ -94,6 +98,8 @@ class PaperWriter:
             "abstract": paper.abstract,
             "listed": paper.listed,
             "added": self.added_at,
+            "triage": "new",  # arrived in an import: waits for triage
+            "batch_id": self._batch(),
         }
         if paper.has_record:
             row.update(RECORD_DEFAULTS)
@@ -105,6 +111,28 @@ class PaperWriter:
                 self.identities.citekeys[values["citekey"].casefold()] = -1  # held for it
             row.update(values)
         return row
+
+    def _batch(self) -> int:
+        """The batch this import's new papers belong to, made with the first of them."""
+        if self.batch_id is None:
+            self.batch_id = (
+                self.db["batches"]
+                .insert({"created": self.added_at, "kind": self.kind, "source": "", "papers": 0})
+                .last_pk
+            )
+        return self.batch_id
+
+    def finish(self) -> None:
+        """Say in the batch what it brought (called inside the import's transaction)."""
+        if self.batch_id is not None:
+            names = list(self.source_names)
+            source = ", ".join(names[:3]) + (
+                f" and {len(names) - 3} more" if len(names) > 3 else ""
+            )
+            self.db.execute(
+                "UPDATE batches SET papers = ?, source = ? WHERE id = ?",
+                [self.added, source, self.batch_id],
+            )
 
     def _merge_pending(self, row: dict[str, Any], paper: ParsedPaper) -> None:
         if paper.abstract and not row["abstract"]:

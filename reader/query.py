@@ -15,7 +15,19 @@ from dataclasses import dataclass
 from reader.keys import normalize_date
 from reader.models import STATUSES, ReaderError
 
-FIELDS = ("tag", "rating", "status", "list", "has", "listed", "author", "year", "venue", "is")
+FIELDS = (
+    "tag",
+    "rating",
+    "status",
+    "list",
+    "has",
+    "listed",
+    "author",
+    "year",
+    "venue",
+    "is",
+    "related",
+)
 IS_VALUES = ("new", "kept", "skipped")
 HAS_VALUES = ("notes", "code", "links", "tags", "rating", "lists", "pdf", "doi", "arxiv")
 RATING_OPS = (">=", "<=", "!=", ">", "<", "=")

@@ -7,6 +7,7 @@ call the core and render what it returns; ``base.with_library`` opens the librar
 
 from reader.cli import (  # noqa: F401 (the modules register their commands)
     curation,
+    discover,
     history,
     lists,
     reading,

@@ -105,8 +105,8 @@ def parse_row_id(text: str, what: str) -> int:
 class QueryCommand(click.Command):
     """Treat words starting with ``-`` as query terms (``-tag:done``), not as options."""
 
-    flags = frozenset({"--json", "-h", "--help"})
-    valued = frozenset({"--limit", "-n"})
+    flags = frozenset({"--json", "-h", "--help", "--new", "--for-you", "--reverse"})
+    valued = frozenset({"--limit", "-n", "--sort"})
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         options: list[str] = []
@@ -115,7 +115,7 @@ class QueryCommand(click.Command):
         for arg in pending:
             if arg == "--":
                 words.extend(pending)
-            elif arg in self.flags or arg.startswith("--limit="):
+            elif arg in self.flags or arg.startswith(("--limit=", "--sort=")):
                 options.append(arg)
             elif arg in self.valued:
                 options.extend([arg, next(pending, "")])

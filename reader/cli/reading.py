@@ -11,6 +11,7 @@ from reader.cli.base import QueryCommand, echo_json, with_library
 from reader.cli.group import main
 from reader.models import Paper
 from reader.records import paper_dict
+from reader.store.papers import SORTS
 
 if TYPE_CHECKING:
     from reader.store import Library
@@ -47,13 +48,32 @@ def print_table(papers: list[Paper]) -> None:
 @main.command(cls=QueryCommand)
 @click.argument("query", nargs=-1)
 @click.option("--limit", "-n", type=click.IntRange(min=1), help="Show at most N papers.")
+@click.option("--new", "new", is_flag=True, help="Only new arrivals not triaged yet (is:new).")
+@click.option("--for-you", "for_you", is_flag=True, help="Best match for your taste first.")
+@click.option("--sort", type=click.Choice(SORTS), help="Order by this instead of relevance.")
+@click.option("--reverse", is_flag=True, help="Reverse the order.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of papers.")
 @with_library(readonly=True)
-def papers(lib: Library, query: tuple[str, ...], limit: int | None, as_json: bool) -> None:
+def papers(
+    lib: Library,
+    query: tuple[str, ...],
+    limit: int | None,
+    new: bool,
+    for_you: bool,
+    sort: str | None,
+    reverse: bool,
+    as_json: bool,
+) -> None:
     """List papers, or those matching QUERY (see the README for the query language)."""
     text = " ".join(query)
-    result = lib.search(text, limit=limit)
-    found = lib.papers(result.ids, with_notes=False)
+    searched = f"is:new {text}" if new else text
+    result = lib.search(searched, limit=None if (for_you or sort or reverse) else limit)
+    ids = result.ids
+    if for_you:
+        ids = [item.paper_id for item in lib.recommend(ids)]
+    if sort or reverse:
+        ids = lib.sorted_ids(ids, sort or "relevance", reverse)
+    found = lib.papers(ids[:limit] if limit else ids, with_notes=False)
     if as_json:
         echo_json([paper_dict(paper) for paper in found])
         return
@@ -61,7 +81,8 @@ def papers(lib: Library, query: tuple[str, ...], limit: int | None, as_json: boo
         fixes = ", ".join(f"{word} → {words[0]}" for word, words in result.corrections.items())
         click.echo(f"No exact matches; showing close titles ({fixes}).", err=True)
     if not found:
-        click.echo("No papers match." if text.strip() else "The library is empty.", err=True)
+        empty = "No new papers." if new else "The library is empty."
+        click.echo("No papers match." if text.strip() else empty, err=True)
         return
     print_table(found)
 

@@ -10,6 +10,7 @@ from reader.keys import clean_tag
 from reader.models import ImportSummary, ParsedListing, ParsedPaper, ReaderError
 from reader.store import indexing
 from reader.store.identity import Identities, enrich
+from reader.store.related import refresh_term_df
 from reader.store.writer import PaperWriter
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ class Ingest:
             if pending:
                 importer.add(pending)
             importer.finish()
+            refresh_term_df(self.db)
         self.library.search_index.forget_vocabulary()
         return importer.summary()
 
@@ -61,6 +63,7 @@ class Ingest:
             writer = PaperWriter(self.library, kind="add")
             ids = writer.add([ParsedListing(source, None, tuple(papers))])
             writer.finish()
+            refresh_term_df(self.db)
         self.library.search_index.forget_vocabulary()
         outcomes = []
         seen: set[int] = set()

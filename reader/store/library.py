@@ -1,8 +1,9 @@
-"""The Library: one SQLite file, its connection and transactions, and the parts that use them.
+"""The Library: one SQLite file and the parts that use it.
 
-``Library`` owns the connection, the schema and the write transaction. The work is done by one
-part per aggregate (papers, search, tags, curation, lists, import, backup, undo), each in its own
-module; the public methods here are one-line forwards so callers need not know the parts.
+``Library`` is a ``Connection`` (the file, the schema and the write transaction) that composes
+one part per aggregate (papers, search, tags, curation, lists, import, backup, undo, triage,
+related papers), each in its own module; the public methods here are one-line forwards so
+callers need not know the parts.
 
 Every write runs in one ``BEGIN IMMEDIATE`` transaction, so a second process waits for the lock
 (busy timeout) instead of failing half-way, and every curation change records how to reverse
@@ -11,14 +12,10 @@ itself in ``undo_log`` inside that same transaction.
 
 from __future__ import annotations
 
-import functools
-import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-
-import sqlite_utils
 
 from reader.duplicates import find_duplicates
 from reader.models import (
@@ -26,7 +23,6 @@ from reader.models import (
     Annotation,
     AttachedFile,
     ImportSummary,
-    LibraryError,
     Paper,
     PaperRow,
     ParsedListing,
@@ -35,33 +31,22 @@ from reader.models import (
     TagCount,
 )
 from reader.query import Query
-from reader.store import errors, opening, schema
+from reader.store import opening
 from reader.store.attachments import Attachments
 from reader.store.backup import Backup
+from reader.store.connection import Connection, storage_errors
 from reader.store.curation import Curation, Tags
 from reader.store.editing import Records
 from reader.store.ingest import Ingest, RecordOutcome
 from reader.store.lists import ReadingLists
 from reader.store.papers import Catalog
+from reader.store.related import Recommendation, Related, Similar
 from reader.store.search import SearchIndex, SearchResult
 from reader.store.triage import Batch, Triage
 from reader.store.undo import Change, Scope, UndoEntry, UndoLog
 
 
-def _storage_errors(method: Callable[..., Any]) -> Callable[..., Any]:
-    """SQLite's errors leave the store as LibraryError, in a person's words."""
-
-    @functools.wraps(method)
-    def guarded(self: Library, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(self, *args, **kwargs)
-        except sqlite3.Error as error:
-            raise errors.describe(self.path, error) from None
-
-    return guarded
-
-
-class Library:
+class Library(Connection):
     """A reader library in one SQLite file."""
 
     def __init__(
@@ -77,18 +62,7 @@ class Library:
         ``threads`` allows use from worker threads, which the caller must then serialise;
         ``readonly`` never writes a byte (it works on read-only media); ``create=False`` refuses
         a missing file instead of starting an empty library there."""
-        self.path = Path(path).expanduser()
-        self.readonly = readonly
-        conn, version = opening.connect(
-            self.path, threads=threads, readonly=readonly, create=create
-        )
-        if readonly and version < schema.LATEST_VERSION:
-            conn.close()  # an older library is upgraded once, by a connection that may write
-            Library(self.path, create=False).close()
-            conn, version = opening.connect(self.path, threads=threads, readonly=True)
-        self.db = sqlite_utils.Database(conn)
-        self._writes = 0
-        self._verified = False
+        super().__init__(path, threads=threads, readonly=readonly, create=create)
         self.catalog = Catalog(self)
         self.search_index = SearchIndex(self)
         self.tag_store = Tags(self)
@@ -100,104 +74,14 @@ class Library:
         self.records = Records(self)
         self.triage = Triage(self)
         self.attachments = Attachments(self)
-        opening.migrate(self, version)
-
-    # -- lifecycle ---------------------------------------------------------------------------
-
-    def close(self) -> None:
-        self.db.close()
-
-    def __enter__(self) -> Library:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @property
-    def schema_version(self) -> int:
-        return self.db.execute("PRAGMA user_version").fetchone()[0]
-
-    def set_busy_timeout(self, seconds: float) -> None:
-        """How long a write waits for another process's lock before giving up as busy."""
-        self.db.execute(f"PRAGMA busy_timeout = {max(0, int(seconds * 1000))}")
-
-    def interrupt(self) -> None:
-        """Stop the statement running on this connection, from any thread (SQLite allows it).
-
-        Between statements it does nothing, so a caller waiting for work to stop repeats it."""
-        self.db.conn.interrupt()
-
-    def verify(self) -> None:
-        opening.verify(self)
-        self._verified = True
-
-    def migrations(self) -> list[dict[str, Any]]:
-        return list(self.db.query("SELECT * FROM schema_migrations ORDER BY version"))
-
-    # -- transactions (for the parts of the store) --------------------------------------------
-
-    @contextmanager
-    def write(self) -> Iterator[None]:
-        """One immediate transaction: take the write lock up front so we never deadlock.
-
-        Nested, it becomes a savepoint of the transaction already open."""
-        if self.db.conn.in_transaction:
-            with self.db.atomic():
-                yield
-            return
-        if self.readonly:
-            raise LibraryError(f"{self.path}: opened read-only; nothing was changed")
-        try:
-            if not self._verified:
-                self.verify()
-            self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as error:
-            raise errors.describe(self.path, error) from None
-        try:
-            yield
-            self.db.conn.commit()
-        except sqlite3.Error as error:
-            self.db.conn.rollback()
-            raise errors.describe(self.path, error) from None
-        except BaseException:
-            self.db.conn.rollback()
-            raise
-        finally:
-            self._writes += 1
-
-    @contextmanager
-    def read(self) -> Iterator[None]:
-        """Several reads that must agree with each other: one snapshot of the library."""
-        if self.db.conn.in_transaction:
-            yield
-            return
-        self.db.execute("BEGIN")
-        try:
-            yield
-        finally:
-            self.db.conn.rollback()
+        self.similar = Related(self)
+        opening.migrate(self, self._version)
 
     @contextmanager
     def change(self, description: str, scopes: Sequence[Scope]) -> Iterator[Change]:
         """A write that records its undo: see ``UndoLog.change``."""
         with self.undo_log.change(description, scopes) as change:
             yield change
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """Group several imports into one all-or-nothing transaction."""
-        with self.write():
-            yield
-
-    def stamp(self) -> tuple[int, int]:
-        """Changes whenever any connection, this one included, has committed a change."""
-        return self.db.execute("PRAGMA data_version").fetchone()[0], self._writes
-
-    def data_version(self) -> tuple[int, int]:
-        """Changes whenever this or another connection commits; cheap to poll."""
-        version = self.db.execute("PRAGMA data_version").fetchone()[0]
-        total = self.db.execute("SELECT count(*) FROM undo_log").fetchone()[0]
-        return version, total
 
     # -- undo ----------------------------------------------------------------------------------
 
@@ -268,6 +152,9 @@ class Library:
             query, limit=limit, list_name=list_name, fuzzy=fuzzy, typing=typing
         )
 
+    def sorted_ids(self, ids: Sequence[int], field: str, reverse: bool = False) -> list[int]:
+        return self.catalog.sorted_ids(ids, field, reverse)
+
     def title_vocabulary(self) -> list[str]:
         return self.search_index.title_vocabulary()
 
@@ -304,6 +191,18 @@ class Library:
 
     def batches(self, limit: int = 20) -> list[Batch]:
         return self.triage.batches(limit)
+
+    def related(self, paper_id: int, limit: int = 10) -> list[Similar]:
+        return self.similar.related(paper_id, limit)
+
+    def recommend(
+        self, candidates: Sequence[int], *, tag: str | None = None, limit: int | None = None
+    ) -> list[Recommendation]:
+        with self.read():
+            return self.similar.recommend(candidates, tag=tag, limit=limit)
+
+    def new_ids(self) -> list[int]:
+        return self.triage.new_ids()
 
     # -- tags ----------------------------------------------------------------------------------
 
@@ -384,15 +283,5 @@ class Library:
 
 # Every public method of the front door answers storage failures with a LibraryError.
 for _name, _method in list(vars(Library).items()):
-    if (
-        not _name.startswith("_")
-        and callable(_method)
-        and _name
-        not in {
-            "write",
-            "read",
-            "change",
-            "transaction",
-        }
-    ):
-        setattr(Library, _name, _storage_errors(_method))
+    if not _name.startswith("_") and callable(_method) and _name != "change":
+        setattr(Library, _name, storage_errors(_method))

@@ -224,6 +224,34 @@ class Catalog:
             )
         ]
 
+    def sorted_ids(self, ids: Sequence[int], field: str, reverse: bool = False) -> list[int]:
+        """Papers in the order of one of SORTS; papers lacking the value come last."""
+        if field not in SORTS:
+            raise ReaderError(f"sort by one of {', '.join(SORTS)}, not '{field}'")
+        if field == "relevance":
+            return list(reversed(ids)) if reverse else list(ids)
+        column = {"added": "added", "listed": "listed", "year": "year", "title": "title"}.get(
+            field, field
+        )
+        wanted = set(ids)
+        values = {
+            paper_id: value
+            for paper_id, value in self.db.execute(f"SELECT id, {column} FROM papers")
+            if paper_id in wanted
+        }
+        # Newest, best and most recent first: what people sort these by.
+        descending = field in ("added", "listed", "year", "rating", "changed")
+        if field == "title":
+            keys = {pid: (value or "").casefold() for pid, value in values.items()}
+        elif field == "listed":
+            keys = {pid: listed_order(value) for pid, value in values.items()}
+        else:
+            keys = values
+        known = [pid for pid in ids if keys.get(pid) is not None]
+        unknown = [pid for pid in ids if keys.get(pid) is None]
+        known.sort(key=lambda pid: keys[pid], reverse=descending != reverse)
+        return known + unknown
+
     def status_counts(self, statuses: Sequence[str]) -> dict[str, int]:
         counts = dict.fromkeys(statuses, 0)
         counts.update(self.db.execute("SELECT status, count(*) FROM papers GROUP BY status"))
@@ -232,3 +260,18 @@ class Catalog:
 
 def fold_name(name: str) -> str:
     return normalize_title(name).replace(" ", "")
+
+
+SORTS = ("relevance", "added", "listed", "year", "title", "rating", "changed")
+_MONTH_ORDER = {name: index for index, name in enumerate(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
+)}  # fmt: skip
+
+
+def listed_order(listed: str | None) -> tuple[int, int, int]:
+    """``Mar 11`` (or ``Mar 11, 2024``) as something that sorts by date; unknown sorts first."""
+    if not listed:
+        return (0, 0, 0)
+    month, _, rest = listed.partition(" ")
+    day, _, year = rest.partition(", ")
+    return (int(year) if year.isdigit() else 0, _MONTH_ORDER.get(month, 0), int(day or 0))

@@ -209,6 +209,14 @@ RECORD_SCHEMA = """
         -- A word in the title counts for more than the same word in an author's name.
         INSERT INTO titles_fts (titles_fts, rank) VALUES ('rank', 'bm25(10.0, 3.0)');
         CREATE VIRTUAL TABLE titles_vocab USING fts5vocab (titles_fts, 'row');
+        -- In how many abstracts each word appears: the document frequencies of "related".
+        -- Counting a common word's postings takes a millisecond, so they are copied into
+        -- term_df whenever the library has grown by a tenth (stats holds when it was done).
+        CREATE VIRTUAL TABLE abstracts_vocab USING fts5vocab (abstracts_fts, 'row');
+        CREATE TABLE term_df (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE stats (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+        INSERT INTO term_df (term, docs) SELECT term, doc FROM abstracts_vocab;
+        INSERT INTO stats (name, value) SELECT 'term_df_papers', count(*) FROM papers;
 """
 
 MIGRATIONS: tuple[Migration, ...] = (

@@ -26,6 +26,8 @@ from reader.store.filters import (
 if TYPE_CHECKING:
     from reader.store.library import Library
 
+# Papers that ``related:REF`` stands for.
+RELATED_LIMIT = 100
 # Ids kept in the per-word search cache before it is emptied (a few words at 100,000 papers).
 WORD_CACHE_IDS = 600_000
 
@@ -114,8 +116,13 @@ class SearchIndex:
     def _search_ids(
         self, query: Query, limit: int | None, list_id: int | None, ranking: Query | None = None
     ) -> list[int]:
+        query, similar = self._related_terms(query)
+        if similar is not None:
+            ranking = None  # the most similar first, whatever the words
         try:
             matched = self._text_matches(query)
+            if similar is not None:
+                matched = set(similar) if matched is None else matched & set(similar)
             if matched is not None and not matched:
                 return []
             filters = [group for group in query.groups if not is_text_group(group)]
@@ -126,17 +133,38 @@ class SearchIndex:
             else:
                 ordered = sorted(matched)
             if list_id is None and not _asks_triage(query):
-                hidden = self._skipped_ids()  # skipped in triage: out of the default views
+                hidden = self.hidden_ids()  # skipped in triage: out of the default views
                 if hidden:
                     ordered = [paper_id for paper_id in ordered if paper_id not in hidden]
             expression = ranking_expression(ranking or query, min_prefix=3)
-            if expression and list_id is None:
+            if similar is not None:
+                position = {paper_id: index for index, paper_id in enumerate(similar)}
+                ordered.sort(key=position.__getitem__)
+            elif expression and list_id is None:
                 ordered = self._rank(ordered, expression)
         except sqlite3.OperationalError as error:
             if "fts5" in str(error).lower():
                 raise QueryError(str(error), 1, query.text) from None
             raise
         return ordered if limit is None else ordered[: int(limit)]
+
+    def _related_terms(self, query: Query) -> tuple[Query, list[int] | None]:
+        """``related:REF`` stands for the papers most like REF, most similar first."""
+        groups, similar = [], None
+        for group in query.groups:
+            related = [term for term in group if term.field == "related"]
+            if not related:
+                groups.append(group)
+                continue
+            term = related[0]
+            if len(group) > 1 or term.negated:
+                raise QueryError("related: stands alone (no OR, no -)", 1, query.text)
+            found = self.library.similar.related(self.library.resolve(term.value), RELATED_LIMIT)
+            ids = [item.paper_id for item in found]
+            similar = ids if similar is None else [pid for pid in similar if pid in set(ids)]
+        if similar is None:
+            return query, None
+        return Query(groups=tuple(groups), text=query.text), similar
 
     def _text_matches(self, query: Query) -> set[int] | None:
         """Ids matching every positive free-word group, or None when there are none."""
@@ -193,7 +221,7 @@ class SearchIndex:
         self._word_cache[key] = ids
         return ids
 
-    def _skipped_ids(self) -> frozenset[int]:
+    def hidden_ids(self) -> frozenset[int]:
         stamp = self.library.stamp()
         if self._skipped_cache is None or self._skipped_cache[0] != stamp:
             ids = frozenset(

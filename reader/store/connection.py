@@ -1,0 +1,166 @@
+"""A library file's connection: opening it, its transactions, and SQLite's errors said in a
+person's words. ``Library`` builds on it with one part per aggregate."""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from reader.models import LibraryError
+from reader.store import errors, opening, schema
+
+
+def storage_errors(method: Callable[..., Any]) -> Callable[..., Any]:
+    """SQLite's errors leave the store as LibraryError, in a person's words."""
+
+    @functools.wraps(method)
+    def guarded(self: Connection, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as error:
+            raise errors.describe(self.path, error) from None
+
+    return guarded
+
+
+class Connection:
+    """One SQLite connection to a library file, and the write transaction every change uses."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        threads: bool = False,
+        readonly: bool = False,
+        create: bool = True,
+    ) -> None:
+        """Open (creating or migrating) a library.
+
+        ``threads`` allows use from worker threads, which the caller must then serialise;
+        ``readonly`` never writes a byte (it works on read-only media); ``create=False`` refuses
+        a missing file instead of starting an empty library there."""
+        self.path = Path(path).expanduser()
+        self.readonly = readonly
+        conn, version = opening.connect(
+            self.path, threads=threads, readonly=readonly, create=create
+        )
+        if readonly and version < schema.LATEST_VERSION:
+            conn.close()  # an older library is upgraded once, by a connection that may write
+            type(self)(self.path, create=False).close()
+            conn, version = opening.connect(self.path, threads=threads, readonly=True)
+        self.db = sqlite_utils.Database(conn)
+        self._writes = 0
+        self._verified = False
+        self._version = version
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long a write waits for another process's lock before giving up as busy."""
+        self.db.execute(f"PRAGMA busy_timeout = {max(0, int(seconds * 1000))}")
+
+    def interrupt(self) -> None:
+        """Stop the statement running on this connection, from any thread (SQLite allows it).
+
+        Between statements it does nothing, so a caller waiting for work to stop repeats it."""
+        self.db.conn.interrupt()
+
+    def verify(self) -> None:
+        opening.verify(self)
+        self._verified = True
+
+    def migrations(self) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT * FROM schema_migrations ORDER BY version"))
+
+    # -- transactions (for the parts of the store) --------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        """One immediate transaction: take the write lock up front so we never deadlock.
+
+        Nested, it becomes a savepoint of the transaction already open."""
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        if self.readonly:
+            raise LibraryError(f"{self.path}: opened read-only; nothing was changed")
+        try:
+            if not self._verified:
+                self.verify()
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise errors.describe(self.path, error) from None
+        try:
+            yield
+            self.db.conn.commit()
+        except sqlite3.Error as error:
+            self.db.conn.rollback()
+            raise errors.describe(self.path, error) from None
+        except BaseException:
+            self.db.conn.rollback()
+            raise
+        finally:
+            self._writes += 1
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        """Several reads that must agree with each other: one snapshot of the library."""
+        if self.db.conn.in_transaction:
+            yield
+            return
+        self.db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.db.conn.rollback()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group several imports into one all-or-nothing transaction."""
+        with self.write():
+            yield
+
+    def stamp(self) -> tuple[int, int]:
+        """Changes whenever any connection, this one included, has committed a change."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0], self._writes
+
+    def data_version(self) -> tuple[int, int]:
+        """Changes whenever this or another connection commits; cheap to poll."""
+        version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        total = self.db.execute("SELECT count(*) FROM undo_log").fetchone()[0]
+        return version, total
+
+
+# Every public method answers storage failures with a LibraryError.
+for _name, _method in list(vars(Connection).items()):
+    if (
+        not _name.startswith("_")
+        and callable(_method)
+        and _name
+        not in {
+            "write",
+            "read",
+            "transaction",
+        }
+    ):
+        setattr(Connection, _name, storage_errors(_method))

@@ -12,8 +12,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
 from reader.keys import normalize_title
 
 THRESHOLD = 95.0
@@ -29,6 +27,8 @@ class Candidate:
 
 def find_duplicates(candidates: Sequence[Candidate]) -> list[list[int]]:
     """Groups of paper ids (each sorted, groups by first id) that look like one work."""
+    from rapidfuzz import fuzz  # only this command pays for importing it
+
     titles = {item.id: normalize_title(item.title) for item in candidates}
     blocks: dict[tuple[object, ...], list[Candidate]] = defaultdict(list)
     for item in candidates:

@@ -13,7 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from reader.models import LibraryError
-from reader.store import errors, opening, schema
+from reader.store import checked, errors, opening, schema
 
 
 def storage_errors(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -54,7 +54,8 @@ class Connection:
             conn.close()  # an older library is upgraded once, by a connection that may write
             type(self)(self.path, create=False).close()
             conn, version = opening.connect(self.path, threads=threads, readonly=True)
-        self.db = sqlite_utils.Database(conn)
+        # Plugins are not loaded: they would cost every command 35 ms and could run code.
+        self.db = sqlite_utils.Database(conn, execute_plugins=False)
         self._writes = 0
         self._verified = False
         self._version = version
@@ -62,7 +63,11 @@ class Connection:
     # -- lifecycle ---------------------------------------------------------------------------
 
     def close(self) -> None:
+        wrote = self._writes > 0 and self._verified
         self.db.close()
+        if wrote:
+            # Closing folded this process's changes into the file, from a sound state.
+            checked.remember(self.path)
 
     def __enter__(self) -> Connection:
         return self
@@ -106,7 +111,11 @@ class Connection:
             raise LibraryError(f"{self.path}: opened read-only; nothing was changed")
         try:
             if not self._verified:
-                self.verify()
+                if checked.is_unchanged(self.path):
+                    self._verified = True  # found sound before, and not changed since
+                else:
+                    self.verify()
+                    checked.remember(self.path)
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as error:
             raise errors.describe(self.path, error) from None

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from reader.query import Query, QueryError, Term, parse_query
-from reader.search import closest_words
 from reader.store.filters import (
     fts_phrase,
     fts_tokens,
@@ -94,6 +93,8 @@ class SearchIndex:
 
     def _corrections(self, query: Query) -> dict[str, list[str]]:
         """Close title words for every free word; empty when some word has none."""
+        from reader.search import closest_words  # rapidfuzz: only when a word needs fixing
+
         vocabulary = self.title_vocabulary()
         corrections: dict[str, list[str]] = {}
         for term in query.words:

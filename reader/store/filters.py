@@ -92,14 +92,16 @@ def is_text_group(group: tuple[Term, ...]) -> bool:
 def ranking_expression(query: Query, min_prefix: int = 1) -> str:
     """One FTS5 expression over the query's positive free words, for bm25 ranking.
 
-    A prefix of one or two typed letters would rank half the library for nothing: skipped."""
+    A prefix shorter than ``min_prefix`` would rank half the library for nothing: it ranks as a
+    whole word instead."""
     groups = []
     for group in query.groups:
         if is_text_group(group):
+            # A prefix of one or two letters ranks as the whole word it may be (RL, 3D, QA).
             phrases = [
-                fts_phrase(term.value, term.prefix)
+                fts_phrase(term.value, term.prefix and len(term.value) >= min_prefix)
                 for term in group
-                if has_tokens(term.value) and not (term.prefix and len(term.value) < min_prefix)
+                if has_tokens(term.value)
             ]
             if phrases:
                 groups.append("(" + " OR ".join(phrases) + ")")

@@ -18,9 +18,9 @@ from reader.store.filters import (
     fts_tokens,
     has_tokens,
     is_text_group,
-    ranking_expression,
     term_sql,
 )
+from reader.store.ranking import rank
 
 if TYPE_CHECKING:
     from reader.store.library import Library
@@ -62,8 +62,8 @@ class SearchIndex:
     ) -> SearchResult:
         """Ids of the papers matching a query, best first (or in list order within a list).
 
-        ``typing`` is for search-as-you-type: a last word of one or two letters is not typed
-        yet, so it neither filters nor ranks; the list narrows from the third letter.
+        ``typing`` is for search-as-you-type: a last word of one letter is not typed yet, so it
+        neither filters nor ranks; from two letters it does (RL, 3D and QA are real queries).
         """
         if isinstance(query, str):
             query = parse_query(query)
@@ -71,7 +71,7 @@ class SearchIndex:
         ranking = query
         if typing and query.groups:
             last = query.groups[-1]
-            if len(last) == 1 and last[0].prefix and len(last[0].value) < 3:
+            if len(last) == 1 and last[0].prefix and len(last[0].value) < 2:
                 query = Query(groups=query.groups[:-1], text=query.text)
         ids = self._search_ids(query, limit, list_id, ranking)
         if ids or not fuzzy or not query.words:
@@ -137,12 +137,11 @@ class SearchIndex:
                 hidden = self.hidden_ids()  # skipped in triage: out of the default views
                 if hidden:
                     ordered = [paper_id for paper_id in ordered if paper_id not in hidden]
-            expression = ranking_expression(ranking or query, min_prefix=3)
             if similar is not None:
                 position = {paper_id: index for index, paper_id in enumerate(similar)}
                 ordered.sort(key=position.__getitem__)
-            elif expression and list_id is None:
-                ordered = self._rank(ordered, expression)
+            elif list_id is None:
+                ordered = rank(self.db, ordered, ranking or query, min_prefix=3)
         except sqlite3.OperationalError as error:
             if "fts5" in str(error).lower():
                 raise QueryError(str(error), 1, query.text) from None
@@ -265,19 +264,6 @@ class SearchIndex:
         if where:
             sql += " WHERE " + " AND ".join(where)
         return [row[0] for row in self.db.execute(f"{sql} ORDER BY {order}", params)]
-
-    def _rank(self, ids: list[int], expression: str) -> list[int]:
-        """Title matches first, best bm25 first; the rest (abstract or note matches) after."""
-        ranked = [
-            row[0]
-            for row in self.db.execute(
-                "SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? ORDER BY rank", [expression]
-            )
-        ]
-        present = set(ids)
-        head = [paper_id for paper_id in ranked if paper_id in present]
-        seen = set(head)
-        return head + [paper_id for paper_id in ids if paper_id not in seen]
 
 
 def _asks_triage(query: Query) -> bool:

@@ -101,9 +101,9 @@ def test_phrases_quote_quotes() -> None:
     assert like_escape("50%_\\") == "50\\%\\_\\\\"
 
 
-def test_ranking_uses_positive_words_and_skips_short_prefixes() -> None:
+def test_ranking_uses_positive_words_and_ranks_short_prefixes_as_words() -> None:
     query = parse_query("diffusion OR flow -gan tag:x mo")
-    assert ranking_expression(query, min_prefix=3) == '("diffusion" OR "flow")'
+    assert ranking_expression(query, min_prefix=3) == '("diffusion" OR "flow") AND ("mo")'
     assert ranking_expression(query) == '("diffusion" OR "flow") AND ("mo"*)'
 
 

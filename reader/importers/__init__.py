@@ -1,75 +1,70 @@
 """Read input files and import them, all or nothing.
 
-Files are parsed in a background thread while the library writes what was already parsed; the
-whole command is one transaction, so a bad file anywhere rolls everything back and the library
-is left as it was.
+Each file's format is told from its content: a listing dump, BibTeX, a JSON backup, or the
+arXiv metadata snapshot (read in parts, never whole). Files are parsed ahead of the library
+(``reader.importers.pipeline``) while it writes what was already parsed; the whole command is
+one transaction, so a bad file anywhere rolls everything back and the library is left as it was.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import queue
 import stat
-import threading
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import suppress
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader.importers.backup import looks_like_backup, parse_backup
-from reader.importers.listing import decode, link_kind, parse_listing
-from reader.keys import paper_key
-from reader.models import ImportSummary, Link, ParsedListing, ParsedPaper, ReaderError
+from reader.importers.files import not_regular, open_regular
+from reader.importers.listing import decode, parse_listing
+from reader.importers.pipeline import parse_ahead, parts
+from reader.models import ImportSummary, ParsedListing, ReaderError
 from reader.text import clean_text
 
 if TYPE_CHECKING:
     from reader.store import Library
 
-MAX_FILE_BYTES = 512 * 1024 * 1024
-# From this much input on, a second process parses while this one writes.
-PROCESS_PARSE_BYTES = 8 * 1024 * 1024
+MAX_FILE_BYTES = 512 * 1024 * 1024  # whole-file formats; the arXiv snapshot is streamed
+# What a folder import takes; a file named on its own may have any name.
 IMPORTABLE_SUFFIXES = (".txt", ".bib", ".json")
+
+
+@dataclass(frozen=True)
+class ParseOptions:
+    """How to read files: skip malformed entries or lines instead of refusing the file, and
+    which arXiv categories to keep from a snapshot (prefixes: ``cs`` takes every ``cs.*``)."""
+
+    skip_bad: bool = False
+    categories: tuple[str, ...] = ()
 
 
 @dataclass
 class ParsedFile:
-    """One input file, parsed: a listing (with BibTeX keywords as tags) or a backup."""
+    """One part of an input file, parsed: papers (a listing, BibTeX, or a snapshot's next
+    ~20,000) or a backup. ``resume`` says where the next part of the file starts, when there is
+    one (see ``reader.importers.pipeline``)."""
 
     path: Path
     listing: ParsedListing | None = None
-    tags: dict[str, list[str]] = field(default_factory=dict)
     backup: dict[str, Any] | None = None
     warnings: list[str] = field(default_factory=list)
+    resume: Any = None
+
+    @property
+    def last(self) -> bool:
+        return self.resume is None
+
+    @property
+    def tags(self) -> dict[str, list[str]]:
+        """Keyword tags by paper key, read from the papers (which carry them to the store)."""
+        from reader.keys import paper_key
+
+        papers = self.listing.papers if self.listing is not None else ()
+        return {paper_key(paper.title): list(paper.tags) for paper in papers if paper.tags}
 
 
-# Non-blocking, so that a FIFO put in a file's place after collect_files looked at it cannot
-# hang the import (and the library's write lock with it); no controlling terminal from a tty.
-_OPEN_FLAGS = (
-    os.O_RDONLY
-    | getattr(os, "O_NONBLOCK", 0)
-    | getattr(os, "O_NOCTTY", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-)
 _CHUNK_BYTES = 1024 * 1024
-_FILE_KINDS = (
-    (stat.S_ISFIFO, "a FIFO"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-
-def _not_regular(path: Path, mode: int) -> ReaderError:
-    if stat.S_ISDIR(mode):
-        return ReaderError(f"{path}: is a folder")
-    kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a file")
-    return ReaderError(
-        f"{path}: not a regular file ({kind}); give a listing, BibTeX or backup file"
-    )
 
 
 def read_text(path: Path) -> str:
@@ -79,16 +74,8 @@ def read_text(path: Path) -> str:
     MAX_FILE_BYTES are read whatever the file claims its size is (devices and /proc files
     say 0).
     """
+    descriptor, info = open_regular(path)
     try:
-        descriptor = os.open(path, _OPEN_FLAGS)
-    except FileNotFoundError:
-        raise ReaderError(f"{path}: no such file (it may have been moved while reading)") from None
-    except OSError as error:
-        raise ReaderError(f"{path}: cannot be read ({error.strerror})") from None
-    try:
-        info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode):
-            raise _not_regular(path, info.st_mode)
         if info.st_size > MAX_FILE_BYTES:
             raise ReaderError(f"{path}: too large to be a listing ({info.st_size} bytes)")
         data = _read_at_most(descriptor, info.st_size, path)
@@ -130,26 +117,33 @@ def source_name(path: Path) -> str:
 
 
 def parse_file(path: Path, *, skip_bad: bool = False) -> ParsedFile:
-    """Parse one file, choosing its format from its content (and only then its name)."""
-    from reader.importers.bibtex import looks_like_bibtex, parse_bibtex
+    """Parse one file (its first part, for the arXiv snapshot), choosing its format from its
+    content (and only then its name)."""
+    return parse_part(path, ParseOptions(skip_bad=skip_bad), None)
 
+
+def parse_part(path: Path, options: ParseOptions, resume: Any) -> ParsedFile:
+    """One part of a file: the whole file, or the snapshot's part starting at ``resume``."""
+    from reader.importers import arxiv_snapshot
+
+    if resume is not None or arxiv_snapshot.looks_like_snapshot(path):
+        listing, resume = arxiv_snapshot.parse_snapshot_part(path, options, resume)
+        return ParsedFile(path, listing=listing, resume=resume)
     text = read_text(path)
     source = source_name(path)
+    ignored = [f"{source}: --category applies to arXiv snapshots only; ignored"]
+    warnings = ignored if options.categories else []
     suffix = path.suffix.lower()
     if looks_like_backup(text) or (suffix == ".json" and text.lstrip()[:1] in "{["):
-        return ParsedFile(path, backup=parse_backup(text, source))
+        return ParsedFile(path, backup=parse_backup(text, source), warnings=warnings)
+    from reader.importers.bibtex import looks_like_bibtex, parse_bibtex
+
     if looks_like_bibtex(text) or suffix == ".bib":
-        entries, warnings = parse_bibtex(text, source, skip_bad=skip_bad)
-        parsed = ParsedFile(path, warnings=list(warnings))
-        papers = []
-        for entry in entries:
-            links = (Link(entry.url, link_kind(entry.url)),) if entry.url else ()
-            papers.append(ParsedPaper(entry.title, entry.abstract, entry.listed, source, links))
-            if entry.tags:
-                parsed.tags.setdefault(paper_key(entry.title), []).extend(entry.tags)
-        parsed.listing = ParsedListing(source, None, tuple(papers))
-        return parsed
-    return ParsedFile(path, listing=parse_listing(text, source))
+        folder = path.resolve().parent
+        papers, found = parse_bibtex(text, source, skip_bad=options.skip_bad, folder=folder)
+        listing = ParsedListing(source, None, tuple(papers))
+        return ParsedFile(path, listing=listing, warnings=warnings + found)
+    return ParsedFile(path, listing=parse_listing(text, source), warnings=warnings)
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
@@ -170,7 +164,7 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
         elif stat.S_ISREG(mode):
             files.append(path)
         else:
-            raise _not_regular(path, mode)
+            raise not_regular(path, mode)
     return files
 
 
@@ -188,71 +182,12 @@ def _folder_files(folder: Path) -> list[Path]:
     return found
 
 
-_DONE = object()
+def parse_in_background(paths: list[Path], options: ParseOptions) -> Iterator[ParsedFile]:
+    """Every part of every file, parsed ahead of the consumer; errors surface in order."""
+    from reader.importers.arxiv_snapshot import looks_like_snapshot
 
-
-def parse_in_background(paths: list[Path], *, skip_bad: bool = False) -> Iterator[ParsedFile]:
-    """Parse files ahead of the consumer; errors surface in order.
-
-    Big imports parse in a second process, so parsing truly runs beside SQLite's work on
-    another core; small ones in a thread, which starts at once.
-    """
-    if len(paths) > 1 and _total_size(paths) >= PROCESS_PARSE_BYTES:
-        yield from _parse_in_process(paths, skip_bad)
-    else:
-        yield from _parse_in_thread(paths, skip_bad)
-
-
-def _total_size(paths: list[Path]) -> int:
-    total = 0
-    for path in paths:
-        with suppress(OSError):  # read_text names the file when its turn comes
-            total += path.stat().st_size
-    return total
-
-
-def _parse_in_process(paths: list[Path], skip_bad: bool) -> Iterator[ParsedFile]:
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        try:
-            yield from pool.map(partial(parse_file, skip_bad=skip_bad), paths)
-        finally:
-            pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _parse_in_thread(paths: list[Path], skip_bad: bool) -> Iterator[ParsedFile]:
-    results: queue.Queue[Any] = queue.Queue(maxsize=2)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for path in paths:
-                item: Any = parse_file(path, skip_bad=skip_bad)
-                while not stop.is_set():
-                    try:
-                        results.put(item, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-        except BaseException as error:  # handed to the consumer, which raises it
-            results.put(error)
-            return
-        results.put(_DONE)
-
-    worker = threading.Thread(target=produce, name="reader-parse", daemon=True)
-    worker.start()
-    try:
-        while True:
-            item = results.get()
-            if item is _DONE:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
+    chunked = any(path.suffix.lower() == ".jsonl" or looks_like_snapshot(path) for path in paths)
+    return parse_ahead(paths, options, parse_part, chunked=chunked)
 
 
 def import_files(
@@ -260,33 +195,33 @@ def import_files(
     paths: list[Path],
     *,
     skip_bad: bool = False,
+    categories: Sequence[str] = (),
     on_file: Callable[[Path], None] | None = None,
 ) -> ImportSummary:
-    """Import files into the library in one transaction: every file goes in, or none does."""
+    """Import files into the library in one transaction: every file goes in, or none does.
+
+    ``on_file`` is called once a file is wholly read (after its last part)."""
+    options = ParseOptions(skip_bad=skip_bad, categories=tuple(categories))
     backups: list[dict[str, Any]] = []
-    tags: dict[str, list[str]] = {}
     warnings: list[str] = []
+    listing_files: set[Path] = set()
 
     def listings() -> Iterator[ParsedListing]:
-        for parsed in parse_in_background(paths, skip_bad=skip_bad):
-            if on_file is not None:
+        for parsed in parse_in_background(paths, options):
+            if on_file is not None and parsed.last:
                 on_file(parsed.path)
             warnings.extend(parsed.warnings)
-            for key, names in parsed.tags.items():
-                tags.setdefault(key, []).extend(names)
             if parsed.backup is not None:
                 backups.append(parsed.backup)
             if parsed.listing is not None:
+                listing_files.add(parsed.path)
                 yield parsed.listing
 
     with library.transaction():
         summaries = [library.import_listings(listings())]
-        if tags:
-            library.attach_tags(tags)
         summaries += [library.restore(backup) for backup in backups]
-    listing_files = summaries[0].files
     return ImportSummary(
-        files=listing_files + len(backups),
+        files=len(listing_files) + len(backups),
         parsed=sum(item.parsed for item in summaries),
         added=sum(item.added for item in summaries),
         duplicates=sum(item.duplicates for item in summaries),
@@ -310,5 +245,6 @@ class ParsedBatch:
 
 
 def load_files(paths: Iterable[Path], *, skip_bad: bool = False) -> ParsedBatch:
-    """Parse every file now, raising on the first bad one."""
-    return ParsedBatch([parse_file(path, skip_bad=skip_bad) for path in paths])
+    """Parse every part of every file now, raising on the first bad one."""
+    options = ParseOptions(skip_bad=skip_bad)
+    return ParsedBatch([part for path in paths for part in parts(path, options, parse_part)])

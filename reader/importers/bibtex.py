@@ -1,9 +1,11 @@
 """Read BibTeX files (from reference managers or from ``reader export --format bibtex``).
 
-bibtexparser splits the file into blocks; this module turns entries into plain text fields (the
-LaTeX escapes are undone by ``reader.importers.latex``) and decides which entries are too broken
-to import. As with listings, a file with broken entries is refused as a
-whole unless the person asks to skip them, so an import never silently loses papers.
+``reader.importers.bibtex_syntax`` splits the file into entries (bibtexparser reads what its
+fast path does not follow); this module turns each entry into a ParsedPaper with everything the
+record can hold (type, key, authors, dates, venue, identifiers, landing page, keywords as tags,
+attached files), LaTeX decoded by ``reader.importers.latex``, and decides which entries are too
+broken to import. As with listings, a file with broken entries is refused as a whole unless the
+person asks to skip them, so an import never silently loses papers.
 """
 
 from __future__ import annotations
@@ -12,35 +14,38 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
 
+from reader.editing import parse_field
+from reader.identifiers import (
+    ARXIV_DOI_PREFIX,
+    find_arxiv_id,
+    normalize_citekey,
+    parse_arxiv_id,
+    parse_doi,
+)
+from reader.importers import bibtex_fields as fields
+from reader.importers.bibtex_syntax import Blocks, Failure, from_bibtexparser, resolve, split_fast
 from reader.importers.latex import tex_to_text
+from reader.importers.listing import link_kind
 from reader.keys import normalize_date, normalize_title
-from reader.models import ReaderError
+from reader.models import Link, ParsedPaper, ReaderError
 from reader.text import clean_text, one_line
+
+__all__ = ["looks_like_bibtex", "parse_bibtex", "tex_to_text"]
 
 MAX_NAMED = 10  # bad keys named in the error; more would not fit on one line
 
 # As bibtexparser reads it: no space between "@" and the type, any before the brace.
 _ENTRY_START = re.compile(r"@[A-Za-z]+[ \t]*[{(]")
-_FAILED_KEY = re.compile(r"^@\s*\w+\s*[{(]\s*([^,\s{}()=\"#%'~\\]+)")
 _LISTED = re.compile(r"\blisted\s+([^;]+)", re.IGNORECASE)
 _WEB_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+_URL_COMMAND = re.compile(r"^\s*\\url\s*")
+_CATEGORY = re.compile(r"[A-Za-z-]{2,20}(?:\.[A-Za-z-]{1,20})?", re.ASCII)
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2}))?", re.ASCII)
 # A line as str.splitlines sees one.
 _LINE = re.compile(r"[^\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
-
-
-@dataclass(frozen=True)
-class BibEntry:
-    """One importable BibTeX entry, already reduced to plain text."""
-
-    key: str
-    title: str
-    abstract: str
-    url: str | None
-    tags: tuple[str, ...]
-    listed: str | None
+VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "school", "institution", "howpublished")
 
 
 def looks_like_bibtex(text: str) -> bool:
@@ -61,37 +66,24 @@ def looks_like_bibtex(text: str) -> bool:
 
 
 def parse_bibtex(
-    text: str, source: str, *, skip_bad: bool = False
-) -> tuple[list[BibEntry], list[str]]:
-    """The importable entries of a BibTeX file and warnings about anything skipped.
+    text: str, source: str, *, skip_bad: bool = False, folder: Path | None = None
+) -> tuple[list[ParsedPaper], list[str]]:
+    """The importable papers of a BibTeX file and warnings about anything skipped or dropped.
 
+    ``folder`` is where the .bib file lives: relative ``file`` paths are read from there.
     Raises ReaderError (and nothing else) when the text holds no entries, or when some entries
     are malformed and ``skip_bad`` is False.
     """
     try:
-        import bibtexparser
-    except ImportError:
-        raise ReaderError(
-            f"{source}: reading BibTeX needs the bibtexparser package "
-            "(pip install 'bibtexparser>=2.0.0b7')"
-        ) from None
-    try:
-        with _quiet_bibtexparser():
-            library = bibtexparser.parse_string(text)
-        blocks = list(library.blocks)
-    except Exception as error:
-        reason = one_line(str(error))[:200] or type(error).__name__
-        raise ReaderError(f"{source}: could not read BibTeX ({reason})") from None
-
-    try:
-        entries, bad, warnings = _collect(blocks, source)
+        blocks = split_fast(text) or _split_slow(text, source)
+        papers, bad, warnings = _collect(blocks, source, folder)
     except ReaderError:
         raise
     except Exception as error:
         reason = one_line(str(error))[:200] or type(error).__name__
         raise ReaderError(f"{source}: could not read BibTeX ({reason})") from None
 
-    if not entries and not bad:
+    if not papers and not bad:
         raise ReaderError(f"{source}: no BibTeX entries found")
     if bad and not skip_bad:
         names = list(dict.fromkeys(name for name, _ in bad))
@@ -104,120 +96,196 @@ def parse_bibtex(
     warnings = [f"{source}: skipped malformed entry {name}: {reason}" for name, reason in bad] + [
         f"{source}: {warning}" for warning in warnings
     ]
-    return entries, warnings
+    return papers, warnings
+
+
+def _split_slow(text: str, source: str) -> Blocks:
+    try:
+        import bibtexparser
+    except ImportError:
+        raise ReaderError(
+            f"{source}: reading BibTeX needs the bibtexparser package "
+            "(pip install 'bibtexparser>=2.0.0b7')"
+        ) from None
+    with _quiet_bibtexparser():
+        return from_bibtexparser(bibtexparser.parse_string(text, parse_stack=[]))
 
 
 def _collect(
-    blocks: list[Any], source: str
-) -> tuple[list[BibEntry], list[tuple[str, str]], list[str]]:
-    """Sort parsed blocks into good entries, bad entries (name, reason) and warnings."""
-    from bibtexparser.model import (
-        DuplicateBlockKeyBlock,
-        DuplicateFieldKeyBlock,
-        Entry,
-        ParsingFailedBlock,
-    )
-
-    entries: list[BibEntry] = []
+    blocks: Blocks, source: str, folder: Path | None
+) -> tuple[list[ParsedPaper], list[tuple[str, str]], list[str]]:
+    """Sort blocks into good papers, bad entries (name, reason) and warnings."""
+    papers: list[ParsedPaper] = []
     bad: list[tuple[str, str]] = []
     warnings: list[str] = []
     titles: dict[str, str] = {}  # casefolded key -> normalized title of the first entry
-    for block in blocks:
-        if isinstance(block, DuplicateFieldKeyBlock):
-            fields = ", ".join(sorted(block.duplicate_keys))
-            bad.append((_block_name(block), f"field given twice ({fields})"))
+    for item in blocks.items:
+        if isinstance(item, Failure):
+            bad.append((item.name, item.reason))
             continue
-        if isinstance(block, DuplicateBlockKeyBlock):
-            # The later entry with a key already seen; judged below by its title.
-            block = block.ignore_error_block
-            if not isinstance(block, Entry):
-                continue
-        elif isinstance(block, ParsingFailedBlock):
-            bad.append((_block_name(block), "not valid BibTeX"))
-            continue
-        if not isinstance(block, Entry):
-            continue
-        entry = _entry(block)
-        name = entry.key or _block_name(block)
-        if not entry.key:
+        key = one_line(item.key)
+        name = key[:80] or f"(entry on line {item.start_line + 1})"
+        values: dict[str, str] = {}
+        for field_name, raw in item.fields:
+            name_ = field_name.lower()
+            if name_ not in values:
+                if _plainly_braced(raw):
+                    values[name_] = raw[1:-1]  # the usual value, read without resolving
+                else:
+                    values[name_] = resolve(raw, blocks.strings)
+        title = tex_to_text(values.get("title", ""))
+        if not key:
             bad.append((name, "no citation key"))
             continue
-        if not entry.title:
+        if not title:
             bad.append((name, "no title"))
             continue
-        folded = entry.key.casefold()
+        folded = key.casefold()
         if folded in titles:
-            if titles[folded] == normalize_title(entry.title):
-                warnings.append(f"skipped repeated entry {entry.key}")
+            if titles[folded] == normalize_title(title):
+                warnings.append(f"skipped repeated entry {key}")
             else:
                 bad.append((name, "key used again for a different title"))
             continue
-        titles[folded] = normalize_title(entry.title)
-        if entry.url is None and (raw_url := one_line(_field(block, "url"))):
-            warnings.append(f"{entry.key}: ignored url that is not http(s): {raw_url[:80]}")
-        entries.append(entry)
-    return entries, bad, warnings
+        titles[folded] = normalize_title(title)
+        papers.append(_paper(item.entry_type, key, title, values, source, folder, warnings))
+    return papers, bad, warnings
 
 
-def _entry(block: Any) -> BibEntry:
-    keywords = tex_to_text(_field(block, "keywords"))
-    tags = tuple(dict.fromkeys(tag.strip() for tag in re.split(r"[,;]", keywords) if tag.strip()))
-    listed_match = _LISTED.search(tex_to_text(_field(block, "note")))
-    listed = normalize_date(listed_match.group(1).strip()) if listed_match else None
-    return BibEntry(
-        key=one_line(str(block.key or "")),
-        title=tex_to_text(_field(block, "title")),
-        abstract=tex_to_text(_field(block, "abstract")),
-        url=_url(block),
-        tags=tags,
-        listed=listed,
+def _plainly_braced(raw: str) -> bool:
+    """``{text}`` with no other brace: most values, whose text needs no resolving."""
+    return (
+        raw[:1] == "{"
+        and raw[-1:] == "}"
+        and raw[-2:-1] != "\\"
+        and raw.count("{") == 1
+        and raw.count("}") == 1
     )
 
 
-def _field(block: Any, name: str) -> str:
-    """A field's raw value by case-insensitive name ("" when absent)."""
-    for field in block.fields:
-        if str(field.key).strip().lower() == name:
-            return str(field.value)
-    return ""
+def _paper(
+    kind: str,
+    key: str,
+    title: str,
+    values: dict[str, str],
+    source: str,
+    folder: Path | None,
+    warnings: list[str],
+) -> ParsedPaper:
+    get = values.get
+    year, month = fields.year(get("year", "")), fields.month(get("month", ""))
+    date = _DATE.match(tex_to_text(get("date", "")))
+    if date and year is None:
+        year, month = fields.year(date.group(1)), fields.month(date.group(2) or "")
+    doi = _doi(key, get("doi", ""), warnings)
+    venue_field = next((name for name in VENUE_FIELDS if get(name, "").strip()), "")
+    venue = tex_to_text(get(venue_field, "")) if venue_field else ""
+    url_text = _plain_url(get("url", ""))
+    if not url_text and venue_field == "howpublished" and _is_url(get("howpublished", "")):
+        url_text, venue = _plain_url(get("howpublished", "")), ""
+    arxiv = _arxiv(values, url_text, venue, doi)
+    url, links = _landing_page(key, url_text, arxiv, doi, warnings)
+    primary = tex_to_text(get("primaryclass", "") or get("eprintclass", ""))
+    listed_match = _LISTED.search(tex_to_text(get("note", "")))
+    return ParsedPaper(
+        title=title,
+        abstract=tex_to_text(get("abstract", "")),
+        listed=normalize_date(listed_match.group(1).strip()) if listed_match else None,
+        source=source,
+        links=links,
+        authors=fields.authors(get("author", "")),
+        year=year,
+        month=month,
+        venue=venue,
+        publisher=tex_to_text(get("publisher", "")),
+        entry_type=fields.entry_type(kind),
+        citekey=_citekey(key, warnings),
+        arxiv=arxiv,
+        doi=doi,
+        url=url,
+        categories=(primary,) if _CATEGORY.fullmatch(primary) else (),
+        tags=fields.keywords(get("keywords", "")),
+        files=fields.files(get("file", ""), folder),
+    )
 
 
-def _url(block: Any) -> str | None:
-    """The entry's web address: its url, else a DOI or arXiv id turned into one."""
-    url = _plain_url(_field(block, "url"))
-    if url:
-        return url if _WEB_URL.match(url) else None
-    doi = _plain_url(_field(block, "doi"))
-    if doi:
-        doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", doi, flags=re.IGNORECASE)
-        return f"https://doi.org/{doi}"
-    eprint = _plain_url(_field(block, "eprint"))
-    archive = tex_to_text(_field(block, "archiveprefix") or _field(block, "eprinttype"))
-    if eprint and archive.lower() == "arxiv":
-        return f"https://arxiv.org/abs/{eprint}"
-    return None
+def _citekey(key: str, warnings: list[str]) -> str | None:
+    try:
+        return normalize_citekey(key)
+    except ReaderError as error:
+        warnings.append(f"{key[:80]}: {error}; export will make one")
+        return None
+
+
+def _doi(key: str, value: str, warnings: list[str]) -> str | None:
+    text = _plain_url(value)
+    if not text:
+        return None
+    doi = parse_doi(text)
+    if doi is None:
+        warnings.append(f"{key}: ignored doi that is not a DOI: {one_line(text)[:80]}")
+    return doi
+
+
+def _arxiv(values: dict[str, str], url: str, venue: str, doi: str | None) -> str | None:
+    """The arXiv id from eprint (with an arXiv or no archive prefix), an arxiv.org url, an
+    arXiv DOI, or a journal written ``arXiv preprint arXiv:1810.04805``."""
+    archive = tex_to_text(values.get("archiveprefix", "") or values.get("eprinttype", ""))
+    eprint = _plain_url(values.get("eprint", ""))
+    if eprint and archive.lower() in ("", "arxiv"):
+        found = find_arxiv_id(eprint, bare=True)
+        if found:
+            return found
+    return (
+        (parse_arxiv_id(url) if _mentions_arxiv(url) else None)
+        or (parse_arxiv_id(doi) if doi and doi.startswith(ARXIV_DOI_PREFIX) else None)
+        or (find_arxiv_id(venue) if _mentions_arxiv(venue) else None)
+    )
+
+
+def _mentions_arxiv(text: str) -> bool:
+    """A cheap test before the identifier patterns: they cost more than the rest of a field."""
+    return "arxiv" in text.lower()
+
+
+def _landing_page(
+    key: str, url: str, arxiv: str | None, doi: str | None, warnings: list[str]
+) -> tuple[str | None, tuple[Link, ...]]:
+    """The url to keep as the landing page (also kept as a web link, as listings keep theirs),
+    or a code link when the url is a code host.
+
+    A url that only repeats the arXiv page or DOI link of the record is not kept: the landing
+    page follows from those."""
+    if not url:
+        return None, ()
+    if not _WEB_URL.match(url):
+        warnings.append(f"{key}: ignored url that is not http(s): {one_line(url)[:80]}")
+        return None, ()
+    try:
+        parse_field("url", url)  # what `reader edit` and backups accept as a landing page
+    except ReaderError:
+        warnings.append(f"{key}: ignored url that is not a web address: {one_line(url)[:80]}")
+        return None, ()
+    if link_kind(url) == "code":
+        return None, (Link(url, "code"),)
+    if (arxiv and _mentions_arxiv(url) and parse_arxiv_id(url) == arxiv) or (
+        doi and "doi" in url.lower() and parse_doi(url) == doi
+    ):
+        return None, ()
+    return url, (Link(url, "web"),)
+
+
+def _is_url(value: str) -> bool:
+    return bool(_WEB_URL.match(_plain_url(value)))
 
 
 def _plain_url(value: str) -> str:
-    """A URL-like field without braces, stray escapes or line wrapping."""
-    value = re.sub(r"\\url\s*", "", value)
+    """A URL-like field without ``\\url``, braces, stray escapes or line wrapping."""
+    if not value:
+        return ""
+    value = _URL_COMMAND.sub("", value)
     value = re.sub(r"\\([_%#&~$])", r"\1", value)
     return re.sub(r"[{}\s]", "", clean_text(value))
-
-
-def _block_name(block: Any) -> str:
-    """The citation key of a block bibtexparser could not parse, else where it starts."""
-    key = getattr(block, "key", None)
-    if not key:
-        inner = getattr(block, "ignore_error_block", None)
-        key = getattr(inner, "key", None)
-    if not key:
-        match = _FAILED_KEY.match((getattr(block, "raw", None) or "").lstrip())
-        key = match.group(1) if match else None
-    if key:
-        return one_line(str(key))[:80]
-    line = getattr(block, "start_line", None)
-    return f"(entry on line {line + 1})" if isinstance(line, int) else "(entry without key)"
 
 
 class _DropRecords(logging.Filter):

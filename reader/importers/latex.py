@@ -1,12 +1,19 @@
 """LaTeX field text as plain Unicode: the escapes reference managers write (and
-``reader.export.bibtex`` writes) undone, accents applied, braces gone.
+``reader.export.bibtex`` writes) undone, accents applied, dashes made (``--`` –, ``---`` —),
+braces gone, math kept as written.
 
-Math and commands it does not know stay as written; nothing here can raise on any input but
-RecursionError on absurdly nested accents, which the BibTeX reader reports as a bad file.
+bibtexparser's LatexDecodingMiddleware (pylatexenc) does the same job but takes about 85 s for
+10,000 entries with abstracts, against a budget of 1.5 s for a whole import; this decoder jumps
+between the few characters that mean something to LaTeX, and text holding none of them (most
+abstracts) costs one regular-expression search. ``$...$`` math stays as written, braces and all,
+since the app shows titles as their authors typed them. Commands it does not know stay as
+written; nothing here can raise on any input but RecursionError on absurdly nested accents,
+which the BibTeX reader reports as a bad file.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from reader.text import clean_text
@@ -30,6 +37,18 @@ _SYMBOLS: dict[str, str] = {
     "textquoteright": "\u2019",
     "textquotedblleft": "\u201c",
     "textquotedblright": "\u201d",
+    "textregistered": "\u00ae",
+    "texttrademark": "\u2122",
+    "textcopyright": "\u00a9",
+    "copyright": "\u00a9",
+    "textdegree": "\u00b0",
+    "textperiodcentered": "\u00b7",
+    "textbullet": "\u2022",
+    "textellipsis": "\u2026",
+    "guillemotleft": "\u00ab",
+    "guillemotright": "\u00bb",
+    "euro": "\u20ac",
+    "pounds": "\u00a3",
     "ldots": "\u2026",
     "dots": "\u2026",
     "ss": "\u00df",
@@ -111,9 +130,23 @@ _ESCAPED: dict[str, str] = {
 }
 
 
+# A run of characters that are copied as they are.
+_PLAIN = re.compile(r"[^\\{}~$-]+")
+# The closing ``$`` of inline math (or ``$$`` of display math): not escaped.
+_MATH_END = re.compile(r"(?<!\\)\$")
+
+
 def tex_to_text(value: str) -> str:
     """BibTeX/LaTeX field text as plain Unicode: escapes undone, accents applied, braces gone,
     cleaned like every imported text (no control characters) and on one line."""
+    if not value:
+        return ""
+    if not ("\\" in value or "{" in value or "}" in value or "~" in value or "$" in value) and (
+        "--" not in value
+    ):  # six scans in C cost less than one regular expression over a long abstract
+        if value.isprintable() and "  " not in value and value == value.strip():
+            return value  # one line already, nothing to clean
+        return " ".join(clean_text(value).split())
     return " ".join(clean_text(_decode(value)).split())
 
 
@@ -122,6 +155,11 @@ def _decode(value: str) -> str:
     index = 0
     length = len(value)
     while index < length:
+        plain = _PLAIN.match(value, index)
+        if plain is not None:
+            out.append(plain.group())
+            index = plain.end()
+            continue
         ch = value[index]
         if ch == "\\" and index + 1 < length:
             decoded, index = _command(value, index + 1)
@@ -131,10 +169,31 @@ def _decode(value: str) -> str:
         elif ch == "~":  # a tie: an unbreakable space
             out.append(" ")
             index += 1
+        elif ch == "-":
+            dashes = (
+                3 if value.startswith("---", index) else 2 if value.startswith("--", index) else 1
+            )
+            out.append(("-", "\u2013", "\u2014")[dashes - 1])
+            index += dashes
+        elif ch == "$":
+            math, index = _math(value, index)
+            out.append(math)
         else:
             out.append(ch)
             index += 1
     return "".join(out)
+
+
+def _math(value: str, index: int) -> tuple[str, int]:
+    """``$...$`` or ``$$...$$`` as written; a ``$`` that opens nothing is a dollar sign."""
+    fence = "$$" if value.startswith("$$", index) else "$"
+    end = _MATH_END.search(value, index + len(fence))
+    if end is None or end.start() == index + len(fence):
+        return value[index], index + 1
+    close = end.start() + len(fence)
+    if fence == "$$" and not value.startswith("$$", end.start()):
+        return value[index], index + 1
+    return value[index:close], close
 
 
 def _command(value: str, index: int) -> tuple[str, int]:

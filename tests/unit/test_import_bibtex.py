@@ -1,13 +1,16 @@
-"""BibTeX import: good files, refused and skipped bad entries, LaTeX escapes, detection."""
+"""BibTeX import: good files, refused and skipped bad entries, LaTeX escapes, detection, and
+the fast splitter reading every file as bibtexparser does."""
 
 from __future__ import annotations
 
+import bibtexparser
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.importers.bibtex import BibEntry, looks_like_bibtex, parse_bibtex, tex_to_text
-from reader.models import ReaderError
+from reader.importers.bibtex import looks_like_bibtex, parse_bibtex, tex_to_text
+from reader.importers.bibtex_syntax import from_bibtexparser, resolve, split_fast
+from reader.models import Author, Link, ReaderError
 
 GOOD = r"""% Exported from a reference manager
 @comment{jabref-meta: databaseType:bibtex;}
@@ -38,25 +41,38 @@ GOOD = r"""% Exported from a reference manager
 
 
 def test_good_file() -> None:
-    entries, warnings = parse_bibtex(GOOD, "refs.bib")
-    assert warnings == []
-    assert entries[0] == BibEntry(
-        key="vaswani2017attention",
-        title="Attention Is All You Need",
-        abstract="The dominant sequence transduction models are based on complex recurrent or "
-        "convolutional neural networks.",
-        url="https://arxiv.org/abs/1706.03762",
-        tags=("transformers", "attention", "nlp/seq2seq"),
-        listed=None,
+    papers, warnings = parse_bibtex(GOOD, "refs.bib")
+    assert warnings == [
+        "refs.bib: caf\\'e: 'caf\\'e' is not a citation key (no ' \\); export will make one"
+    ]
+    first = papers[0]
+    assert first.title == "Attention Is All You Need"
+    assert first.abstract == (
+        "The dominant sequence transduction models are based on complex recurrent or "
+        "convolutional neural networks."
     )
-    assert entries[1].title == "LoRA: Low-Rank Adaptation of Large Language Models"
-    assert entries[1].url == "https://doi.org/10.48550/arXiv.2106.09685"
-    assert entries[1].listed == "Mar 11"
-    assert entries[1].abstract == ""
-    assert entries[1].tags == ()
-    assert entries[2].title == "Café Über Naïve Çañon: 50% of $5 & R&D a b"
-    assert entries[2].url == "https://arxiv.org/abs/2401.00001"
-    assert len(entries) == 3
+    assert first.authors == (Author("Vaswani", "Ashish"), Author("Shazeer", "Noam"))
+    assert (first.entry_type, first.citekey, first.year) == (
+        "article",
+        "vaswani2017attention",
+        2017,
+    )
+    assert first.venue == "Advances in Neural Information Processing Systems"
+    assert first.arxiv == "1706.03762"
+    assert first.url is None  # the arXiv page follows from the id
+    assert first.tags == ("transformers", "attention", "nlp/seq2seq")
+    assert first.source == "refs.bib" and first.listed is None
+    second = papers[1]
+    assert second.title == "LoRA: Low-Rank Adaptation of Large Language Models"
+    assert second.doi == "10.48550/arxiv.2106.09685"
+    assert second.arxiv == "2106.09685"  # an arXiv DOI names the arXiv id
+    assert second.listed == "Mar 11"
+    assert second.abstract == "" and second.tags == ()
+    third = papers[2]
+    assert third.title == "Café Über Naïve Çañon: 50% of $5 & R&D a b"
+    assert third.arxiv == "2401.00001" and third.entry_type == "inproceedings"
+    assert third.citekey is None
+    assert len(papers) == 3
 
 
 def test_listed_note_as_written_by_the_exporter() -> None:
@@ -90,19 +106,22 @@ def test_tex_to_text(raw: str, plain: str) -> None:
 
 
 def test_keywords_become_tags() -> None:
-    text = "@misc{k, title={T}, keywords={ ml , cv/detection; {NLP}; ml ;; a\\_b }}"
-    (entry,), _ = parse_bibtex(text, "x.bib")
-    assert entry.tags == ("ml", "cv/detection", "NLP", "a_b")
+    text = "@misc{k, title={T}, keywords={ ml , cv/detection; {NLP}; ml ;; a\\_b, deep  learning }}"
+    (paper,), _ = parse_bibtex(text, "x.bib")
+    assert paper.tags == ("ml", "cv/detection", "NLP", "a_b", "deep-learning")
 
 
 def test_url_cleanup() -> None:
     text = (
         "@misc{u, title={T}, url={https://example.org/a\\_b\n    /c\\%20d}}\n"
         "@misc{v, title={V}, url={ftp://example.org/file}}\n"
+        "@misc{w, title={W}, url={\\url{https://github.com/a/b}}}\n"
     )
-    entries, warnings = parse_bibtex(text, "x.bib")
-    assert entries[0].url == "https://example.org/a_b/c%20d"
-    assert entries[1].url is None
+    papers, warnings = parse_bibtex(text, "x.bib")
+    assert papers[0].url == "https://example.org/a_b/c%20d"
+    assert papers[0].links == (Link("https://example.org/a_b/c%20d", "web"),)
+    assert papers[1].url is None
+    assert papers[2].url is None and papers[2].links == (Link("https://github.com/a/b", "code"),)
     assert warnings == ["x.bib: v: ignored url that is not http(s): ftp://example.org/file"]
 
 
@@ -128,7 +147,7 @@ def test_malformed_entries_are_refused_in_one_line() -> None:
 
 def test_skip_bad_keeps_the_good_entries_and_names_the_rest() -> None:
     entries, warnings = parse_bibtex(BAD, "refs.bib", skip_bad=True)
-    assert [entry.key for entry in entries] == ["good", "fine"]
+    assert [entry.citekey for entry in entries] == ["good", "fine"]
     assert entries[0].title == "Good"
     assert warnings == [
         "refs.bib: skipped malformed entry notitle: no title",
@@ -212,3 +231,81 @@ def test_never_raises_anything_but_reader_error(text: str) -> None:
     else:
         assert all(entry.title for entry in entries)
         assert all(isinstance(warning, str) for warning in warnings)
+
+
+# -- the fast splitter against bibtexparser -------------------------------------------------
+
+_PIECES = st.sampled_from(
+    [
+        "@misc{", "@Article {", "@string{", "@comment{", "@preamble{", "@misc(", "@{",
+        "key", "k2", "title", "Title", "month", " = ", "=", ",", ", ", "}", "{", "{{", "}}",
+        '"', '{"}', "\\{", "\\}", '\\"', "\\", "#", " # ", "jan", "2017", "@", " @ ", "\n",
+        "\n@misc{x,", "\n  ", "\t", " ", "a", "LoRA", "caf{\\'e}", "$x^{2}$", ")", "(", "%",
+    ]
+)  # fmt: skip
+_BIBTEXISH = st.lists(_PIECES, max_size=40).map("".join)
+_ENTRY = st.builds(
+    lambda kind, key, fields: (
+        f"@{kind}{{{key},\n" + ",\n".join(f"  {name} = {value}" for name, value in fields) + "\n}\n"
+    ),
+    st.sampled_from(["misc", "article", "InProceedings"]),
+    st.sampled_from(["a", "b", "key:1", ""]),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["title", "author", "year", "month", "note", "title"]),
+            st.one_of(
+                _BIBTEXISH.map(lambda text: "{" + text + "}"),
+                st.sampled_from(["2017", "jan", '"quoted"', '{a} # " b"', "{x {y} z}"]),
+            ),
+        ),
+        max_size=4,
+    ),
+)
+_FILES = st.one_of(_BIBTEXISH, st.lists(_ENTRY, max_size=4).map("".join))
+
+
+def _slow(text: str) -> object:
+    blocks = from_bibtexparser(bibtexparser.parse_string(text, parse_stack=[]))
+    return blocks.items, blocks.strings
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_FILES)
+def test_the_fast_splitter_reads_what_bibtexparser_reads(text: str) -> None:
+    fast = split_fast(text)
+    if fast is not None:
+        assert (fast.items, fast.strings) == _slow(text)
+
+
+def test_the_fast_splitter_reads_the_usual_shapes() -> None:
+    text = (
+        '@string{conf = "Conference"}\n@comment{whatever {nested}}\n'
+        "@Article{a,\n  title = {A {B} \\{c},\n  year = 2017,\n  month = jan,\n"
+        '  note = "q {x} y",\n  venue = conf # { 2020},\n}\n'
+        "@misc{b}\n"
+    )
+    fast = split_fast(text)
+    assert fast is not None
+    assert (fast.items, fast.strings) == _slow(text)
+    values = {name: resolve(value, fast.strings) for name, value in fast.items[0].fields}
+    assert values == {
+        "title": "A {B} \\{c",
+        "year": "2017",
+        "month": "jan",
+        "note": "q {x} y",
+        "venue": "Conference 2020",
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@misc(a, title = {T})\n",  # parenthesised
+        "@misc{a, title = {T}\n@misc{b, title = {U}}\n",  # unclosed
+        "@misc{a, title = {T},, year = 1}\n",  # a stray comma
+        "@misc{a, title}\n",  # a name without a value
+    ],
+)
+def test_the_fast_splitter_hands_odd_files_to_bibtexparser(text: str) -> None:
+    assert split_fast(text) is None
+    parse_bibtex(text, "x.bib", skip_bad=True)  # and the file is still read

@@ -1,0 +1,125 @@
+"""Parsing ahead of the library: files parsed in a thread or a second process while the
+library writes what was already parsed.
+
+A file comes in parts: most are one part, the arXiv snapshot one part per ~20,000 papers, so
+that a file of gigabytes is written while it is still being read and never held whole. A part
+that is not the last says where the next one starts (``ParsedFile.resume``); the next part is
+asked for only when that one arrives, so at most a few parts wait in memory at any time.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import suppress
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reader.importers import ParsedFile, ParseOptions
+
+# From this much input on, a second process parses while this one writes.
+PROCESS_PARSE_BYTES = 8 * 1024 * 1024
+# Parts parsed ahead of the writer in a second process (a part is at most ~20,000 papers).
+AHEAD = 3
+
+PartParser = Callable[[Path, "ParseOptions", Any], "ParsedFile"]
+_DONE = object()
+
+
+def parse_ahead(
+    paths: list[Path], options: ParseOptions, parse_part: PartParser, *, chunked: bool
+) -> Iterator[ParsedFile]:
+    """Every part of every file, in order; errors surface in order.
+
+    Big imports parse in a second process, so parsing truly runs beside SQLite's work on
+    another core; small ones in a thread, which starts at once. ``chunked`` says some file
+    comes in several parts, which is worth a process even alone."""
+    big = _total_size(paths) >= PROCESS_PARSE_BYTES
+    if big and (len(paths) > 1 or chunked):
+        yield from _parse_in_process(paths, options, parse_part)
+    else:
+        yield from _parse_in_thread(paths, options, parse_part)
+
+
+def parts(path: Path, options: ParseOptions, parse_part: PartParser) -> Iterator[ParsedFile]:
+    """The parts of one file, each parsed when the one before has been taken."""
+    part = parse_part(path, options, None)
+    yield part
+    while part.resume is not None:
+        part = parse_part(path, options, part.resume)
+        yield part
+
+
+def _total_size(paths: list[Path]) -> int:
+    total = 0
+    for path in paths:
+        with suppress(OSError):  # reading names the file when its turn comes
+            total += path.stat().st_size
+    return total
+
+
+def _parse_in_process(
+    paths: list[Path], options: ParseOptions, parse_part: PartParser
+) -> Iterator[ParsedFile]:
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        try:
+            waiting: deque[Future[ParsedFile]] = deque()
+            upcoming = iter(paths)
+            while True:
+                while len(waiting) < AHEAD:
+                    path = next(upcoming, None)
+                    if path is None:
+                        break
+                    waiting.append(pool.submit(parse_part, path, options, None))
+                if not waiting:
+                    return
+                part = waiting.popleft().result()
+                if part.resume is not None:
+                    # The rest of this file comes before any later file.
+                    waiting.appendleft(pool.submit(parse_part, part.path, options, part.resume))
+                yield part
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _parse_in_thread(
+    paths: list[Path], options: ParseOptions, parse_part: PartParser
+) -> Iterator[ParsedFile]:
+    results: queue.Queue[Any] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for path in paths:
+                for part in parts(path, options, parse_part):
+                    while not stop.is_set():
+                        try:
+                            results.put(part, timeout=0.1)
+                            break
+                        except queue.Full:
+                            continue
+                    if stop.is_set():
+                        return
+        except BaseException as error:  # handed to the consumer, which raises it
+            results.put(error)
+            return
+        results.put(_DONE)
+
+    worker = threading.Thread(target=produce, name="reader-parse", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = results.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()

@@ -13,6 +13,7 @@ from reader.cli import (  # noqa: F401 (the modules register their commands)
     reading,
     records,
     transfer,
+    web,
 )
 from reader.cli.group import main
 

@@ -17,7 +17,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import FrameType
 
-from reader.export import ExportDocument, MarkdownOptions
+from reader.export import LIBRARY_TITLE, ExportDocument, MarkdownOptions, export_format
 from reader.models import ReaderError
 from reader.store import Library
 from reader.text import safe
@@ -34,31 +34,28 @@ def list_document(library: Library, name: str) -> ExportDocument:
 
 
 def query_document(library: Library, query: str) -> ExportDocument:
+    if not query.strip():
+        return library_document(library)
     ids = library.search(query, fuzzy=False).ids
-    title = f"Papers matching {query}" if query.strip() else "All papers"
-    return ExportDocument(title=title, papers=tuple(library.papers(ids)))
+    return ExportDocument(title=f"Papers matching {query}", papers=tuple(library.papers(ids)))
+
+
+def library_document(library: Library) -> ExportDocument:
+    """Every paper, in the library's order, titled as every such export is."""
+    return ExportDocument(title=LIBRARY_TITLE, papers=tuple(library.papers(library.search("").ids)))
+
+
+def backup_text(library: Library) -> str:
+    """The whole library as the JSON backup ``reader import`` restores."""
+    from reader.backup_format import render_backup
+
+    return render_backup(library.dump())
 
 
 def render(document: ExportDocument, fmt: str, options: MarkdownOptions | None = None) -> str:
-    """The document in a text format, free of control characters (they mean nothing in
-    Markdown, BibTeX or CSV, and could drive a terminal the file is printed to)."""
-    return safe(_render(document, fmt, options))
-
-
-def _render(document: ExportDocument, fmt: str, options: MarkdownOptions | None) -> str:
-    if fmt == "markdown":
-        from reader.export.markdown import render_markdown
-
-        return render_markdown(document, options or MarkdownOptions())
-    if fmt == "bibtex":
-        from reader.export.bibtex import render_bibtex
-
-        return render_bibtex(document.papers)
-    if fmt == "csv":
-        from reader.export.csv_format import render_csv
-
-        return render_csv(document.papers)
-    raise ReaderError(f"unknown export format '{fmt}'")
+    """The document in a format of the registry, free of control characters (they mean nothing
+    in any of them, and could drive a terminal the file is printed to)."""
+    return safe(export_format(fmt).render(document, options or MarkdownOptions()))
 
 
 def write_atomic(path: Path, text: str | Iterable[str], *, private: bool = False) -> Path:

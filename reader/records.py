@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from reader.models import Annotation, Paper, ReadingList
@@ -60,4 +61,13 @@ def list_dict(reading_list: ReadingList) -> dict[str, Any]:
         "count": reading_list.count,
         "read": reading_list.read,
         "progress": reading_list.progress,
+    }
+
+
+def document_dict(title: str, description: str, papers: Sequence[Paper]) -> dict[str, Any]:
+    """A list, a query's results or every paper as ``export --format json`` writes them."""
+    return {
+        "name": title,
+        "description": description,
+        "papers": [paper_dict(paper, full=True) for paper in papers],
     }

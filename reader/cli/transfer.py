@@ -10,10 +10,9 @@ import click
 
 from reader.cli.base import LibraryPath, echo_json, handle_errors, with_library
 from reader.cli.group import main
-from reader.export import FORMATS
+from reader.export import EXPORT_FORMATS, FORMATS
 from reader.models import ReaderError
-from reader.records import paper_dict
-from reader.text import json_text, one_line
+from reader.text import one_line
 
 if TYPE_CHECKING:
     from reader.store import Library
@@ -23,14 +22,28 @@ if TYPE_CHECKING:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option(
-    "--skip-bad", is_flag=True, help="BibTeX: skip malformed entries instead of refusing."
+    "--skip-bad",
+    is_flag=True,
+    help="BibTeX, arXiv snapshot: skip malformed entries or lines instead of refusing.",
+)
+@click.option(
+    "--category",
+    "categories",
+    multiple=True,
+    metavar="CAT",
+    help="arXiv snapshot: keep papers in this category (cs takes every cs.*); repeatable.",
 )
 @click.pass_obj
 @handle_errors
 def import_command(
-    where: LibraryPath, paths: tuple[Path, ...], as_json: bool, skip_bad: bool
+    where: LibraryPath,
+    paths: tuple[Path, ...],
+    as_json: bool,
+    skip_bad: bool,
+    categories: tuple[str, ...],
 ) -> None:
-    """Import listing dumps (files or folders of *.txt), BibTeX files or JSON backups.
+    """Import listing dumps (files or folders of *.txt), BibTeX files, JSON backups or the
+    arXiv metadata snapshot (JSON lines, streamed).
 
     One transaction for the whole command: every file goes in, or none does. A library that
     does not exist yet is created only when the import succeeds.
@@ -46,7 +59,11 @@ def import_command(
 
         def fill(library: Library):  # type: ignore[no-untyped-def]
             return import_files(
-                library, files, skip_bad=skip_bad, on_file=lambda _path: progress.update(1)
+                library,
+                files,
+                skip_bad=skip_bad,
+                categories=_categories(categories),
+                on_file=lambda _path: progress.update(1),
             )
 
         summary = fill_new_library(where.path, fill)
@@ -74,6 +91,9 @@ def import_command(
     type=click.Choice(FORMATS),
     default="markdown",
     show_default=True,
+    help="With --all, "
+    + " and ".join(name for name, item in EXPORT_FORMATS.items() if item.backup)
+    + " is the full backup that `reader import` restores.",
 )
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout)."
@@ -84,6 +104,11 @@ def import_command(
 @click.option("--no-ratings", is_flag=True, help="Markdown: leave ratings out.")
 @click.option("--no-dates", is_flag=True, help="Markdown: leave listing dates out.")
 @click.option("--no-links", is_flag=True, help="Markdown: do not link titles.")
+@click.option(
+    "--share",
+    is_flag=True,
+    help="Markdown: for other people: no stars, reading status, progress or checkboxes.",
+)
 @with_library(readonly=True)
 def export(
     lib: Library,
@@ -98,48 +123,52 @@ def export(
     no_ratings: bool,
     no_dates: bool,
     no_links: bool,
+    share: bool,
 ) -> None:
     """Export a reading list NAME, a --query, or --all (JSON with --all is a full backup)."""
-    from reader.export import ExportDocument, MarkdownOptions
-    from reader.exporting import list_document, query_document, render, write_atomic
-    from reader.importers.backup import render_backup
+    from reader.export import MarkdownOptions, export_format
+    from reader.exporting import (
+        backup_text,
+        library_document,
+        list_document,
+        query_document,
+        render,
+        write_atomic,
+    )
 
     chosen = sum(1 for given in (name is not None, query is not None, everything) if given)
     if chosen != 1:
         raise ReaderError("export needs exactly one of: a list NAME, --query QUERY, or --all")
-    if everything and fmt == "json":
-        text = render_backup(lib.dump())
+    if everything and export_format(fmt).backup:
+        text = backup_text(lib)
     else:
         if name is not None:
             document = list_document(lib, name)
         elif query is not None:
             document = query_document(lib, query)
         else:
-            document = ExportDocument(title="Library", papers=tuple(lib.papers(lib.search("").ids)))
-        if fmt == "json":
-            text = (
-                json_text(
-                    {
-                        "name": document.title,
-                        "description": document.description,
-                        "papers": [paper_dict(paper, full=True) for paper in document.papers],
-                    }
-                )
-                + "\n"
-            )
-        else:
-            options = MarkdownOptions(
-                abstracts=abstracts,
-                notes=not no_notes,
-                tags=not no_tags,
-                ratings=not no_ratings,
-                dates=not no_dates,
-                links=not no_links,
-            )
-            text = render(document, fmt, options)
+            document = library_document(lib)
+        options = MarkdownOptions(
+            abstracts=abstracts,
+            notes=not no_notes,
+            tags=not no_tags,
+            ratings=not no_ratings,
+            dates=not no_dates,
+            links=not no_links,
+            share=share,
+        )
+        text = render(document, fmt, options)
     if output is None:
         click.echo(text, nl=False)
         return
     # The whole library carries every note: as private as the library itself.
     written = write_atomic(output, text, private=everything)
     click.echo(one_line(f"wrote {written}"), err=True)
+
+
+def _categories(given: tuple[str, ...]) -> tuple[str, ...]:
+    """arXiv categories as typed: one word each (``cs``, ``cs.LG``, ``hep-th``)."""
+    for category in given:
+        if not category.strip() or any(ch.isspace() or ch == "," for ch in category.strip()):
+            raise ReaderError(f"'{one_line(category)}' is not an arXiv category (like cs.LG)")
+    return tuple(dict.fromkeys(category.strip() for category in given))

@@ -1,15 +1,17 @@
 """Pure renderers: papers in, text out. No database, no terminal.
 
 Every renderer is deterministic (same papers, same bytes) so that exports diff cleanly under git.
+``EXPORT_FORMATS`` is the one registry of formats: the CLI's ``--format`` choices, the file
+extension each is written with, and which one is the full backup with ``--all``, all come from
+it. Renderers are imported when used, so the CLI starts without loading them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from reader.models import Paper
-
-FORMATS = ("markdown", "bibtex", "csv", "json")
+from reader.models import Paper, ReaderError
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,10 @@ class ExportDocument:
 
 @dataclass(frozen=True)
 class MarkdownOptions:
-    """Which parts of each paper to write; abstracts are off unless asked for."""
+    """Which parts of each paper to write; abstracts are off unless asked for.
+
+    ``share`` writes the version for other people: no stars, no reading status, no progress
+    line and no task boxes (notes and the list's description stay)."""
 
     abstracts: bool = False
     notes: bool = True
@@ -32,3 +37,76 @@ class MarkdownOptions:
     ratings: bool = True
     dates: bool = True
     links: bool = True
+    share: bool = False
+
+
+Renderer = Callable[[ExportDocument, MarkdownOptions], str]
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One export format: its name (``--format NAME``), what it is called in messages, the
+    file extension it is written with, and whether ``--all`` in it is the full backup that
+    ``reader import`` restores (otherwise ``--all`` is every paper, rendered like a list)."""
+
+    name: str
+    label: str
+    extension: str
+    render: Renderer
+    backup: bool = False
+
+
+def _markdown(document: ExportDocument, options: MarkdownOptions) -> str:
+    from reader.export.markdown import render_markdown
+
+    return render_markdown(document, options)
+
+
+def _bibtex(document: ExportDocument, options: MarkdownOptions) -> str:
+    from reader.export.bibtex import render_bibtex
+
+    return render_bibtex(document.papers)
+
+
+def _csl_json(document: ExportDocument, options: MarkdownOptions) -> str:
+    from reader.export.csl_json import render_csl_json
+
+    return render_csl_json(document.papers)
+
+
+def _csv(document: ExportDocument, options: MarkdownOptions) -> str:
+    from reader.export.csv_format import render_csv
+
+    return render_csv(document.papers)
+
+
+def _json(document: ExportDocument, options: MarkdownOptions) -> str:
+    from reader.records import document_dict
+    from reader.text import json_text
+
+    return json_text(document_dict(document.title, document.description, document.papers)) + "\n"
+
+
+EXPORT_FORMATS: dict[str, ExportFormat] = {
+    item.name: item
+    for item in (
+        ExportFormat("markdown", "Markdown", ".md", _markdown),
+        ExportFormat("bibtex", "BibTeX", ".bib", _bibtex),
+        ExportFormat("csl-json", "CSL-JSON", ".json", _csl_json),
+        ExportFormat("csv", "CSV", ".csv", _csv),
+        ExportFormat("json", "JSON", ".json", _json, backup=True),
+    )
+}
+FORMATS = tuple(EXPORT_FORMATS)
+# What an export of every paper is called (a Markdown heading, a JSON export's name).
+LIBRARY_TITLE = "Library"
+
+
+def export_format(name: str) -> ExportFormat:
+    """The registered format of that name, or a ReaderError listing the known ones."""
+    try:
+        return EXPORT_FORMATS[name]
+    except KeyError:
+        raise ReaderError(
+            f"unknown export format '{name}' (formats: {', '.join(FORMATS)})"
+        ) from None

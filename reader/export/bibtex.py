@@ -1,18 +1,28 @@
-"""Render papers as BibTeX ``@misc`` entries for a reference manager or a LaTeX paper.
+"""Render papers as citable BibTeX: entry type, citation key, authors, title, venue, dates,
+identifiers, landing page, keywords and abstract.
 
-Titles and abstracts are imported text, so every character that BibTeX or LaTeX treats
-specially is escaped. Braces in particular are written as ``\\textbraceleft{}`` rather than
-``\\{``: BibTeX counts braces without regard to backslashes, so ``\\{`` would unbalance the field.
-``reader.importers.bibtex`` undoes exactly these escapes, so an export reads back unchanged.
+Text is imported text, so every character that BibTeX or LaTeX treats specially is escaped;
+letters beyond ASCII stay as UTF-8 (biber and modern BibTeX read them). Braces in the text are
+written as ``\\textbraceleft{}`` rather than ``\\{``: BibTeX counts braces without regard to
+backslashes, so ``\\{`` would unbalance the field. A ``--`` of the text becomes ``-{}-``, which
+LaTeX prints as two hyphens rather than a dash.
+
+Titles keep their capitals where styles would lower them: a word with a capital after its first
+letter (``{LoRA}``, ``{BERT}``, ``{ImageNet}``, ``{GPT-4}``, ``{3D}``) is wrapped in braces.
+Ordinary capitalised words are left to the style; a single capital letter (``Part X``) is not
+protected.
+
+``reader.importers.bibtex`` reads all of this back to the same record, so export, import into
+an empty library, and export again gives the same bytes.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 
-from reader.models import Paper
+from reader.export.citation import citation_keys, entry_type, landing_url
+from reader.models import Author, Paper
 from reader.text import safe
 
 # Order matters only for readability of the table; each character is replaced independently.
@@ -32,10 +42,21 @@ TEX_ESCAPES: dict[str, str] = {
     ">": r"\textgreater{}",
     "|": r"\textbar{}",
 }
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# Where each entry type keeps the venue; other types use howpublished.
+VENUE_FIELDS = {
+    "article": "journal",
+    "inproceedings": "booktitle",
+    "incollection": "booktitle",
+    "inbook": "booktitle",
+    "phdthesis": "school",
+    "mastersthesis": "school",
+    "techreport": "institution",
+}
 # Characters a URL may keep verbatim in a ``url`` field (read verbatim by biblatex and the
 # ``url`` package); the rest are percent-encoded, which any web server treats the same.
 _URL_ENCODE = frozenset('{}\\"')
-_KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]+")
+_AND = re.compile(r"\band\b", re.IGNORECASE)
 
 
 def escape_tex(text: str) -> str:
@@ -45,11 +66,14 @@ def escape_tex(text: str) -> str:
     a field could let a line starting with ``@`` look like a new entry.
     """
     line = " ".join(safe(text).split())
-    return "".join(TEX_ESCAPES.get(ch, ch) for ch in line)
+    escaped = "".join(TEX_ESCAPES.get(ch, ch) for ch in line)
+    while "--" in escaped:
+        escaped = escaped.replace("--", "-{}-")
+    return escaped
 
 
 def escape_url(url: str) -> str:
-    """A URL for a verbatim ``url`` field: braces, backslashes, quotes and spaces encoded."""
+    """A URL (or DOI) for a verbatim field: braces, backslashes, quotes and spaces encoded."""
     parts = []
     for ch in url.strip():
         if ch in _URL_ENCODE or ch.isspace() or not ch.isprintable():
@@ -59,47 +83,80 @@ def escape_url(url: str) -> str:
     return "".join(parts)
 
 
-def citation_key(paper: Paper) -> str:
-    """The paper's key reduced to characters every BibTeX tool accepts in a citation key."""
-    decomposed = unicodedata.normalize("NFKD", paper.key)
-    ascii_key = decomposed.encode("ascii", "ignore").decode()
-    key = _KEY_UNSAFE.sub("-", ascii_key).strip("-.:")
-    return key or f"paper-{paper.id}"
+def protect_capitals(title: str) -> str:
+    """The escaped title with words whose capitals a style must keep wrapped in braces."""
+    words = " ".join(safe(title).split()).split(" ")
+    return " ".join(
+        "{" + escape_tex(word) + "}" if _needs_protection(word) else escape_tex(word)
+        for word in words
+    )
+
+
+def _needs_protection(word: str) -> bool:
+    """A capital after the word's first letter or digit: ``LoRA``, ``BERT``, ``iPhone``, ``3D``."""
+    start = next((index for index, ch in enumerate(word) if ch.isalnum()), len(word))
+    return any(ch.isupper() for ch in word[start + 1 :])
+
+
+def format_authors(authors: Sequence[Author]) -> str:
+    """``Family, Given and ...``; a family-only (corporate) name is braced whole, and a part
+    holding a comma or the word "and" is braced so BibTeX reads it as one part."""
+    people = []
+    for author in authors:
+        family, given = escape_tex(author.family), escape_tex(author.given)
+        if not family:
+            continue
+        if not given:
+            people.append("{" + family + "}")
+            continue
+        people.append(f"{_guarded(family)}, {_guarded(given)}")
+    return " and ".join(people)
+
+
+def _guarded(part: str) -> str:
+    return "{" + part + "}" if "," in part or _AND.search(part) else part
 
 
 def render_bibtex(papers: Sequence[Paper]) -> str:
-    """One ``@misc`` entry per paper, in the given order, with keys unique within the file."""
-    used: set[str] = set()
-    entries = []
-    for paper in papers:
-        base = citation_key(paper)
-        key = base
-        suffix = 2
-        # BibTeX compares keys case-insensitively, so collisions are checked that way too.
-        while key.casefold() in used:
-            key = f"{base}-{suffix}"
-            suffix += 1
-        used.add(key.casefold())
-        entries.append(_entry(key, paper))
-    return "\n".join(entries)
+    """One entry per paper, in the given order, with keys unique within the file."""
+    keys = citation_keys(papers)
+    return "\n".join(_entry(key, paper) for key, paper in zip(keys, papers, strict=True))
 
 
 def _entry(key: str, paper: Paper) -> str:
-    fields = [("title", "{" + escape_tex(paper.title) + "}")]
-    url = paper.code_link or (paper.links[0].url if paper.links else None)
+    kind = entry_type(paper)
+    fields: list[tuple[str, str]] = []
+    authors = format_authors(paper.authors)
+    if authors:
+        fields.append(("author", "{" + authors + "}"))
+    fields.append(("title", "{" + protect_capitals(paper.title) + "}"))
+    venue = escape_tex(paper.venue)
+    if venue:
+        fields.append((VENUE_FIELDS.get(kind, "howpublished"), "{" + venue + "}"))
+    publisher = escape_tex(paper.publisher)
+    if publisher:
+        fields.append(("publisher", "{" + publisher + "}"))
+    if paper.year:
+        fields.append(("year", f"{{{paper.year}}}"))
+    if paper.month and 1 <= paper.month <= 12:
+        fields.append(("month", MONTHS[paper.month - 1]))
+    if paper.doi:
+        fields.append(("doi", "{" + escape_url(paper.doi) + "}"))
+    if paper.arxiv:
+        fields.append(("eprint", "{" + escape_url(paper.arxiv) + "}"))
+        fields.append(("archivePrefix", "{arXiv}"))
+        if paper.categories and escape_tex(paper.categories[0]):
+            fields.append(("primaryClass", "{" + escape_tex(paper.categories[0]) + "}"))
+    url = landing_url(paper)
     if url and escape_url(url):
-        fields.append(("url", escape_url(url)))
-    tags = [escape_tex(tag) for tag in paper.tags]
-    tags = [tag for tag in tags if tag]
+        fields.append(("url", "{" + escape_url(url) + "}"))
+    tags = [tag for tag in (escape_tex(tag) for tag in paper.tags) if tag]
     if tags:
-        fields.append(("keywords", ", ".join(tags)))
-    dates = paper.listings or ((paper.listed,) if paper.listed else ())
-    dates = tuple(escape_tex(date) for date in dates if escape_tex(date))
-    if dates:
-        fields.append(("note", "Listed " + "; ".join(dates)))
-    if paper.abstract.strip():
-        fields.append(("abstract", escape_tex(paper.abstract)))
-    lines = [f"@misc{{{key},"]
-    lines += [f"  {name} = {{{value}}}," for name, value in fields]
+        fields.append(("keywords", "{" + ", ".join(tags) + "}"))
+    abstract = escape_tex(paper.abstract)
+    if abstract:
+        fields.append(("abstract", "{" + abstract + "}"))
+    lines = [f"@{kind}{{{key},"]
+    lines += [f"  {name} = {value}," for name, value in fields]
     lines.append("}")
     return "\n".join(lines) + "\n"

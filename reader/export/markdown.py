@@ -1,5 +1,12 @@
 """Render papers as a Markdown task list, fit to paste into a README or a reading-group invite.
 
+Each paper is its title, linked to where to read it (the arXiv page when the arXiv id is known,
+else the DOI link, else the paper's url), its code link apart (`` · [code](...)``), then a line
+with up to three authors ("et al." after them) and the year, then the listing dates, stars,
+tags and reading status. The ``share`` version is for other people: no stars, no reading
+status, no "n of m read" line and plain bullets instead of task boxes; notes and the
+description stay.
+
 Titles, abstracts, tags and dates come from imported listings, so they are untrusted: every
 character that means something to CommonMark (or to GitHub's extensions of it) is
 backslash-escaped so that the text renders literally and can never turn into a link, an image,
@@ -17,6 +24,7 @@ from reader.text import one_line, stars
 
 INDENT = "  "  # continuation indent of a "- " list item
 SEPARATOR = " · "
+MAX_AUTHORS = 3  # named before "et al."
 
 # ASCII punctuation that can start or end inline markup anywhere in a line: emphasis, code,
 # links and images, autolinks and raw HTML, entities, table cells, GitHub strikethrough and
@@ -84,8 +92,9 @@ def render_markdown(doc: ExportDocument, options: MarkdownOptions = DEFAULT_OPTI
         blocks.append("\n".join(description))
     papers = doc.papers
     if papers:
-        done = sum(1 for paper in papers if paper.status == "read")
-        blocks.append(f"{done} of {len(papers)} read")
+        if not options.share:
+            done = sum(1 for paper in papers if paper.status == "read")
+            blocks.append(f"{done} of {len(papers)} read")
         items = [_item(paper, options) for paper in papers]
         # A blank line between items makes the list "loose" in CommonMark; do that only when
         # some item carries paragraphs of its own, and then for every item so spacing is even.
@@ -97,12 +106,12 @@ def render_markdown(doc: ExportDocument, options: MarkdownOptions = DEFAULT_OPTI
 
 
 def _item(paper: Paper, options: MarkdownOptions) -> str:
-    box = "[x]" if paper.status == "read" else "[ ]"
-    head = f"- {box} {_title(paper, options)}"
-    meta = _meta(paper, options)
-    if meta:
-        # A trailing backslash is a hard line break that survives editors trimming spaces.
-        head += f"\\\n{INDENT}{meta}"
+    box = "" if options.share else "[x] " if paper.status == "read" else "[ ] "
+    head = f"- {box}{_title(paper, options)}"
+    for line in (_byline(paper), _meta(paper, options)):
+        if line:
+            # A trailing backslash is a hard line break that survives editors trimming spaces.
+            head += f"\\\n{INDENT}{line}"
     blocks = [head]
     abstract = escape(paper.abstract) if options.abstracts else ""
     if abstract:
@@ -113,14 +122,31 @@ def _item(paper: Paper, options: MarkdownOptions) -> str:
 
 
 def _title(paper: Paper, options: MarkdownOptions) -> str:
+    """The title linked to its landing page, then the code link apart."""
     text = escape(paper.title) or "Untitled"
     if not options.links:
         return text
-    for url in (paper.code_link, *(link.url for link in paper.links)):
-        destination = link_destination(url) if url else None
-        if destination:
-            return f"[{text}]({destination})"
+    page = link_destination(paper.landing_page) if paper.landing_page else None
+    if page:
+        text = f"[{text}]({page})"
+    code = link_destination(paper.code_link) if paper.code_link else None
+    if code:
+        text += f"{SEPARATOR}[code]({code})"
     return text
+
+
+def _byline(paper: Paper) -> str:
+    """Up to three authors, then "et al.", and the year."""
+    names = [escape(author.display) for author in paper.authors]
+    names = [name for name in names if name]
+    parts = []
+    if names:
+        parts.append(
+            ", ".join(names[:MAX_AUTHORS]) + (" et al." if len(names) > MAX_AUTHORS else "")
+        )
+    if paper.year:
+        parts.append(str(paper.year))
+    return SEPARATOR.join(parts)
 
 
 def _meta(paper: Paper, options: MarkdownOptions) -> str:
@@ -131,13 +157,13 @@ def _meta(paper: Paper, options: MarkdownOptions) -> str:
         if dates:
             joiner = "; " if any("," in date for date in dates) else ", "
             parts.append("Listed " + escape(joiner.join(dates)))
-    if options.ratings and paper.rating:
+    if options.ratings and paper.rating and not options.share:
         parts.append(stars(paper.rating))
     if options.tags:
         tags = [code_span(tag) for tag in paper.tags if one_line(tag)]
         if tags:
             parts.append(" ".join(tags))
-    if paper.status == "reading":
+    if paper.status == "reading" and not options.share:
         parts.append("*reading*")
     return SEPARATOR.join(parts)
 

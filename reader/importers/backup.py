@@ -1,12 +1,14 @@
-"""Read and write reader's own JSON backup.
+"""Read reader's own JSON backup (``reader.backup_format`` names and renders it).
 
-The backup is complete (papers, sources, links, tags, ratings, status, annotations, lists in
-order) and deterministic: the same library always gives the same bytes, so backups diff cleanly.
-Validation happens here, before the library is touched, so a damaged file is refused whole.
+The backup is complete (papers with their bibliographic record, sources, links, attached files,
+tags, ratings, status, annotations, lists in order) and deterministic: the same library always
+gives the same bytes, so backups diff cleanly. Validation happens here, before the library is
+touched, so a damaged file is refused whole.
 
 A backup may come from anyone, so it meets the same rules as everything else that enters the
-library: tag and list names as the CLI would accept them, ids far from SQLite's limits, links
-that are web addresses, and text cleaned as every importer cleans it.
+library: tag and list names, citation keys, arXiv ids, DOIs, web addresses, years and months as
+the CLI would accept them (``reader.editing``), ids far from SQLite's limits, and text cleaned as
+every importer cleans it. Version 1 backups (before the record) still import.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from reader.backup_format import EDITABLE_FIELDS, FORMAT, VERSION, render_backup
+from reader.editing import parse_field
 from reader.keys import clean_list_name, clean_tag
 from reader.models import STATUSES, ReaderError
-from reader.text import clean_text, is_blank, json_text
+from reader.text import clean_text, is_blank
 
-FORMAT = "reader-backup"
-VERSION = 1
+__all__ = ["FORMAT", "VERSION", "looks_like_backup", "parse_backup", "render_backup"]
 
 # Ids (and link positions) stay far below SQLite's 2**63 - 1: a restored id near the top would
 # leave AUTOINCREMENT nothing to count up to, and every later insert would fail.
@@ -29,10 +32,9 @@ MAX_ID = 2**53
 LINK_KINDS = ("web", "code")
 MAX_KEY_LENGTH = 200
 _WEB_URL = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
-
-
-def render_backup(data: dict[str, Any]) -> str:
-    return json_text(data) + "\n"
+_SHA256 = re.compile(r"[0-9a-f]{64}", re.ASCII)
+# Record fields checked by the CLI's rules, and the name each is refused by.
+_CHECKED = {"citekey": "citekey", "arxiv": "arxiv", "doi": "doi", "url": "url"}
 
 
 def looks_like_backup(text: str) -> bool:
@@ -152,6 +154,7 @@ def _validate(data: dict[str, Any]) -> None:
 def _validate_papers(papers: list[Any]) -> set[str]:
     keys: set[str] = set()
     ids: set[int] = set()
+    unique: dict[str, set[str]] = {"citekey": set(), "arxiv": set(), "doi": set()}
     for index, paper in enumerate(papers):
         where = f"paper {index + 1}"
         _object(paper, where)
@@ -185,7 +188,90 @@ def _validate_papers(papers: list[Any]) -> set[str]:
             _validate_link(link, f"{where}, link {number + 1}")
         if "tags" in paper:
             paper["tags"] = [_name(tag, clean_tag, where) for tag in _list(paper, "tags", where)]
+        _validate_record(paper, where, unique)
     return keys
+
+
+def _validate_record(paper: dict[str, Any], where: str, unique: dict[str, set[str]]) -> None:
+    """The bibliographic record (version 2): each field as ``reader edit`` would take it,
+    identifiers unique within the backup, as they are within a library. Fields left out (as
+    in version 1) stay out: the restore fills them with their empty values."""
+    if "authors" in paper:
+        paper["authors"] = [
+            _author(item, f"{where}, author {number + 1}")
+            for number, item in enumerate(_list(paper, "authors", where))
+        ]
+    for name, low, high in (("year", 1, 9999), ("month", 1, 12)):
+        value = paper.get(name)
+        _require(
+            value is None or (type(value) is int and low <= value <= high),
+            f"{where}: {name} {_shown(value)} is not from {low} to {high}",
+        )
+    for name in ("venue", "publisher"):
+        _text(paper, name, where)
+        if isinstance(paper.get(name), str):
+            paper[name] = " ".join(paper[name].split())
+    if "entry_type" in paper:
+        kind = paper["entry_type"] or "misc"
+        _require(isinstance(kind, str), f"{where}: entry_type {_shown(kind)} is not text")
+        paper["entry_type"] = _checked("entry_type", kind, where)
+    for name in _CHECKED:
+        if name not in paper:
+            continue
+        value = paper[name]
+        _require(
+            value is None or isinstance(value, str), f"{where}: {name} {_shown(value)} is not text"
+        )
+        if value is None or not value.strip():
+            paper[name] = None
+            continue
+        paper[name] = _checked(name, value, where)
+        if name != "url":
+            folded = paper[name].casefold()
+            _require(folded not in unique[name], f"{where}: {name} {paper[name]} appears twice")
+            unique[name].add(folded)
+    categories = _list(paper, "categories", where)
+    _require(
+        all(isinstance(item, str) and item.split() == [item] for item in categories),
+        f"{where}: categories are not single words",
+    )
+    edited = _list(paper, "edited", where)
+    _require(
+        all(item in EDITABLE_FIELDS for item in edited),
+        f"{where}: edited names a field that is not one of {', '.join(EDITABLE_FIELDS)}",
+    )
+    _text(paper, "changed", where)
+    for number, item in enumerate(_list(paper, "files", where)):
+        _validate_file(item, f"{where}, file {number + 1}")
+
+
+def _checked(name: str, value: str, where: str) -> Any:
+    try:
+        checked = parse_field(name, value)
+    except ReaderError as error:
+        raise _Invalid(f"{where}: {error}") from None
+    _require(checked is not None, f"{where} has an empty {name}")
+    return checked
+
+
+def _author(item: Any, where: str) -> dict[str, str]:
+    _object(item, where)
+    family, given = item.get("family"), item.get("given", "")
+    _require(isinstance(family, str) and isinstance(given, str), f"{where} is not a name")
+    family, given = " ".join(clean_text(family).split()), " ".join(clean_text(given).split())
+    _require(bool(family), f"{where} has no family name")
+    return {"family": family, "given": given}
+
+
+def _validate_file(item: Any, where: str) -> None:
+    _object(item, where)
+    _required_text(item, "path", where)
+    digest = item.get("sha256")
+    _require(
+        digest is None or (isinstance(digest, str) and bool(_SHA256.fullmatch(digest))),
+        f"{where}: sha256 {_shown(digest)} is not 64 hexadecimal digits",
+    )
+    _text(item, "added", where)
 
 
 def _validate_source(item: Any, where: str) -> None:

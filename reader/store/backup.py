@@ -1,18 +1,43 @@
 """The whole library as plain data, and back: what ``export --all --format json`` writes and
-``import backup.json`` restores. Validation of a backup happens before it reaches here."""
+``import backup.json`` restores. Validation of a backup happens before it reaches here
+(``reader.importers.backup``); the format's name and version live in ``reader.backup_format``.
+
+Restoring into an empty library is exact (ids, keys, records, files). Into any other library a
+backup merges: a paper is matched by arXiv id, then DOI, then key, and a matched paper only has
+its empty fields filled (as an import enriches it), so the unique arXiv ids, DOIs and citation
+keys stay unique.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from reader.models import ImportSummary
+from reader.backup_format import FORMAT, VERSION
+from reader.models import Author, ImportSummary, ParsedPaper
 from reader.store import clock
+from reader.store.fields import decode_authors, decode_categories, encode_authors
+from reader.store.identity import Identities, citekey_for, enrich
 
 if TYPE_CHECKING:
     from reader.store.library import Library
 
-BACKUP_FORMAT = "reader-backup"
-BACKUP_VERSION = 1
+# A backup's paper: these columns, then the record's, in the order they are written.
+PAPER_COLUMNS = ("id", "key", "title", "abstract", "listed", "added", "rating", "status", "read_at")
+RECORD = (
+    "authors",
+    "year",
+    "month",
+    "venue",
+    "publisher",
+    "entry_type",
+    "citekey",
+    "arxiv",
+    "doi",
+    "url",
+    "categories",
+    "edited",
+    "changed",
+)
 
 
 class Backup:
@@ -45,29 +70,24 @@ class Backup:
             "SELECT paper_id, url, kind, position FROM links ORDER BY paper_id, position, url"
         ):
             links.setdefault(paper_id, []).append({"url": url, "kind": kind, "position": position})
+        files: dict[int, list[dict[str, Any]]] = {}
+        for paper_id, path, sha256, added in self.db.execute(
+            "SELECT paper_id, path, sha256, added FROM attachments ORDER BY paper_id, id"
+        ):
+            files.setdefault(paper_id, []).append({"path": path, "sha256": sha256, "added": added})
         keys: dict[int, str] = {}
         papers = []
         for row in self.db.execute(
-            "SELECT id, key, title, abstract, listed, added, rating, status, read_at "
-            "FROM papers ORDER BY id"
+            f"SELECT {', '.join((*PAPER_COLUMNS, *RECORD))} FROM papers ORDER BY id"
         ):
             keys[row[0]] = row[1]
-            papers.append(
-                {
-                    "id": row[0],
-                    "key": row[1],
-                    "title": row[2],
-                    "abstract": row[3],
-                    "listed": row[4],
-                    "added": row[5],
-                    "rating": row[6],
-                    "status": row[7],
-                    "read_at": row[8],
-                    "sources": sources.get(row[0], []),
-                    "links": links.get(row[0], []),
-                    "tags": tags_by_paper.get(row[0], []),
-                }
-            )
+            paper = dict(zip(PAPER_COLUMNS, row[: len(PAPER_COLUMNS)], strict=True))
+            paper.update(_record(dict(zip(RECORD, row[len(PAPER_COLUMNS) :], strict=True))))
+            paper["sources"] = sources.get(row[0], [])
+            paper["links"] = links.get(row[0], [])
+            paper["files"] = files.get(row[0], [])
+            paper["tags"] = tags_by_paper.get(row[0], [])
+            papers.append(paper)
         annotations = [
             {
                 "id": row[0],
@@ -100,8 +120,8 @@ class Backup:
             for row in self.db.execute("SELECT name FROM tags ORDER BY name COLLATE NOCASE, name")
         ]
         return {
-            "format": BACKUP_FORMAT,
-            "version": BACKUP_VERSION,
+            "format": FORMAT,
+            "version": VERSION,
             "schema": self.library.schema_version,
             "papers": papers,
             "tags": tag_names,
@@ -118,31 +138,29 @@ class Backup:
     def restore(self, data: dict[str, Any]) -> ImportSummary:
         """Restore a validated backup: exactly into an empty library, merged into any other.
 
-        Merging never duplicates: papers match by key, annotations by paper, body and creation
-        time, lists by name; ratings and status already set in this library are kept.
+        Merging never duplicates: papers match by arXiv id, DOI or key and gain only what
+        they lack, annotations match by paper, body and creation time, lists by name; ratings
+        and status already set in this library are kept.
         """
+        warnings: list[str] = []
         with self.library.write():
             exact = self.is_empty()
-            ids: dict[str, int] = dict(self.db.execute("SELECT key, id FROM papers"))
+            identities = Identities(self.db)
+            ids: dict[str, int] = {}
             new_ids: list[int] = []
             for paper in data["papers"]:
                 key = paper["key"]
-                if key in ids:
-                    self._merge_paper(ids[key], paper)
+                parsed = _parsed(paper)
+                found = None if exact else identities.find(parsed, key)
+                if found is not None:
+                    ids[key] = found
+                    self._merge_paper(found, paper, parsed, identities, warnings)
                     continue
-                row = {
-                    "key": key,
-                    "title": paper["title"],
-                    "abstract": paper.get("abstract") or "",
-                    "listed": paper.get("listed"),
-                    "added": paper.get("added") or clock.now(),
-                    "rating": paper.get("rating"),
-                    "status": paper.get("status") or "unread",
-                    "read_at": paper.get("read_at"),
-                }
+                row = self._row(paper, identities, warnings)
                 if exact and paper.get("id") is not None and not self._taken("papers", paper["id"]):
                     row["id"] = paper["id"]
                 paper_id = self.db["papers"].insert(row).last_pk
+                identities.register(paper_id, key, row)
                 ids[key] = paper_id
                 new_ids.append(paper_id)
                 self._add_details(paper_id, paper)
@@ -154,9 +172,46 @@ class Backup:
             for item in data["lists"]:
                 self._restore_list(item, ids)
         self.library.search_index.forget_vocabulary()
-        parsed = len(data["papers"])
+        parsed_count = len(data["papers"])
         added = len(new_ids)
-        return ImportSummary(files=1, parsed=parsed, added=added, duplicates=parsed - added)
+        return ImportSummary(
+            files=1,
+            parsed=parsed_count,
+            added=added,
+            duplicates=parsed_count - added,
+            warnings=tuple(warnings),
+        )
+
+    def _row(
+        self, paper: dict[str, Any], identities: Identities, warnings: list[str]
+    ) -> dict[str, Any]:
+        """A new paper's row: its own fields, and its record with a free citation key."""
+        row = {
+            "key": paper["key"],
+            "title": paper["title"],
+            "abstract": paper.get("abstract") or "",
+            "listed": paper.get("listed"),
+            "added": paper.get("added") or clock.now(),
+            "rating": paper.get("rating"),
+            "status": paper.get("status") or "unread",
+            "read_at": paper.get("read_at"),
+            "authors": encode_authors(_authors(paper)),
+            "year": paper.get("year"),
+            "month": paper.get("month"),
+            "venue": paper.get("venue") or "",
+            "publisher": paper.get("publisher") or "",
+            "entry_type": paper.get("entry_type") or "misc",
+            "citekey": paper.get("citekey"),
+            "arxiv": paper.get("arxiv"),
+            "doi": paper.get("doi"),
+            "url": paper.get("url"),
+            "categories": " ".join(paper.get("categories", [])),
+            "edited": " ".join(paper.get("edited", [])),
+            "changed": paper.get("changed"),
+        }
+        if row["citekey"]:
+            row["citekey"] = citekey_for(identities, row["citekey"], None, warnings)
+        return row
 
     def _restore_note(self, paper_id: int, note: dict[str, Any], exact: bool) -> None:
         duplicate = (
@@ -231,6 +286,12 @@ class Backup:
             ),
             ignore=True,
         )
+        for item in paper.get("files", []):
+            self.db.execute(
+                "INSERT OR IGNORE INTO attachments (paper_id, path, sha256, added) "
+                "VALUES (?, ?, ?, ?)",
+                [paper_id, item["path"], item.get("sha256"), item.get("added") or clock.now()],
+            )
         tag_id = self.library.tag_store.tag_id
         for name in paper.get("tags", []):
             self.db.execute(
@@ -238,9 +299,16 @@ class Backup:
                 [paper_id, tag_id(name, create=True)],
             )
 
-    def _merge_paper(self, paper_id: int, paper: dict[str, Any]) -> None:
-        rating, status = self.db.execute(
-            "SELECT rating, status FROM papers WHERE id = ?", [paper_id]
+    def _merge_paper(
+        self,
+        paper_id: int,
+        paper: dict[str, Any],
+        parsed: ParsedPaper,
+        identities: Identities,
+        warnings: list[str],
+    ) -> None:
+        rating, status, abstract, edited = self.db.execute(
+            "SELECT rating, status, abstract, edited FROM papers WHERE id = ?", [paper_id]
         ).fetchone()
         changes: dict[str, Any] = {}
         if rating is None and paper.get("rating") is not None:
@@ -248,6 +316,49 @@ class Backup:
         if status == "unread" and paper.get("status", "unread") != "unread":
             changes["status"] = paper["status"]
             changes["read_at"] = paper.get("read_at")
+        filled = enrich(self.db, identities, paper_id, parsed, warnings)
+        marked = [name for name in paper.get("edited", []) if name in filled]
+        if marked:
+            changes["edited"] = " ".join(dict.fromkeys([*edited.split(), *marked]))
         if changes:
             self.db["papers"].update(paper_id, changes)
+        if not abstract and paper.get("abstract"):
+            self.library.ingest.set_abstract(paper_id, abstract, paper["abstract"])
         self._add_details(paper_id, paper)
+
+
+def _authors(paper: dict[str, Any]) -> tuple[Author, ...]:
+    return tuple(Author(item["family"], item.get("given", "")) for item in paper.get("authors", []))
+
+
+def _parsed(paper: dict[str, Any]) -> ParsedPaper:
+    """A backup's paper as an import would hand it over: what identifies it and its record."""
+    return ParsedPaper(
+        title=paper["title"],
+        abstract=paper.get("abstract") or "",
+        listed=paper.get("listed"),
+        source="",
+        authors=_authors(paper),
+        year=paper.get("year"),
+        month=paper.get("month"),
+        venue=paper.get("venue") or "",
+        publisher=paper.get("publisher") or "",
+        entry_type=paper.get("entry_type") or "",
+        citekey=paper.get("citekey"),
+        arxiv=paper.get("arxiv"),
+        doi=paper.get("doi"),
+        url=paper.get("url"),
+        categories=tuple(paper.get("categories", [])),
+    )
+
+
+def _record(row: dict[str, Any]) -> dict[str, Any]:
+    """The record's columns as a backup writes them."""
+    record = dict(row)
+    record["authors"] = [
+        {"family": author.family, "given": author.given}
+        for author in decode_authors(row["authors"])
+    ]
+    record["categories"] = list(decode_categories(row["categories"]))
+    record["edited"] = (row["edited"] or "").split()
+    return record

@@ -4,7 +4,7 @@ The rendered checks go through markdown-it's CommonMark parser and read the resu
 way a browser would (entities decoded), so they test what a reader of the README would see
 rather than which backslashes were written.
 
-Regenerate the golden file with ``UPDATE_GOLDEN=1 pytest tests/unit/test_export_markdown.py``.
+Regenerate the golden files with ``UPDATE_GOLDEN=1 pytest tests/unit/test_export_markdown.py``.
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ from markdown_it import MarkdownIt
 
 from reader.export import ExportDocument, MarkdownOptions
 from reader.export.markdown import render_markdown
-from reader.models import Annotation, Link, Paper, Source
+from reader.models import Annotation, Author, Link, Paper, Source
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "list.md"
+SHARED_GOLDEN = GOLDEN.with_name("list-share.md")
 
 TRICKY_TITLES = (
     "LoRA: Low-Rank Adaptation of Large Language Models",
@@ -61,6 +62,14 @@ def library() -> tuple[Paper, ...]:
                 Link("https://github.com/microsoft/LoRA", "code"),
             ),
             tags=("fine-tuning", "peft"),
+            authors=(
+                Author("Hu", "Edward J."),
+                Author("Shen", "Yelong"),
+                Author("Wallis", "Phillip"),
+                Author("Allen-Zhu", "Zeyuan"),
+            ),
+            year=2021,
+            arxiv="2106.09685",
             rating=4,
             status="read",
             read_at="2024-03-20",
@@ -81,16 +90,19 @@ def library() -> tuple[Paper, ...]:
             sources=(Source("mar-11.txt", "Mar 11"), Source("apr-02.txt", "Apr 2")),
             status="reading",
             tags=("transformers", "a`tick", "`edge"),
+            authors=(Author("Vaswani", "Ashish"), Author("OpenAI")),
+            doi="10.5555/3295222.3295349",
         ),
     ]
     for offset, title in enumerate(TRICKY_TITLES[1:], start=3):
-        links = (Link(f"https://example.org/p/{offset}?a=1&copy=2 (v2)", "web"),)
+        url = f"https://example.org/p/{offset}?a=1&copy=2 (v2)"
         papers.append(
             make_paper(
                 offset,
                 title,
                 abstract=f"Abstract quoting the title: {title}",
-                links=links if offset % 2 else (),
+                url=url if offset % 2 else None,
+                links=(Link(url, "web"),) if offset % 2 else (),
                 rating=(offset % 5) + 1 if offset % 3 == 0 else None,
                 status="read" if offset % 4 == 0 else "unread",
                 tags=("<b>tag</b>", "q&a/*star*") if offset == 5 else (),
@@ -177,6 +189,13 @@ def test_golden_file() -> None:
     assert output == GOLDEN.read_text(encoding="utf-8")
 
 
+def test_shared_golden_file() -> None:
+    output = render_markdown(document(), MarkdownOptions(share=True))
+    if os.environ.get("UPDATE_GOLDEN"):
+        SHARED_GOLDEN.write_text(output, encoding="utf-8", newline="\n")
+    assert output == SHARED_GOLDEN.read_text(encoding="utf-8")
+
+
 def test_deterministic_and_tidy() -> None:
     doc = document()
     output = render_markdown(doc)
@@ -195,16 +214,17 @@ def test_titles_render_literally() -> None:
     for index, paper in enumerate(doc.papers):
         head = parsed.lines(index)[0]
         box = "[x] " if paper.status == "read" else "[ ] "
-        assert head == box + one_line(paper.title)
+        code = " · code" if paper.code_link else ""
+        assert head == box + one_line(paper.title) + code
 
 
 def test_titles_create_no_links_or_html() -> None:
     doc = document()
     html, parsed = rendered(render_markdown(doc, MarkdownOptions(abstracts=True)))
-    linked = [paper for paper in doc.papers if paper.links]
+    expected = sum(bool(paper.landing_page) + bool(paper.code_link) for paper in doc.papers)
     anchors = [attrs for tag, attrs in parsed.tags if tag == "a"]
-    assert len(anchors) == len(linked)
-    assert html.count("<a ") == len(linked)
+    assert len(anchors) == expected
+    assert html.count("<a ") == expected
     for tag in ("<script", "<img", "<b>", "<h2", "<ol", "<hr"):
         assert tag not in html
     # The one real blockquote is the note's quote, inside the first item.
@@ -215,14 +235,32 @@ def test_link_targets() -> None:
     doc = document()
     _, parsed = rendered(render_markdown(doc))
     hrefs = [attrs["href"] for tag, attrs in parsed.tags if tag == "a"]
-    expected = [paper.code_link or paper.links[0].url for paper in doc.papers if paper.links]
+    expected = [url for paper in doc.papers for url in (paper.landing_page, paper.code_link) if url]
     assert [unquote(href or "").replace("&amp;", "&") for href in hrefs] == expected
-    # The code link wins over the first link.
-    assert hrefs[0] == "https://github.com/microsoft/LoRA"
+    # The title goes to the arXiv page; the code has a link of its own.
+    assert hrefs[:2] == ["https://arxiv.org/abs/2106.09685", "https://github.com/microsoft/LoRA"]
+    # Without arXiv id, the DOI link.
+    assert hrefs[2] == "https://doi.org/10.5555/3295222.3295349"
+
+
+@pytest.mark.parametrize(
+    ("fields", "target"),
+    [
+        ({"arxiv": "1706.03762", "doi": "10.1/x", "url": "https://a.example"}, "https://arxiv.org/abs/1706.03762"),
+        ({"doi": "10.1234/x", "url": "https://a.example"}, "https://doi.org/10.1234/x"),
+        ({"url": "https://a.example/p"}, "https://a.example/p"),
+        ({"links": (Link("https://a.example/project", "web"),)}, None),
+    ],
+)  # fmt: skip
+def test_the_title_links_to_the_landing_page(fields: dict[str, object], target: str | None) -> None:
+    paper = make_paper(1, "Plain", sources=(), listed=None, **fields)
+    output = render_markdown(ExportDocument(title="T", papers=(paper,)))
+    head = output.splitlines()[-1]
+    assert head == (f"- [ ] [Plain]({target})" if target else "- [ ] Plain")
 
 
 def test_only_web_links_are_linked() -> None:
-    paper = make_paper(1, "Evil", links=(Link("javascript:alert(1)", "web"),))
+    paper = make_paper(1, "Evil", url="javascript:alert(1)")
     output = render_markdown(ExportDocument(title="T", papers=(paper,)))
     assert "javascript" not in output
     assert "- [ ] Evil" in output
@@ -237,21 +275,35 @@ def test_progress_and_task_boxes() -> None:
     assert boxes == ["x" if paper.status == "read" else " " for paper in doc.papers]
 
 
-def test_meta_line() -> None:
+def test_byline_and_meta_line() -> None:
     _, parsed = rendered(render_markdown(document()))
-    assert parsed.lines(0)[1] == "Listed Mar 11 · ★★★★☆ · fine-tuning peft"
-    assert parsed.lines(1)[1] == "Listed Mar 11, Apr 2 · transformers a`tick `edge · reading"
+    assert parsed.lines(0)[1] == "Edward J. Hu, Yelong Shen, Phillip Wallis et al. · 2021"
+    assert parsed.lines(0)[2] == "Listed Mar 11 · ★★★★☆ · fine-tuning peft"
+    assert parsed.lines(1)[1] == "Ashish Vaswani, OpenAI"
+    assert parsed.lines(1)[2] == "Listed Mar 11, Apr 2 · transformers a`tick `edge · reading"
     tagged = next(i for i, paper in enumerate(document().papers) if paper.id == 5)
     assert parsed.lines(tagged)[1].endswith("<b>tag</b> q&a/*star*")
+
+
+def test_the_shared_version_leaves_out_what_is_only_for_me() -> None:
+    doc = document()
+    output = render_markdown(doc, MarkdownOptions(share=True))
+    assert "★" not in output and "*reading*" not in output
+    assert " read\n" not in output  # no "n of m read"
+    assert not re.search(r"^- \[[ x]\]", output, flags=re.MULTILINE)
+    assert output.count("\n- ") == len(doc.papers)
+    assert "We meet on **Thursdays**" in output  # the description stays
+    assert "Cheap **and** good." in output  # and so do notes
+    assert "`fine-tuning`" in output
 
 
 def test_notes_are_the_persons_own_markdown() -> None:
     html, parsed = rendered(render_markdown(document()))
     assert "<strong>and</strong>" in html
     assert "<em>intrinsic rank</em>" not in html  # the quote is imported text, kept literal
-    lines = parsed.lines(0)
-    assert lines[2] == "We hypothesize that the change in weights has a low *intrinsic rank*."
-    assert lines[3:] == ["Cheap and good.", "rank 8 is plenty", "try it on 7B"]
+    lines = parsed.lines(0)  # title, byline, meta line, then the quote and the note
+    assert lines[3] == "We hypothesize that the change in weights has a low *intrinsic rank*."
+    assert lines[4:] == ["Cheap and good.", "rank 8 is plenty", "try it on 7B"]
     # The note's own list is nested inside the paper's item, not a new top-level list.
     assert len(parsed.items) == len(document().papers)
 
@@ -313,9 +365,7 @@ _TEXT = st.text(
 @settings(max_examples=300, deadline=None)
 @given(title=_TEXT, tag=_TEXT)
 def test_any_title_and_tag_render_literally(title: str, tag: str) -> None:
-    paper = make_paper(
-        1, title, tags=(tag,), links=(Link("https://example.org/x", "web"),), rating=None
-    )
+    paper = make_paper(1, title, tags=(tag,), url="https://example.org/x", rating=None)
     html, parsed = rendered(render_markdown(ExportDocument(title=title, papers=(paper,))))
     assert "".join(parsed.heading).strip() == one_line(title)
     lines = parsed.lines(0)

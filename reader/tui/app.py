@@ -1,13 +1,14 @@
-"""The full-screen app: builds the screens and holds the library connections."""
+"""The full-screen app: holds the library's connections, builds the screens and moves between
+them, makes every change on the writer thread and tells the screens when the library changed."""
 
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import TypeVar
 
+from textual import on
 from textual.actions import ActionParseResult
 from textual.app import App
 from textual.binding import Binding
@@ -16,16 +17,19 @@ from textual.notifications import Notification, Notify
 from textual.worker import Worker, WorkerState
 
 from reader.importers import collect_files, import_files
-from reader.models import ImportSummary, PaperRow
-from reader.store import Library, SearchResult
+from reader.searcher import Searcher
+from reader.store import Library
 from reader.tui.commands import ReaderCommands
-from reader.tui.errors import describe, report, reported
-from reader.tui.writer import LibraryWriter, interrupt
+from reader.tui.errors import app_work, describe, report, reported
+from reader.tui.messages import LibraryChanged, OpenPaper
+from reader.tui.writer import LibraryWriter
 
 T = TypeVar("T")
 
 # A write still waiting after this many seconds says so.
 WAIT_NOTICE = 1.0
+# How often to look for changes made by other processes.
+POLL_SECONDS = 2.0
 
 
 class ReaderApp(App):
@@ -35,14 +39,15 @@ class ReaderApp(App):
     TITLE = "reader"
     COMMANDS = App.COMMANDS | {ReaderCommands}
     BINDINGS = [
-        Binding("q", "quit", "Quit", tooltip="Quit (every change is already saved)"),
-        Binding("question_mark", "help", "Help", tooltip="Keys and search syntax"),
+        Binding("q", "quit", "Quit", tooltip="Quit (every change is already saved)", id="quit"),
+        Binding("question_mark", "help", "Help", tooltip="Keys and search syntax", id="help"),
         Binding(
             "ctrl+p",
             "command_palette",
             "Palette",
             show=False,
             tooltip="Every action, lists, tags, papers",
+            id="command-palette",
         ),
     ]
 
@@ -54,42 +59,117 @@ class ReaderApp(App):
         # Every change goes through one writer thread, in the order the keys were pressed.
         self.writer = LibraryWriter(self.library_path)
         self.wait_notice = WAIT_NOTICE
-        # Searches run in a worker thread on a connection of their own, one at a time.
-        self._search_library = Library(self.library_path, threads=True)
-        self._search_lock = threading.Lock()
-        self._scope_totals: dict[tuple[str, str | None, tuple[int, int]], int] = {}
+        # Searches run in worker threads on a connection of their own, one at a time.
+        self.searcher = Searcher(self.library_path)
         self._closing = False
+        self._data_version: tuple[int, int] | None = None
         self.search_generation_done = 0
 
     def on_mount(self) -> None:
+        self._data_version = self.library.data_version()
+        self.set_interval(POLL_SECONDS, self.check_outside_changes)
         if self.library.count():
             self.show_library()
         else:
             from reader.tui.screens.welcome import WelcomeScreen
 
-            self.push_screen(WelcomeScreen())
-
-    def show_library(self) -> None:
-        from reader.tui.screens.library import LibraryScreen
-
-        screen = LibraryScreen()
-        if len(self.screen_stack) > 1:
-            self.switch_screen(screen)
-        else:
-            self.push_screen(screen)
+            self.push_screen(WelcomeScreen(self.write))
 
     def on_unmount(self) -> None:
         """Close the connections only once no thread uses them (closing one under a running
         statement can crash the process)."""
         self._closing = True
-        while not self._search_lock.acquire(timeout=0.01):
-            interrupt(self._search_library)  # a long search gives way at once
-        try:
-            self._search_library.close()
-        finally:
-            self._search_lock.release()
+        self.searcher.close()  # a long search gives way at once
         self.writer.close()
         self.library.close()
+
+    # -- navigation --------------------------------------------------------------------------
+
+    def show_library(self) -> None:
+        from reader.tui.screens.library import LibraryScreen
+
+        screen = LibraryScreen(
+            self.library,
+            self.searcher,
+            self.write,
+            self.apply,
+            # Looked up at each call: benchmarks and tests wrap ``search_done``.
+            searched=lambda generation: self.search_done(generation),
+        )
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def open_paper(self, paper_id: int) -> None:
+        """The paper full-screen; from the list (Enter) and from the palette."""
+        from reader.tui.screens.paper import PaperScreen
+
+        self.push_screen(PaperScreen(paper_id, self.library, self.write, self.apply))
+
+    @on(OpenPaper)
+    def paper_asked_for(self, message: OpenPaper) -> None:
+        self.open_paper(message.paper_id)
+
+    def action_help(self) -> None:
+        from reader.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen.about(self.screen, self.BINDINGS))
+
+    def search_done(self, generation: int) -> None:
+        """Hook for tests and benchmarks: the results of ``generation`` are on screen."""
+        self.search_generation_done = generation
+
+    # -- the library changed -----------------------------------------------------------------
+
+    def library_changed(
+        self, paper_ids: Collection[int] | None = None, *, membership: bool = True
+    ) -> None:
+        """Tell every screen (each redraws what it shows); a first import leaves the welcome."""
+        if self._closing:
+            return
+        ids = None if paper_ids is None else frozenset(paper_ids)
+        for screen in self.screen_stack:
+            screen.post_message(LibraryChanged(ids, membership))
+        with reported(self, "read the library"):
+            self._data_version = self.library.data_version()  # this change is told now
+            from reader.tui.screens.welcome import WelcomeScreen
+
+            if isinstance(self.screen, WelcomeScreen) and self.library.count():
+                self.show_library()
+
+    def check_outside_changes(self) -> None:
+        """Every two seconds (a timer, so its failures go to the one error path by hand)."""
+        with reported(self, "check for changes made elsewhere"):
+            if self.library.data_version() != self._data_version:
+                self.library_changed()
+
+    def action_reload(self) -> None:
+        self.library_changed()
+        self.notify("Reloaded from the library.")
+
+    @app_work("import the file")
+    async def action_import_file(self) -> None:
+        """Ask for a path, import it, say how it went.
+
+        A refused file fails the worker, and the one handler says why. The import is a write
+        like any other (one transaction, on the writer thread), so the screen stays live and
+        quitting part-way rolls it back.
+        """
+        from reader.tui.screens.dialogs import PromptDialog
+
+        answer = await self.push_screen_wait(
+            PromptDialog("Import a listing, BibTeX file or backup", "", "Path to a file or folder")
+        )
+        if not answer:
+            return
+        paths = [Path(answer).expanduser()]
+        self.notify("Importing…", timeout=2)
+        summary = await self.apply(lambda library: import_files(library, collect_files(paths)))
+        self.notify(
+            f"{summary.parsed} papers read: {summary.added} added, "
+            f"{summary.duplicates} already here"
+        )
 
     # -- the one error path ------------------------------------------------------------------
 
@@ -115,10 +195,17 @@ class ReaderApp(App):
 
     # -- writing -----------------------------------------------------------------------------
 
-    async def apply(self, write: Callable[[Library], T]) -> T:
+    async def apply(
+        self,
+        write: Callable[[Library], T],
+        *,
+        paper_ids: Collection[int] | None = None,
+        membership: bool = True,
+    ) -> T:
         """Run ``write(library)`` on the writer thread and wait for it without blocking the
-        screen. A write that waits (for the lock, or behind an earlier write) more than a
-        moment says so until it goes through."""
+        screen; once saved, the screens hear of it (``paper_ids`` and ``membership`` say what
+        it can have changed: see ``LibraryChanged``). A write that waits (for the lock, or
+        behind an earlier write) more than a moment says so until it goes through."""
         if self._closing:
             raise asyncio.CancelledError  # too late: the writer is closed
         job = self.writer.submit(write)
@@ -131,7 +218,8 @@ class ReaderApp(App):
             while True:
                 try:
                     # shield: if this task is cancelled (the app closing), the write goes on.
-                    return await asyncio.wait_for(asyncio.shield(done), timeout)
+                    result = await asyncio.wait_for(asyncio.shield(done), timeout)
+                    break
                 except TimeoutError:
                     pass
                 timeout = 0.25
@@ -144,6 +232,8 @@ class ReaderApp(App):
         finally:
             if notice is not None:
                 self._withdraw(notice)
+        self.library_changed(paper_ids, membership=membership)
+        return result
 
     def write(
         self,
@@ -152,6 +242,8 @@ class ReaderApp(App):
         then: Callable[[T], None] | None = None,
         *,
         failed: Callable[[], None] | None = None,
+        paper_ids: Collection[int] | None = None,
+        membership: bool = True,
     ) -> Worker[None]:
         """Make a change off the UI thread; ``then(result)`` runs on the UI thread once it is
         saved. A failure is reported by the one handler as "Could not {doing}", after
@@ -159,7 +251,7 @@ class ReaderApp(App):
 
         async def run() -> None:
             try:
-                result = await self.apply(write)
+                result = await self.apply(write, paper_ids=paper_ids, membership=membership)
             except Exception:
                 if failed is not None and not self._closing:
                     failed()
@@ -190,92 +282,3 @@ class ReaderApp(App):
     def waiting_notices(self) -> list[str]:
         """The "still saving" notices on screen."""
         return [n.message for n in self._notifications if n.title == "Saving…"]
-
-    # -- the small API the screens use --------------------------------------------------------
-
-    def load_rows(self, ids) -> list[PaperRow]:  # type: ignore[no-untyped-def]
-        return self.library.rows(ids)
-
-    def search(
-        self,
-        text: str,
-        scope_query: str,
-        list_name: str | None,
-        stale: Callable[[], bool] = lambda: False,
-    ) -> tuple[SearchResult, int] | None:
-        """Run in a worker thread: the results for text within a scope, and the scope's size.
-
-        Searches queue for one connection; one that a newer keystroke has made ``stale`` by the
-        time its turn comes answers None at once instead of holding up the newest.
-        """
-        with self._search_lock:
-            if self._closing or stale():
-                return None
-            library = self._search_library
-            stamp = library.data_version()
-            key = (scope_query, list_name, stamp)
-            total = self._scope_totals.get(key)
-            if total is None:
-                total = len(library.search(scope_query, list_name=list_name, fuzzy=False).ids)
-                self._scope_totals = {key: total}
-            query = f"{scope_query} {text}".strip()
-            if not text.strip():
-                result = library.search(scope_query, list_name=list_name, fuzzy=False)
-            else:
-                result = library.search(query, list_name=list_name, typing=True)
-            return result, total
-
-    def search_done(self, generation: int) -> None:
-        """Hook for tests and benchmarks: the results of ``generation`` are on screen."""
-        self.search_generation_done = generation
-
-    def find_titles(self, text: str, limit: int = 15) -> list[tuple[int, str]]:
-        ids = self.library.search(text, limit=limit).ids
-        return [(row.id, row.title) for row in self.library.rows(ids)]
-
-    def open_paper(self, paper_id: int) -> None:
-        from reader.tui.screens.paper import PaperScreen
-
-        self.push_screen(PaperScreen(paper_id))
-
-    async def prompt_import(self) -> ImportSummary | None:
-        """Ask for a path, import it, say how it went; None when cancelled.
-
-        Run in a worker: a refused file fails it, and the one handler says why. The import is
-        a write like any other (one transaction, on the writer thread), so the screen stays
-        live and quitting part-way rolls it back.
-        """
-        from reader.tui.screens.dialogs import PromptDialog
-
-        answer = await self.push_screen_wait(
-            PromptDialog("Import a listing, BibTeX file or backup", "", "Path to a file or folder")
-        )
-        if not answer:
-            return None
-        paths = [Path(answer).expanduser()]
-        self.notify("Importing…", timeout=2)
-        summary = await self.apply(lambda library: import_files(library, collect_files(paths)))
-        self.notify(
-            f"{summary.parsed} papers read: {summary.added} added, "
-            f"{summary.duplicates} already here"
-        )
-        return summary
-
-    def export_list(self, name: str, path: Path) -> Path:
-        from reader.exporting import list_document, render, write_atomic
-
-        document = list_document(self.library, name)
-        return write_atomic(path, render(document, "markdown"))
-
-    def action_help(self) -> None:
-        from reader.tui.screens.help import HelpScreen
-        from reader.tui.widgets.paper_list import PaperList
-
-        screen = self.screen
-        sections = [
-            ("This screen", list(getattr(type(screen), "BINDINGS", []))),
-            ("Everywhere", list(self.BINDINGS)),
-        ]
-        if screen.query(PaperList):
-            sections.append(("Moving in the list", list(PaperList.BINDINGS)))
-        self.push_screen(HelpScreen(sections))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
@@ -43,24 +44,21 @@ class ReaderCommands(Provider):
         app = self.reader_app
         screen = self.screen
         entries: list[tuple[str, str, object]] = []
+        seen: set[str] = set()
+        for binding in getattr(type(screen), "BINDINGS", []):
+            if (
+                not isinstance(binding, Binding)
+                or binding.action in seen
+                or binding.id == "back"
+                or not screen.check_action(binding.action.split("(")[0], ())
+            ):
+                continue
+            seen.add(binding.action)
+            label = binding.tooltip or binding.description
+            entries.append(
+                (label, f"key {key_label(binding)}", partial(screen.run_action, binding.action))
+            )
         if isinstance(screen, LibraryScreen):
-            seen: set[str] = set()
-            for binding in type(screen).BINDINGS:
-                if (
-                    binding.action in seen
-                    or binding.key == "escape"
-                    or not screen.check_action(binding.action.split("(")[0], ())
-                ):
-                    continue
-                seen.add(binding.action)
-                label = binding.tooltip or binding.description
-                entries.append(
-                    (
-                        label,
-                        f"key {key_label(binding)}",
-                        partial(screen.run_action, binding.action),
-                    )
-                )
             library = app.library
             for item in library.lists():
                 scope = Scope("list", item.name, item.name)
@@ -94,10 +92,11 @@ class ReaderCommands(Provider):
             if score > 0:
                 yield Hit(score, highlight(matcher, label), command, text=label, help=help_text)  # type: ignore[arg-type]
         if len(query.strip()) >= 3:
-            for paper_id, title in self.reader_app.find_titles(query):
+            app = self.reader_app
+            for row in app.library.rows(app.library.search(query, limit=15).ids):
                 yield Hit(
                     0.5,
-                    Content(f"Open: {truncate(one_line(title), 70)}"),
-                    partial(self.reader_app.open_paper, paper_id),
+                    Content(f"Open: {truncate(one_line(row.title), 70)}"),
+                    partial(app.open_paper, row.id),
                     help="paper",
                 )

@@ -101,7 +101,7 @@ async def test_the_check_for_outside_changes_leaves_a_vanished_list(demo_path: P
         await show_reading_list(pilot)
         with open_library(demo_path) as other:
             other.delete_list(DEMO_LIST)
-        screen.check_outside_changes()  # what the two-second timer does
+        app.check_outside_changes()  # what the two-second timer does
         await settle(pilot)
         assert screen.scope == LIBRARY
         assert "no longer exists" in notes.last
@@ -276,7 +276,7 @@ async def test_a_failed_read_in_an_action_or_the_timer_is_a_notification(
         assert app.is_running
         assert notes.last == "The library file is damaged; nothing was written."
         monkeypatch.setattr(app.library, "data_version", damaged)
-        library_screen(app).check_outside_changes()  # what the two-second timer does
+        app.check_outside_changes()  # what the two-second timer does
         assert app.is_running
         assert len(notes.messages) == 2
 
@@ -332,7 +332,7 @@ SLOW_SQL = (
 def make_search_slow(app: ReaderApp, events: list[str], started: threading.Event) -> None:
     """The next search runs a statement that takes half a minute unless it is interrupted (as a
     search of a huge library runs for a while), and records what happens to its connection."""
-    library = app._search_library
+    library = app.searcher.library
     library.db.conn.create_function("nap", 1, time.sleep)
     close = library.close
 

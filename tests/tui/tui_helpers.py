@@ -1,9 +1,9 @@
 """Helpers for driving the real app with the Pilot.
 
 Searches and writes run in worker threads, so tests never sleep for a fixed time: ``settle``
-pauses the pilot until every change asked for is saved and the app reports (through
-``search_done``) that the latest search of the library screen is on screen, with a bounded
-number of rounds.
+pauses the pilot until every change asked for is saved and the screens have heard of it, and
+the app reports (through ``search_done``) that the latest search of the library screen is on
+screen, with a bounded number of rounds.
 """
 
 from __future__ import annotations
@@ -42,13 +42,15 @@ async def settle(pilot: Pilot, rounds: int = 1000) -> None:
         if writes_pending(app):
             await asyncio.sleep(0.002)
             continue
+        # What the last write told the screens (LibraryChanged), and the highlight messages
+        # the last results posted, are handled by now.
+        await pilot.pause(0)
         screen = app.screen
         if not isinstance(screen, LibraryScreen):
             return
-        if app.search_generation_done >= screen.generation:
-            await pilot.pause(0)  # the highlight messages the results posted
-            if screen.detail_settled:  # the detail pane follows the cursor after a repaint
-                return
+        # The detail pane follows the cursor after a repaint.
+        if app.search_generation_done >= screen.generation and screen.detail_settled:
+            return
         await asyncio.sleep(0.002)
     if writes_pending(app):
         raise AssertionError(f"writes still pending after {rounds} rounds")

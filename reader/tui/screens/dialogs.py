@@ -9,12 +9,13 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
+from reader.keys import TagEdit, parse_tag_text
 from reader.search import rank_titles
 from reader.text import one_line, truncate
 
@@ -37,30 +38,10 @@ class LastWordSuggester(Suggester):
         return None
 
 
-@dataclass(frozen=True)
-class TagEdit:
-    add: list[str]
-    remove: list[str]
-
-
-def parse_tag_edit(text: str) -> TagEdit:
-    """``vision, -todo nlp/llm`` adds vision and nlp/llm and removes todo."""
-    add: list[str] = []
-    remove: list[str] = []
-    for word in re.split(r"[\s,]+", text.strip()):
-        if not word:
-            continue
-        if word.startswith("-") and len(word) > 1:
-            remove.append(word[1:])
-        elif word != "-":
-            add.append(word)
-    return TagEdit(add, remove)
-
-
 class TagDialog(ModalScreen[TagEdit | None]):
     """Type tags separated by spaces or commas; ``-name`` removes; Enter applies."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
 
     def __init__(self, title: str, current: list[str], known: list[str]) -> None:
         super().__init__()
@@ -85,7 +66,7 @@ class TagDialog(ModalScreen[TagEdit | None]):
 
     @on(Input.Submitted)
     def apply(self, event: Input.Submitted) -> None:
-        edit = parse_tag_edit(event.value)
+        edit = parse_tag_text(event.value)
         self.dismiss(edit if edit.add or edit.remove else None)
 
     def action_cancel(self) -> None:
@@ -107,15 +88,14 @@ class NoteDialog(ModalScreen[NoteDraft | None]):
     """A Markdown note; optionally about one sentence of the abstract. Ctrl+S saves."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save", priority=True, id="save-note"),
+        Binding("escape", "cancel", "Cancel", id="cancel"),
     ]
 
-    def __init__(self, title: str, abstract: str, body: str = "") -> None:
+    def __init__(self, title: str, abstract: str) -> None:
         super().__init__()
         self.paper_title = title
         self.abstract_sentences = sentences(abstract)
-        self.body = body
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-wide"):
@@ -125,7 +105,7 @@ class NoteDialog(ModalScreen[NoteDraft | None]):
             )
             options = [(Text(truncate(one_line(s), 80)), s) for s in self.abstract_sentences]
             yield Select(options, prompt="Quote a sentence of the abstract (optional)", id="quote")
-            yield TextArea(self.body, id="note-body", language="markdown", soft_wrap=True)
+            yield TextArea(id="note-body", language="markdown", soft_wrap=True)
             yield Static("Markdown welcome · Ctrl+S saves · Esc cancels", classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -153,19 +133,18 @@ class ListPickerDialog(ModalScreen[ListChoice | None]):
     """Fuzzy-pick a reading list, or create one with the name typed."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("down", "cursor_down", show=False, priority=True),
-        Binding("up", "cursor_up", show=False, priority=True),
+        Binding("escape", "cancel", "Cancel", id="cancel"),
+        Binding("down", "cursor_down", show=False, priority=True, id="picker-down"),
+        Binding("up", "cursor_up", show=False, priority=True, id="picker-up"),
     ]
 
-    def __init__(self, names: list[str], title: str = "Add to reading list") -> None:
+    def __init__(self, names: list[str]) -> None:
         super().__init__()
         self.names = names
-        self.dialog_title = title
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.dialog_title, classes="dialog-title")
+            yield Label("Add to reading list", classes="dialog-title")
             yield Input(placeholder="type to filter, or a new list's name", id="list-filter")
             yield OptionList(id="list-options")
             yield Static("↑↓ choose · Enter picks · Esc cancels", classes="dialog-hint")
@@ -220,7 +199,7 @@ class ListPickerDialog(ModalScreen[ListChoice | None]):
 class PromptDialog(ModalScreen[str | None]):
     """Ask for one line of text, with a default; Enter accepts, Esc cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
 
     def __init__(self, title: str, value: str = "", hint: str = "") -> None:
         super().__init__()
@@ -240,28 +219,3 @@ class PromptDialog(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-class ConfirmDialog(ModalScreen[bool]):
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
-    ]
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(self.question, classes="dialog-title", markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Yes (y)", id="yes", variant="primary")
-                yield Button("No (n)", id="no")
-
-    @on(Button.Pressed)
-    def pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)

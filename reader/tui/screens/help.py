@@ -7,21 +7,41 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-QUERY_HELP = [
-    ("diffusion model", "words in titles, abstracts, notes"),
-    ("difusion", "typos match close title words"),
-    ("tag:vision", "a tag and its children, vision/…"),
-    ("rating:>=4", "also = <= > <; rating:0 is unrated"),
-    ("status:reading", "unread, reading or read"),
-    ('list:"Week 1"', "papers in a reading list"),
-    ("has:notes", "also has:code, has:links, has:tags"),
-    ('listed:"Mar 11"', "listing date"),
-    ("-tag:done", "a leading - negates any term"),
-    ("a OR b", "either; other terms are ANDed"),
-]
+from reader.models import STATUSES
+from reader.query import FIELDS, HAS_VALUES, IS_VALUES
+
+# One example per field of the query language; ``query_help`` adds any field this misses, so
+# the help cannot leave out what the parser accepts.
+FIELD_EXAMPLES = {
+    "tag": ("tag:vision", "a tag and its children, vision/…"),
+    "rating": ("rating:>=4", "also = <= > <; rating:0 is unrated"),
+    "status": ("status:reading", " or ".join([", ".join(STATUSES[:-1]), STATUSES[-1]])),
+    "list": ('list:"Week 1"', "papers in a reading list"),
+    "has": (f"has:{HAS_VALUES[0]}", "also " + ", ".join(HAS_VALUES[1:])),
+    "listed": ('listed:"Mar 11"', "listing date"),
+    "author": ("author:vaswani", "an author's name"),
+    "year": ("year:>=2020", "also year:2017, year:<2000"),
+    "venue": ("venue:neurips", "the journal or proceedings"),
+    "is": (f"is:{IS_VALUES[0]}", "not triaged yet; also " + ", ".join(IS_VALUES[1:])),
+    "related": ("related:1843", "the papers most like 1843"),
+}
+
+
+def query_help() -> list[tuple[str, str]]:
+    """The search syntax: words, then every field ``reader.query`` knows, then the operators."""
+    rows = [
+        ("diffusion model", "titles, authors, abstracts, notes"),
+        ("difusion", "typos match close title words"),
+    ]
+    rows += [FIELD_EXAMPLES.get(field, (f"{field}:…", "see the README")) for field in FIELDS]
+    rows += [
+        ("-tag:done", "a leading - negates any term"),
+        ("a OR b", "either; other terms are ANDed"),
+    ]
+    return rows
 
 
 KEY_NAMES = {
@@ -75,27 +95,40 @@ def key_table(rows: list[tuple[str, str]], key_width: int) -> Table:
 class HelpScreen(ModalScreen[None]):
     """Keys of the screen it was opened from, and the search syntax, side by side."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="close-help")]
 
     def __init__(self, sections: list[tuple[str, list[Binding]]]) -> None:
         super().__init__()
         self.sections = sections
 
+    @classmethod
+    def about(cls, screen: Screen, everywhere: list[Binding]) -> HelpScreen:
+        """Help for ``screen``: its keys, the app's, and the list's when it has one."""
+        from reader.tui.widgets.paper_list import PaperList
+
+        sections = [
+            ("This screen", list(getattr(type(screen), "BINDINGS", []))),
+            ("Everywhere", list(everywhere)),
+        ]
+        if screen.query(PaperList):
+            sections.append(("Moving in the list", list(PaperList.BINDINGS)))
+        return cls(sections)
+
     def compose(self) -> ComposeResult:
         blocks = [
             (title, key_table(binding_rows(bindings), 8)) for title, bindings in self.sections
         ]
-        blocks.append(("Search", key_table(QUERY_HELP, 16)))
+        blocks.append(("Search", key_table(query_help(), 16)))
         left, right = split_in_two(blocks)
         with VerticalScroll(classes="dialog dialog-wide", id="help"):
-            yield Static(Text("reader: keys", style="bold"), classes="dialog-title")
+            title = Text.assemble(("reader: keys", "bold"), ("  ·  Esc closes", "dim"))
+            yield Static(title, classes="dialog-title")
             with Horizontal(id="help-columns"):
                 for column in (left, right):
                     with Vertical(classes="help-column"):
                         for title, table in column:
                             yield Static(Text(title, style="bold underline"))
                             yield Static(table, classes="help-table")
-            yield Static(Text("Esc closes", style="dim"), classes="dialog-hint")
 
 
 def split_in_two(blocks: list[tuple[str, Table]]) -> tuple[list, list]:

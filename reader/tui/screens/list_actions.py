@@ -14,29 +14,42 @@ from reader.models import ReadingList
 from reader.store import Library
 from reader.text import one_line, slugify
 from reader.tui.errors import app_work
+from reader.tui.messages import LibraryChanged
 from reader.tui.screens.dialogs import PromptDialog
 from reader.tui.widgets.sidebar import LIBRARY, Scope
 
 if TYPE_CHECKING:
-    from reader.tui.app import ReaderApp
+    from textual.app import App
+    from textual.message import Message
+
+    from reader.tui.messages import Write
     from reader.tui.widgets.paper_list import PaperList
 
 
 class ReadingListActions:
     """Mixin for the screen that shows a reading list in order."""
 
-    app: ReaderApp
-
     LIST_BINDINGS = [
-        Binding("J", "move_down", "Move ↓", tooltip="Move the paper down the list"),
-        Binding("K", "move_up", "Move ↑", tooltip="Move the paper up the list"),
-        Binding("x", "remove_from_list", "Remove", tooltip="Remove the paper from this list"),
-        Binding("e", "export_list", "Export", tooltip="Export this list to Markdown"),
+        Binding("J", "move_down", "Move ↓", tooltip="Move the paper down the list", id="move-down"),
+        Binding("K", "move_up", "Move ↑", tooltip="Move the paper up the list", id="move-up"),
+        Binding(
+            "x",
+            "remove_from_list",
+            "Remove",
+            tooltip="Remove the paper from this list",
+            id="remove-from-list",
+        ),
+        Binding("e", "export_list", "Export", tooltip="Export this list to Markdown", id="export"),
     ]
     LIST_ACTIONS = {"move_down", "move_up", "remove_from_list", "export_list"}
 
+    # Given to the screen when it is built (see PaperActions for why only annotated).
+    library: Library
+    write: Write
+    scope: Scope
+
     if TYPE_CHECKING:
-        # Provided by the screen (see PaperActions for why these are only declared).
+        app: App
 
         @property
         def current_paper_id(self) -> int | None: ...
@@ -47,11 +60,9 @@ class ReadingListActions:
         @property
         def paper_list(self) -> PaperList: ...
 
-        def set_scope(self, scope: Scope) -> None: ...
-
-        def after_change(self, paper_id: int | None = None, *, research: bool = False) -> None: ...
-
         def notify(self, message: str, **kwargs) -> None: ...  # type: ignore[no-untyped-def]
+
+        def post_message(self, message: Message) -> bool: ...
 
     def _leave_vanished_list(self, lists: list[ReadingList] | None = None) -> bool:
         """Back to the whole library when the list shown was renamed or deleted elsewhere."""
@@ -59,7 +70,7 @@ class ReadingListActions:
         if name is None:
             return False
         if lists is None:
-            lists = self.app.library.lists()
+            lists = self.library.lists()
         if any(item.name.casefold() == name.casefold() for item in lists):
             return False
         self.notify(
@@ -70,7 +81,7 @@ class ReadingListActions:
             severity="warning",
             markup=False,
         )
-        self.set_scope(LIBRARY)
+        self.scope = LIBRARY
         return True
 
     def _move(self, offset: int) -> None:
@@ -89,11 +100,7 @@ class ReadingListActions:
             library.move_in_list(name, paper_id, position)
             return True
 
-        def moved(done: bool) -> None:
-            if done:
-                self.after_change(research=True)
-
-        self.app.write("move the paper", move, moved, failed=self._redraw_list)
+        self.write("move the paper", move, failed=self._redraw_list, paper_ids={paper_id})
 
     def action_move_down(self) -> None:
         self._move(1)
@@ -113,34 +120,38 @@ class ReadingListActions:
             if count:
                 self.notify(one_line(f"Removed from {name} (u undoes)."), markup=False)
             if remaining and self.paper_list.highlighted == paper_id:
-                # Put the cursor on the next paper first, so the new results keep it there.
+                # Put the cursor on the next paper before the screen hears of the change and
+                # searches again (it does after this), so the new results keep it there.
                 self.paper_list.move_cursor_to(remaining[min(index, len(remaining) - 1)])
-            self.after_change(research=True)
 
-        self.app.write(
+        self.write(
             "remove the paper",
             lambda library: library.remove_from_list(name, [paper_id]),
             removed,
             failed=self._redraw_list,
+            paper_ids={paper_id},
         )
 
     def _redraw_list(self) -> None:
         """After a list change failed: the list may have changed elsewhere (or be gone)."""
-        self.after_change(research=True)
+        self.post_message(LibraryChanged(None, membership=True))
 
     @app_work("export the list")
     async def action_export_list(self) -> None:
-        if self.list_name is None:
+        name = self.list_name
+        if name is None:
             return
-        default = f"{slugify(self.list_name)}.md"
         answer = await self.app.push_screen_wait(
             PromptDialog(
-                f"Export “{self.list_name}” to Markdown",
-                default,
+                f"Export “{name}” to Markdown",
+                f"{slugify(name)}.md",
                 "File name (relative to the current folder) · Enter writes · Esc cancels",
             )
         )
         if not answer:
             return
-        written = self.app.export_list(self.list_name, Path(answer))
+        from reader.exporting import list_document, render, write_atomic
+
+        document = list_document(self.library, name)
+        written = write_atomic(Path(answer), render(document, "markdown"))
         self.notify(one_line(f"Wrote {written}"), title="Exported", markup=False)

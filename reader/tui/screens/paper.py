@@ -2,49 +2,60 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from reader.models import Paper
+from reader.store import Library
+from reader.tui.errors import reported
+from reader.tui.messages import Apply, LibraryChanged, Write
 from reader.tui.screens.paper_actions import PaperActions
 from reader.tui.widgets.paper_detail import PaperDetail
 
-if TYPE_CHECKING:
-    from reader.tui.app import ReaderApp
-
 
 class PaperScreen(PaperActions, Screen):
-    app: ReaderApp
-
     BINDINGS = [
-        Binding("escape,backspace", "app.pop_screen", "Back"),
+        Binding("escape,backspace", "app.pop_screen", "Back", id="back"),
         *PaperActions.PAPER_BINDINGS,
-        Binding("j,down", "scroll_down", "Scroll", show=False),
-        Binding("k,up", "scroll_up", "Scroll", show=False),
+        Binding("j,down", "scroll_down", "Scroll", show=False, tooltip="Scroll down", id="down"),
+        Binding("k,up", "scroll_up", "Scroll", show=False, tooltip="Scroll up", id="up"),
     ]
 
-    def __init__(self, paper_id: int) -> None:
+    paper: var[Paper | None] = var(None, init=False)
+    """The paper shown, read again whenever it changes."""
+
+    def __init__(self, paper_id: int, library: Library, write: Write, apply: Apply) -> None:
         super().__init__()
         self.paper_id = paper_id
+        self.library = library
+        self.write = write
+        self.apply = apply
 
     def compose(self) -> ComposeResult:
-        yield PaperDetail(id="paper-full")
+        yield PaperDetail(id="paper-full").data_bind(PaperScreen.paper)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.after_change(self.paper_id)
+        self.load()
         self.query_one(PaperDetail).focus()
 
     @property
     def current_paper_id(self) -> int | None:
         return self.paper_id
 
-    def after_change(self, paper_id: int | None = None, *, research: bool = False) -> None:
-        papers = self.app.library.papers([self.paper_id])
-        self.query_one(PaperDetail).show(papers[0] if papers else None)
+    def load(self) -> None:
+        papers = self.library.papers([self.paper_id])
+        self.paper = papers[0] if papers else None
+
+    @on(LibraryChanged)
+    def library_changed(self, message: LibraryChanged) -> None:
+        if message.paper_ids is None or self.paper_id in message.paper_ids:
+            with reported(self.app, "show the changes"):
+                self.load()
 
     def action_scroll_down(self) -> None:
         self.query_one(PaperDetail).scroll_down()

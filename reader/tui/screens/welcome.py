@@ -12,10 +12,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from reader.models import ImportSummary
-from reader.tui.errors import app_work
 
 if TYPE_CHECKING:
-    from reader.tui.app import ReaderApp
+    from reader.tui.messages import Write
 
 IMPORTS = [
     ("reader import listing.txt", 'a "trending papers" listing dump'),
@@ -44,12 +43,16 @@ def welcome_text() -> Text:
 
 
 class WelcomeScreen(Screen):
-    app: ReaderApp
+    """Shown while the library is empty; the app moves on to the library once it is not."""
 
     BINDINGS = [
-        Binding("l", "load_sample", "Load the sample"),
-        Binding("i", "import_file", "Import a file"),
+        Binding("l", "load_sample", "Load the sample", id="load-sample"),
+        Binding("i", "app.import_file", "Import a file", id="import"),
     ]
+
+    def __init__(self, write: Write) -> None:
+        super().__init__()
+        self.write = write
 
     def compose(self) -> ComposeResult:
         with Center(), Vertical(id="welcome"):
@@ -61,13 +64,6 @@ class WelcomeScreen(Screen):
         from reader.demo import import_sample
 
         def loaded(summary: ImportSummary) -> None:
-            self.app.notify(f"Loaded {summary.added} sample papers.")
-            if self.is_current:
-                self.app.show_library()
+            self.notify(f"Loaded {summary.added} sample papers.")
 
-        self.app.write("load the sample", import_sample, loaded)
-
-    @app_work("import the file")
-    async def action_import_file(self) -> None:
-        if await self.app.prompt_import() and self.app.library.count() and self.is_current:
-            self.app.show_library()
+        self.write("load the sample", import_sample, loaded)

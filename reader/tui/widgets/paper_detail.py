@@ -5,7 +5,9 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.markdown import Markdown
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.reactive import var
 from textual.widgets import Static
 
 from reader.models import Paper
@@ -58,15 +60,23 @@ def paper_view(paper: Paper) -> Group:
 
 
 class PaperDetail(VerticalScroll):
-    """Shows one paper; scrolls when the abstract and notes are long."""
+    """Shows one paper; scrolls when the abstract and notes are long.
 
-    def compose(self):  # type: ignore[no-untyped-def]
-        yield Static(id="detail-body")
+    The screen binds the paper to show into ``paper``; a new paper starts at the top.
+    """
 
-    def show(self, paper: Paper | None) -> None:
-        body = self.query_one("#detail-body", Static)
+    paper: var[Paper | None] = var(None, init=False)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._body = Static(Text("Nothing highlighted.", style="dim"), id="detail-body")
+
+    def compose(self) -> ComposeResult:
+        yield self._body
+
+    def watch_paper(self, paper: Paper | None) -> None:
         if paper is None:
-            body.update(Text("Nothing highlighted.", style="dim"))
+            self._body.update(Text("Nothing highlighted.", style="dim"))
         else:
-            body.update(paper_view(paper))
+            self._body.update(paper_view(paper))
         self.scroll_home(animate=False)

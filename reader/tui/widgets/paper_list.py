@@ -6,7 +6,7 @@ window on screen are fetched through a loader the screen supplies and kept in a 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -31,13 +31,13 @@ class PaperList(ScrollView, can_focus=True):
     """Rows of papers with a cursor; posts Highlighted and Selected messages."""
 
     BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", show=False),
-        Binding("k,up", "cursor_up", "Up", show=False),
-        Binding("g,home", "first", "First", show=False),
-        Binding("G,end", "last", "Last", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("enter", "select", "Open", tooltip="Open the paper full-screen"),
+        Binding("j,down", "cursor_down", "Down", show=False, id="down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="up"),
+        Binding("g,home", "first", "First", show=False, id="first"),
+        Binding("G,end", "last", "Last", show=False, id="last"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="page-down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="page-up"),
+        Binding("enter", "select", "Open", tooltip="Open the paper full-screen", id="open-paper"),
     ]
 
     COMPONENT_CLASSES = {
@@ -89,7 +89,7 @@ class PaperList(ScrollView, can_focus=True):
         self._set_cursor(index, scroll=True)
         self.refresh()
 
-    def invalidate(self, paper_ids: Sequence[int] | None = None) -> None:
+    def invalidate(self, paper_ids: Iterable[int] | None = None) -> None:
         """Forget cached rows (all, or some) so they are read again from the library."""
         if paper_ids is None:
             self._rows.clear()

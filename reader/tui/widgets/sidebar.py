@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual.message import Message
+from textual.reactive import var
 from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from reader.models import ReadingList, TagCount
 from reader.text import one_line
@@ -29,8 +30,36 @@ class Scope:
 LIBRARY = Scope("all", "", "Library")
 
 
+@dataclass(frozen=True)
+class Overview:
+    """What the sidebar counts: the library's size, reading states, reading lists and tags."""
+
+    total: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+    lists: list[ReadingList] = field(default_factory=list)
+    tags: list[TagCount] = field(default_factory=list)
+
+    def find_list(self, name: str) -> ReadingList | None:
+        """A reading list by name (names are unique regardless of case)."""
+        wanted = name.casefold()
+        return next((item for item in self.lists if item.name.casefold() == wanted), None)
+
+
+STATUS_SCOPES = [
+    Scope("status", "unread", "Unread"),
+    Scope("status", "reading", "Reading"),
+    Scope("status", "read", "Read"),
+]
+
+
 class Sidebar(OptionList):
-    """An OptionList of scopes; choosing one posts ScopeChosen."""
+    """An OptionList of scopes; choosing one posts ScopeChosen.
+
+    The screen binds its ``overview`` (what to count) and ``scope`` (what is shown) into it.
+    """
+
+    overview: var[Overview | None] = var(None)
+    scope: var[Scope] = var(LIBRARY)
 
     class ScopeChosen(Message):
         def __init__(self, scope: Scope) -> None:
@@ -41,47 +70,46 @@ class Sidebar(OptionList):
         super().__init__(id=id)
         self._scopes: dict[str, Scope] = {}
 
-    def fill(
-        self,
-        total: int,
-        statuses: dict[str, int],
-        lists: list[ReadingList],
-        tags: list[TagCount],
-        current: Scope,
-    ) -> None:
-        scopes: list[Scope | None] = [
-            LIBRARY,
-            Scope("status", "unread", "Unread"),
-            Scope("status", "reading", "Reading"),
-            Scope("status", "read", "Read"),
-        ]
-        counts = {"all": total, **statuses}
+    def watch_overview(self) -> None:
+        if self.overview is not None:
+            self._fill(self.overview)
+
+    def watch_scope(self) -> None:
+        """Follow the scope shown, however it was chosen (the palette, Esc, a list gone)."""
+        try:
+            index = self.get_option_index(self.scope.option_id)
+        except OptionDoesNotExist:
+            return
+        if index != self.highlighted:
+            self.highlighted = index
+
+    def _fill(self, overview: Overview) -> None:
+        counts = {"all": overview.total, **overview.statuses}
         options: list[Option | None] = []
         self._scopes = {}
-        for scope in scopes:
-            assert scope is not None
+        for scope in [LIBRARY, *STATUS_SCOPES]:
             count = counts.get(scope.value or "all", 0)
             options.append(self._option(scope, scope.label, f"{count}"))
         options.append(None)
         options.append(Option(Text("Reading lists", style="bold dim"), disabled=True))
-        if not lists:
+        if not overview.lists:
             options.append(Option(Text("  none yet: press a", style="dim"), disabled=True))
-        for item in lists:
+        for item in overview.lists:
             scope = Scope("list", item.name, item.name)
             options.append(self._option(scope, one_line(item.name), f"{item.read}/{item.count}"))
         options.append(None)
         options.append(Option(Text("Tags", style="bold dim"), disabled=True))
-        if not tags:
+        if not overview.tags:
             options.append(Option(Text("  none yet: press t", style="dim"), disabled=True))
-        for tag in tags:
+        for tag in overview.tags:
             scope = Scope("tag", tag.name, f"#{tag.name}")
             options.append(self._option(scope, f"#{one_line(tag.name)}", str(tag.count)))
         highlighted = self.highlighted
         self.clear_options()
         self.add_options(options)
         try:
-            self.highlighted = self.get_option_index(current.option_id)
-        except Exception:
+            self.highlighted = self.get_option_index(self.scope.option_id)
+        except OptionDoesNotExist:
             self.highlighted = highlighted if highlighted is not None else 0
 
     def _option(self, scope: Scope, label: str, count: str) -> Option:

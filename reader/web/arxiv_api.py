@@ -121,12 +121,22 @@ class TitleMatches:
     near: list[tuple[ParsedPaper, float]] = field(default_factory=list)
 
 
+# One throttle for the whole process: lookups, PDF downloads and later calls (the app adds papers
+# many times in one session) all keep arXiv's spacing between them.
+_THROTTLE = Throttle(0.0)
+
+
+def arxiv_throttle(spacing: float) -> Throttle:
+    _THROTTLE.spacing = spacing
+    return _THROTTLE
+
+
 class ArxivService:
-    """One run's worth of arXiv: a client, the sessions and the throttle they share."""
+    """One run's worth of arXiv: a client and its sessions, spaced by the process's throttle."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.throttle = Throttle(settings.arxiv_delay)
+        self.throttle = arxiv_throttle(settings.arxiv_delay)
         self.api_session = WebSession(settings, throttle=self.throttle, check=check_feed)
         self.pdf_session = WebSession(settings, throttle=self.throttle)
         self.client = arxiv.Client(

@@ -99,7 +99,8 @@ def host(url: str) -> str:
 
 
 class Throttle:
-    """At least ``spacing`` seconds between the starts of requests, across sessions sharing it."""
+    """At least ``spacing`` seconds from the end of one request to the start of the next,
+    across the sessions sharing it (as arXiv's rule is meant: the server sees the gap)."""
 
     def __init__(self, spacing: float) -> None:
         self.spacing = spacing
@@ -112,6 +113,10 @@ class Throttle:
                 pause = self._last + self.spacing - time.monotonic()
                 if pause > 0:
                     time.sleep(pause)
+            self._last = time.monotonic()
+
+    def done(self) -> None:
+        with self._lock:
             self._last = time.monotonic()
 
 
@@ -188,7 +193,11 @@ class WebSession(requests.Session):
         kwargs["headers"] = headers
         if self.throttle is not None:
             self.throttle.wait()
-        response = super().request(method, url, *args, **kwargs)
+        try:
+            response = super().request(method, url, *args, **kwargs)
+        finally:
+            if self.throttle is not None:
+                self.throttle.done()
         if self.check is not None:
             self.check(response)
         return response

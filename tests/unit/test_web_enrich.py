@@ -4,6 +4,7 @@ completes, and ``--dry-run`` writing nothing."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -169,3 +170,22 @@ def test_nothing_to_look_up(web: Web, tmp_path: Path) -> None:
 )
 def test_titles_are_made_safe_for_arxiv_s_query_parser(title: str, phrase: str) -> None:
     assert query_phrase(title) == phrase
+
+
+def test_requests_to_arxiv_are_spaced(
+    web: Web, tmp_path: Path, blank_listing, write_listing, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("READER_ARXIV_DELAY", "0.4")
+    papers = [(f"A Paper Nobody Wrote Number {n}", "Nothing.") for n in range(11)]
+    reader = Reader(tmp_path / "lib.db")
+    reader.ok("import", str(write_listing("eleven.txt", blank_listing(papers))))
+    seen: list[float] = []
+
+    def timed(request: Request) -> Response:
+        seen.append(time.monotonic())
+        return web.arxiv(request)
+
+    web.server.expect_request("/api/query").respond_with_handler(timed)
+    out = reader.ok("enrich").stdout.splitlines()
+    assert out[-1] == "11 looked up: 0 found, 11 not on arXiv, 0 ambiguous"
+    assert len(seen) == 2 and seen[1] - seen[0] >= 0.4

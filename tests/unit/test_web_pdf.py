@@ -222,3 +222,24 @@ def test_fetch_pdf_for_a_doi_asks_the_metadata_for_the_link(
     assert reader.ok("fetch-pdf", "10.1038/nature14539").stdout == (
         "attached files/lecun2015deep.pdf to 1\n"
     )
+
+
+def test_arxiv_s_pdf_waits_its_turn_after_the_lookup(
+    web: Web, reader: Reader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One request every READER_ARXIV_DELAY seconds to arXiv, lookups and PDFs alike."""
+    monkeypatch.setenv("READER_ARXIV_DELAY", "0.4")
+    seen: list[float] = []
+
+    def timed(answer):
+        def handler(request: Request) -> Response:
+            seen.append(time.monotonic())
+            return answer(request)
+
+        return handler
+
+    pdf = Response(data("paper.pdf"), content_type="application/pdf")
+    web.server.expect_request("/api/query").respond_with_handler(timed(web.arxiv))
+    web.server.expect_request("/pdf/1706.03762").respond_with_handler(timed(lambda _: pdf))
+    reader.ok("add", "1706.03762", "--pdf")
+    assert len(seen) == 2 and seen[1] - seen[0] >= 0.4

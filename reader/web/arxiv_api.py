@@ -164,6 +164,9 @@ class ArxivService:
             raise WebError(f"arXiv answered HTTP {error.status}") from None
         except (requests.RequestException, OSError) as error:
             raise WebError(describe(error, self.settings.timeout)) from None
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError) as error:
+            # The package could not read an entry (a malformed date, say): a bad answer.
+            raise WebError(f"arXiv's answer could not be read ({type(error).__name__})") from None
         return found
 
     def fetch(self, ids: Sequence[str]) -> dict[str, ParsedPaper | WebError]:

@@ -283,3 +283,12 @@ def test_offline_with_the_real_endpoints(
         "resolve)",
     ]
     assert titles(reader) == []
+
+
+def test_a_feed_the_arxiv_package_cannot_read(web: Web, reader: Reader) -> None:
+    broken = web.arxiv.feed([web.arxiv.entries["1706.03762"]]).replace(
+        "<published>2017-06-12T17:57:34Z</published>", "<published>last June</published>"
+    )
+    web.server.expect_request("/api/query").respond_with_data(broken, content_type=ATOM)
+    _, errors = failed(reader, "add", "1706.03762")
+    assert errors == ["reader: 1706.03762: arXiv's answer could not be read (ValueError)"]

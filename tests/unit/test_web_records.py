@@ -10,13 +10,15 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reader.editing import parse_field
 from reader.models import Author
 from reader.store import Library
 from reader.web.arxiv_api import result_paper
 from reader.web.csl import ENTRY_TYPES, csl_record, strip_markup
-from reader.web.http import Settings
+from reader.web.http import Settings, WebError
 from reader.web.names import split_name
 
 
@@ -139,3 +141,24 @@ def test_the_web_front_door_imports_nothing_heavy() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+CSL_KEYS = ["title", "author", "issued", "published-print", "container-title", "type", "URL",
+            "DOI", "abstract", "link", "publisher"]  # fmt: skip
+
+
+@given(st.dictionaries(st.sampled_from(CSL_KEYS), JSON, max_size=8) | JSON)
+def test_any_json_is_a_record_or_a_one_line_refusal(value) -> None:
+    try:
+        record = csl_record(value, "10.1234/abc")
+    except WebError as error:
+        assert "\n" not in str(error)
+        return
+    assert record.paper.title and record.paper.doi

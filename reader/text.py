@@ -84,6 +84,10 @@ def truncate(text: str, width: int) -> str:
     return text
 
 
+# One mark per reading status, the same in the app, the CLI and exports.
+STATUS_MARKS = {"unread": "•", "reading": "◐", "read": "✓"}
+
+
 def stars(rating: int | None) -> str:
     return "★" * rating + "☆" * (5 - rating) if rating else ""
 

@@ -133,3 +133,32 @@ class DefaultGroup(click.Group):
         if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
+
+
+def short_title(title: str, width: int = 50) -> str:
+    """A title as messages quote it: one line, cut with an ellipsis."""
+    text = one_line(title)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def papers_given(
+    lib: Library, refs: tuple[str, ...], query: str | None, *, what: str = "REF"
+) -> list[int]:
+    """The papers a command acts on: its REFs, or every paper matching --query."""
+    if query is not None:
+        if refs:
+            raise ReaderError(f"give either {what}s or --query, not both")
+        ids = lib.search(query, fuzzy=False).ids
+        if not ids:
+            raise ReaderError(f"no papers match the query {query!r}")
+        return ids
+    if not refs:
+        raise ReaderError(f"give a {what} (or --query QUERY for many papers)")
+    return list(dict.fromkeys(lib.resolve(ref) for ref in refs))
+
+
+def what_changed(lib: Library, ids: list[int]) -> str:
+    """'Title' for one paper, N papers for several."""
+    if len(ids) == 1:
+        return f"'{short_title(lib.paper(ids[0]).title)}'"
+    return f"{len(ids)} papers"

@@ -7,12 +7,20 @@ from typing import TYPE_CHECKING
 
 import click
 
-from reader.cli.base import DefaultGroup, echo_json, parse_row_id, with_library
+from reader.cli.base import (
+    DefaultGroup,
+    echo_json,
+    papers_given,
+    parse_row_id,
+    short_title,
+    what_changed,
+    with_library,
+)
 from reader.cli.group import main
 from reader.keys import split_tag_words
-from reader.models import ReaderError
+from reader.models import STATUSES, ReaderError
 from reader.records import annotation_dict
-from reader.text import one_line, safe, stars
+from reader.text import STATUS_MARKS, one_line, safe, stars
 
 if TYPE_CHECKING:
     from reader.store import Library
@@ -23,28 +31,50 @@ def split_tags(values: tuple[str, ...]) -> list[str]:
     return split_tag_words(" ".join(values))
 
 
-@main.command()
-@click.argument("ref")
-@click.argument("tags", nargs=-1, required=True)
-@with_library()
-def tag(lib: Library, ref: str, tags: tuple[str, ...]) -> None:
-    """Add tags to a paper."""
-    paper_id = lib.resolve(ref)
-    added = lib.tag(paper_id, split_tags(tags))
-    click.echo(one_line(f"tagged {paper_id}: {' '.join(added)}") if added else "no new tags")
+QUERY_HELP = "Act on every paper matching this query instead of REFs."
+
+
+def split_args(
+    args: tuple[str, ...], query: str | None, what: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """REF and values, or only values when --query chooses the papers."""
+    if query is not None:
+        return (), args
+    if len(args) < 2:
+        raise ReaderError(f"give a REF and {what} (or --query QUERY and {what})")
+    return args[:1], args[1:]
 
 
 @main.command()
-@click.argument("ref")
-@click.argument("tags", nargs=-1, required=True)
+@click.argument("args", nargs=-1, required=True, metavar="[REF] TAG...")
+@click.option("--query", "-q", help=QUERY_HELP)
 @with_library()
-def untag(lib: Library, ref: str, tags: tuple[str, ...]) -> None:
-    """Remove tags from a paper."""
-    paper_id = lib.resolve(ref)
-    removed = lib.untag(paper_id, split_tags(tags))
-    click.echo(
-        one_line(f"untagged {paper_id}: {' '.join(removed)}") if removed else "no such tags on it"
-    )
+def tag(lib: Library, args: tuple[str, ...], query: str | None) -> None:
+    """Add tags to a paper (or to every paper matching --query), as one undoable change."""
+    refs, tags = split_args(args, query, "TAGs")
+    ids = papers_given(lib, refs, query)
+    change = lib.tag_many(ids, split_tags(tags))
+    if not change.papers:
+        click.echo("no new tags (they have them already)")
+        return
+    what = what_changed(lib, ids) if len(ids) == 1 else f"{change.papers} papers"
+    click.echo(one_line(f"tagged {what} with {', '.join(change.names)}"))
+
+
+@main.command()
+@click.argument("args", nargs=-1, required=True, metavar="[REF] TAG...")
+@click.option("--query", "-q", help=QUERY_HELP)
+@with_library()
+def untag(lib: Library, args: tuple[str, ...], query: str | None) -> None:
+    """Remove tags from a paper (or from every paper matching --query)."""
+    refs, tags = split_args(args, query, "TAGs")
+    ids = papers_given(lib, refs, query)
+    change = lib.untag_many(ids, split_tags(tags))
+    if not change.papers:
+        click.echo("no such tags on it" if len(ids) == 1 else "none of them has those tags")
+        return
+    what = what_changed(lib, ids) if len(ids) == 1 else f"{change.papers} papers"
+    click.echo(one_line(f"untagged {what}: {', '.join(change.names)}"))
 
 
 @main.group(invoke_without_command=True)
@@ -84,32 +114,49 @@ def tags_rename(lib: Library, old: str, new: str) -> None:
 def tags_delete(lib: Library, name: str) -> None:
     """Delete a tag from every paper (undo brings it back)."""
     count = lib.delete_tag(name)
-    click.echo(one_line(f"deleted {name} from {count} papers"))
+    click.echo(one_line(f"deleted tag {name} from {count} {'paper' if count == 1 else 'papers'}"))
 
 
 @main.command(context_settings={"ignore_unknown_options": True})
-@click.argument("ref")
-@click.argument("rating", type=str)
+@click.argument("args", nargs=-1, required=True, metavar="[REF] N")
+@click.option("--query", "-q", help=QUERY_HELP)
 @with_library()
-def rate(lib: Library, ref: str, rating: str) -> None:
-    """Rate a paper 1 to 5 stars; 0 clears the rating."""
-    if rating not in ("0", "1", "2", "3", "4", "5"):
-        raise ReaderError(f"a rating is 1 to 5 stars (0 clears it), not '{rating}'")
+def rate(lib: Library, args: tuple[str, ...], query: str | None) -> None:
+    """Rate a paper (or every paper matching --query) 1 to 5 stars; 0 clears the rating."""
+    refs, values = split_args(args, query, "a rating")
+    rating = values[-1]
+    if len(values) != 1 or rating not in ("0", "1", "2", "3", "4", "5"):
+        raise ReaderError(f"a rating is 1 to 5 stars (0 clears it), not '{' '.join(values)}'")
     value = int(rating)
-    paper_id = lib.resolve(ref)
-    lib.rate(paper_id, value)
-    click.echo(f"rated {paper_id} {stars(value)}" if value else f"cleared rating of {paper_id}")
+    ids = papers_given(lib, refs, query)
+    changed = lib.rate(ids, value)
+    what = what_changed(lib, ids) if len(ids) == 1 else f"{changed} papers"
+    if not changed:
+        click.echo("nothing changed (the rating was already that)")
+    elif value:
+        click.echo(one_line(f"rated {what} {stars(value)}"))
+    else:
+        click.echo(one_line(f"cleared the rating of {what}"))
 
 
 @main.command()
-@click.argument("ref")
-@click.argument("status", metavar="STATUS")
+@click.argument("args", nargs=-1, required=True, metavar="[REF] STATUS")
+@click.option("--query", "-q", help=QUERY_HELP)
 @with_library()
-def status(lib: Library, ref: str, status: str) -> None:
-    """Set a paper's reading status: unread, reading or read."""
-    paper_id = lib.resolve(ref)
-    lib.set_status(paper_id, status.strip().lower())
-    click.echo(f"marked {paper_id} {status.strip().lower()}")
+def status(lib: Library, args: tuple[str, ...], query: str | None) -> None:
+    """Set the reading status of a paper (or of every paper matching --query): unread,
+    reading or read."""
+    refs, values = split_args(args, query, "a status")
+    if len(values) != 1:
+        raise ReaderError(f"status is one of {', '.join(STATUSES)}, not '{' '.join(values)}'")
+    chosen = values[0].strip().lower()
+    ids = papers_given(lib, refs, query)
+    changed = lib.set_status(ids, chosen)
+    if not changed:
+        click.echo(f"nothing changed (already {chosen})")
+        return
+    what = what_changed(lib, ids) if len(ids) == 1 else f"{changed} papers"
+    click.echo(one_line(f"marked {what} {STATUS_MARKS[chosen]} {chosen}"))
 
 
 def read_body(text: str | None, initial: str = "") -> str:
@@ -133,7 +180,8 @@ def note(lib: Library, ref: str, text: str | None, quote: str | None) -> None:
     """Annotate a paper (Markdown). Without TEXT, reads stdin or opens $EDITOR."""
     paper_id = lib.resolve(ref)
     body = read_body(text)
-    click.echo(lib.add_note(paper_id, body, quote))
+    note_id = lib.add_note(paper_id, body, quote)
+    click.echo(one_line(f"added note {note_id} to '{short_title(lib.paper(paper_id).title)}'"))
 
 
 @main.group(cls=DefaultGroup)

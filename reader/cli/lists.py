@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from reader.cli.base import echo_json, with_library
+from reader.cli.base import echo_json, papers_given, with_library
 from reader.cli.group import main
 from reader.records import list_dict, paper_dict
 from reader.text import one_line, safe
@@ -32,15 +32,27 @@ def list_create(lib: Library, name: str, description: str) -> None:
 
 @list_group.command("add")
 @click.argument("name")
-@click.argument("refs", nargs=-1, required=True)
+@click.argument("refs", nargs=-1)
 @click.option("--at", type=int, help="1-based position to insert at (default: the end).")
+@click.option("--query", "-q", help="Add every paper matching this query instead of REFs.")
 @with_library()
-def list_add(lib: Library, name: str, refs: tuple[str, ...], at: int | None) -> None:
-    """Add papers to a reading list."""
-    ids = [lib.resolve(ref) for ref in refs]
+def list_add(
+    lib: Library, name: str, refs: tuple[str, ...], at: int | None, query: str | None
+) -> None:
+    """Add papers to a reading list (in the order given)."""
+    given = [lib.resolve(ref) for ref in refs] if query is None else []
+    ids = papers_given(lib, refs, query)
     count = lib.add_to_list(name, ids, at)
     info, _ = lib.reading_list(name)
-    click.echo(one_line(f"added {count} to {info.name} ({info.count} papers)"))
+    notes = []
+    repeated = len(given) - len(set(given))
+    if repeated:
+        notes.append(f"{repeated} given twice")
+    if len(ids) - count:
+        notes.append(f"{len(ids) - count} already there")
+    extra = f"; {', '.join(notes)}" if notes else ""
+    noun = "paper" if count == 1 else "papers"
+    click.echo(one_line(f"added {count} {noun} to {info.name} ({info.count} in all{extra})"))
 
 
 @list_group.command("remove")

@@ -15,9 +15,7 @@ from reader.store.papers import SORTS
 
 if TYPE_CHECKING:
     from reader.store import Library
-from reader.text import one_line, safe, stars, truncate
-
-STATUS_MARKS = {"unread": " ", "reading": "~", "read": "✓"}
+from reader.text import STATUS_MARKS, one_line, safe, stars, truncate
 
 
 def status_mark(status: str) -> str:
@@ -75,7 +73,7 @@ def papers(
         ids = lib.sorted_ids(ids, sort or "relevance", reverse)
     found = lib.papers(ids[:limit] if limit else ids, with_notes=False)
     if as_json:
-        echo_json([paper_dict(paper) for paper in found])
+        echo_json([{**paper_dict(paper), "fuzzy": result.fuzzy} for paper in found])
         return
     if result.fuzzy and found:
         fixes = ", ".join(f"{word} → {words[0]}" for word, words in result.corrections.items())

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from reader.cli.base import echo_json, with_library
+from reader.cli.base import echo_json, papers_given, with_library
 from reader.cli.group import main
 from reader.editing import FIELDS, current_text, parse_changes, parse_field
 from reader.launch import launch, target_for
@@ -161,16 +161,18 @@ def only_changes(paper: Paper, changes: dict[str, Any]) -> dict[str, Any]:
 
 
 @main.command()
-@click.argument("refs", nargs=-1, required=True)
+@click.argument("refs", nargs=-1)
+@click.option("--query", "-q", help="Remove every paper matching this query instead of REFs.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @with_library()
-def remove(lib: Library, refs: tuple[str, ...], yes: bool) -> None:
+def remove(lib: Library, refs: tuple[str, ...], query: str | None, yes: bool) -> None:
     """Delete papers with their notes, tags and list places (`reader undo` brings them back)."""
-    ids = list(dict.fromkeys(lib.resolve(ref) for ref in refs))
-    papers = lib.papers(ids, with_notes=False)
+    ids = papers_given(lib, refs, query)
+    papers = lib.papers(ids[:10], with_notes=False)
     if not yes and sys.stdin.isatty():
         shown = "\n".join(f"  {paper.id}  {short(paper.title)}" for paper in papers)
-        click.echo(shown, err=True)
+        more = f"\n  ... and {len(ids) - 10} more" if len(ids) > 10 else ""
+        click.echo(shown + more, err=True)
         if not click.confirm(f"Remove {len(ids)} paper(s) from the library?", err=True):
             raise ReaderError("nothing removed")
     count = lib.remove(ids)

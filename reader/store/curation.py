@@ -6,11 +6,10 @@ in that same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from reader.keys import clean_tag
-from reader.models import STATUSES, Annotation, ReaderError, TagCount
+from reader.models import STATUSES, Annotation, ReaderError
 from reader.store import clock
 from reader.store.papers import is_row_id
 from reader.store.triage import touch
@@ -22,115 +21,12 @@ if TYPE_CHECKING:
 NOTE_COLUMNS = "id, paper_id, body, quote, created, updated"
 
 
-class Tags:
-    def __init__(self, library: Library) -> None:
-        self.library = library
-        self.db = library.db
+def _ids(paper_ids: int | Sequence[int]) -> list[int]:
+    return [paper_ids] if isinstance(paper_ids, int) else list(dict.fromkeys(paper_ids))
 
-    def tag(self, paper_id: int, names: Iterable[str]) -> list[str]:
-        """Add tags to a paper; returns the names added (existing tags keep their spelling)."""
-        names = list(dict.fromkeys(clean_tag(name) for name in names))
-        scopes = [Scope("tags", "name = ? COLLATE NOCASE", (name,)) for name in names]
-        scopes.append(Scope("paper_tags", "paper_id = ?", (paper_id,)))
-        with self.library.write():
-            title = self.library.catalog.title(paper_id)
-            with self.library.change(f"tagged '{title}' with {', '.join(names)}", scopes):
-                added = []
-                for name in names:
-                    cursor = self.db.execute(
-                        "INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) VALUES (?, ?)",
-                        [paper_id, self.tag_id(name, create=True)],
-                    )
-                    if cursor.rowcount:
-                        added.append(name)
-                if added:
-                    touch(self.db, [paper_id])
-        return added
 
-    def untag(self, paper_id: int, names: Iterable[str]) -> list[str]:
-        names = list(dict.fromkeys(name.strip() for name in names if name.strip()))
-        with self.library.write():
-            title = self.library.catalog.title(paper_id)
-            scope = Scope("paper_tags", "paper_id = ?", (paper_id,))
-            with self.library.change(f"untagged '{title}': {', '.join(names)}", [scope]):
-                removed = []
-                for name in names:
-                    cursor = self.db.execute(
-                        "DELETE FROM paper_tags WHERE paper_id = ? AND tag_id = "
-                        "(SELECT id FROM tags WHERE name = ? COLLATE NOCASE)",
-                        [paper_id, name],
-                    )
-                    if cursor.rowcount:
-                        removed.append(name)
-                if removed:
-                    touch(self.db, [paper_id])
-        return removed
-
-    def tag_id(self, name: str, *, create: bool = False) -> int:
-        row = self.db.execute(
-            "SELECT id FROM tags WHERE name = ? COLLATE NOCASE", [name]
-        ).fetchone()
-        if row:
-            return row[0]
-        if not create:
-            raise ReaderError(f"no tag named '{name}'")
-        return self.db["tags"].insert({"name": name}).last_pk
-
-    def counts(self) -> list[TagCount]:
-        """Every tag with the number of papers ``tag:NAME`` finds (its children included)."""
-        names = [
-            row[0] for row in self.db.execute("SELECT name FROM tags ORDER BY name COLLATE NOCASE")
-        ]
-        papers: dict[str, set[int]] = {name.casefold(): set() for name in names}
-        for name, paper_id in self.db.execute(
-            "SELECT t.name, pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id"
-        ):
-            parts = name.casefold().split("/")
-            for depth in range(1, len(parts) + 1):
-                ancestor = "/".join(parts[:depth])
-                if ancestor in papers:
-                    papers[ancestor].add(paper_id)
-        return [TagCount(name, len(papers[name.casefold()])) for name in names]
-
-    def rename(self, old: str, new: str) -> bool:
-        """Rename a tag; when ``new`` exists already the two are merged. True if merged."""
-        new = clean_tag(new)
-        with self.library.write():
-            old_id = self.tag_id(old)
-            row = self.db.execute(
-                "SELECT id FROM tags WHERE name = ? COLLATE NOCASE", [new]
-            ).fetchone()
-            target = row[0] if row and row[0] != old_id else None
-            ids = (old_id, target or old_id)
-            scopes = [
-                Scope("tags", "id IN (?, ?)", ids),
-                Scope("paper_tags", "tag_id IN (?, ?)", ids),
-            ]
-            with self.library.change(f"renamed tag {old} to {new}", scopes):
-                if target is None:
-                    self.db["tags"].update(old_id, {"name": new})
-                else:
-                    self.db.execute(
-                        "INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) "
-                        "SELECT paper_id, ? FROM paper_tags WHERE tag_id = ?",
-                        [target, old_id],
-                    )
-                    self.db["tags"].delete(old_id)
-        return target is not None
-
-    def delete(self, name: str) -> int:
-        with self.library.write():
-            tag_id = self.tag_id(name)
-            scopes = [
-                Scope("tags", "id = ?", (tag_id,)),
-                Scope("paper_tags", "tag_id = ?", (tag_id,)),
-            ]
-            count = self.db.execute(
-                "SELECT count(*) FROM paper_tags WHERE tag_id = ?", [tag_id]
-            ).fetchone()[0]
-            with self.library.change(f"deleted tag {name} from {count} papers", scopes):
-                self.db["tags"].delete(tag_id)
-        return count
+def _in(column: str, ids: Sequence[int]) -> tuple[str, tuple[int, ...]]:
+    return f"{column} IN ({','.join('?' * len(ids))})", tuple(ids)
 
 
 class Curation:
@@ -140,33 +36,69 @@ class Curation:
         self.library = library
         self.db = library.db
 
-    def rate(self, paper_id: int, rating: int | None) -> None:
+    def _what(self, ids: list[int]) -> str:
+        return f"'{self.library.catalog.title(ids[0])}'" if len(ids) == 1 else f"{len(ids)} papers"
+
+    def rate(self, paper_ids: int | Sequence[int], rating: int | None) -> int:
+        """Rate papers (0 or None clears), as one undoable change; returns how many changed."""
         if rating == 0:
             rating = None
         if rating is not None and (
             isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5
         ):
             raise ReaderError(f"a rating is 1 to 5 stars (0 clears it), not '{rating}'")
+        ids = _ids(paper_ids)
         with self.library.write():
-            title = self.library.catalog.title(paper_id)
-            what = f"rated '{title}' {rating}" if rating else f"cleared the rating of '{title}'"
-            scope = Scope("papers", "id = ?", (paper_id,), ("rating",))
-            with self.library.change(what, [scope]):
-                self.db["papers"].update(paper_id, {"rating": rating})
-                touch(self.db, [paper_id])
+            for paper_id in ids:
+                self.library.catalog.title(paper_id)  # refuses an unknown id
+            what = self._what(ids)
+            description = f"rated {what} {rating}" if rating else f"cleared the rating of {what}"
+            where, params = _in("id", ids)
+            scope = Scope("papers", where, params, ("rating",))
+            with self.library.change(description, [scope]):
+                changing = [
+                    row[0]
+                    for row in self.db.execute(
+                        f"SELECT id FROM papers WHERE {where} AND rating IS NOT ?",
+                        [*params, rating],
+                    )
+                ]
+                if changing:
+                    marks, values = _in("id", changing)
+                    self.db.execute(
+                        f"UPDATE papers SET rating = ? WHERE {marks}", [rating, *values]
+                    )
+                    touch(self.db, changing)
+        return len(changing)
 
-    def set_status(self, paper_id: int, status: str) -> None:
+    def set_status(self, paper_ids: int | Sequence[int], status: str) -> int:
+        """Set the reading status of papers, as one undoable change; returns how many changed
+        (setting the status a paper has already changes nothing and records nothing)."""
         if status not in STATUSES:
             raise ReaderError(f"status is one of {', '.join(STATUSES)}, not '{status}'")
+        ids = _ids(paper_ids)
         with self.library.write():
-            if self._status(paper_id) == status:
-                return
-            title = self.library.catalog.title(paper_id)
-            scope = Scope("papers", "id = ?", (paper_id,), ("status", "read_at"))
-            with self.library.change(f"marked '{title}' {status}", [scope]):
+            for paper_id in ids:
+                self._status(paper_id)  # refuses an unknown id
+            where, params = _in("id", ids)
+            changing = [
+                row[0]
+                for row in self.db.execute(
+                    f"SELECT id FROM papers WHERE {where} AND status != ?", [*params, status]
+                )
+            ]
+            if not changing:
+                return 0
+            marks, values = _in("id", changing)
+            scope = Scope("papers", marks, values, ("status", "read_at"))
+            with self.library.change(f"marked {self._what(changing)} {status}", [scope]):
                 read_at = clock.now() if status == "read" else None
-                self.db["papers"].update(paper_id, {"status": status, "read_at": read_at})
-                touch(self.db, [paper_id])
+                self.db.execute(
+                    f"UPDATE papers SET status = ?, read_at = ? WHERE {marks}",
+                    [status, read_at, *values],
+                )
+                touch(self.db, changing)
+        return len(changing)
 
     def _status(self, paper_id: int) -> str:
         if not is_row_id(paper_id):

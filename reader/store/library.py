@@ -35,13 +35,14 @@ from reader.store import opening
 from reader.store.attachments import Attachments
 from reader.store.backup import Backup
 from reader.store.connection import Connection, storage_errors
-from reader.store.curation import Curation, Tags
+from reader.store.curation import Curation
 from reader.store.editing import Records
 from reader.store.ingest import Ingest, RecordOutcome
 from reader.store.lists import ReadingLists
 from reader.store.papers import Catalog
 from reader.store.related import Recommendation, Related, Similar
 from reader.store.search import SearchIndex, SearchResult
+from reader.store.tags import TagChange, Tags
 from reader.store.triage import Batch, Triage
 from reader.store.undo import Change, Scope, UndoEntry, UndoLog
 
@@ -207,10 +208,17 @@ class Library(Connection):
     # -- tags ----------------------------------------------------------------------------------
 
     def tag(self, paper_id: int, names: Iterable[str]) -> list[str]:
-        return self.tag_store.tag(paper_id, names)
+        """Tag one paper; returns the names it did not have yet."""
+        return self.tag_store.tag(paper_id, names).names
 
     def untag(self, paper_id: int, names: Iterable[str]) -> list[str]:
-        return self.tag_store.untag(paper_id, names)
+        return self.tag_store.untag(paper_id, names).names
+
+    def tag_many(self, paper_ids: Sequence[int], names: Iterable[str]) -> TagChange:
+        return self.tag_store.tag(paper_ids, names)
+
+    def untag_many(self, paper_ids: Sequence[int], names: Iterable[str]) -> TagChange:
+        return self.tag_store.untag(paper_ids, names)
 
     def tags(self) -> list[TagCount]:
         return self.tag_store.counts()
@@ -223,11 +231,11 @@ class Library(Connection):
 
     # -- ratings, status, notes ------------------------------------------------------------
 
-    def rate(self, paper_id: int, rating: int | None) -> None:
-        self.curation.rate(paper_id, rating)
+    def rate(self, paper_ids: int | Sequence[int], rating: int | None) -> int:
+        return self.curation.rate(paper_ids, rating)
 
-    def set_status(self, paper_id: int, status: str) -> None:
-        self.curation.set_status(paper_id, status)
+    def set_status(self, paper_ids: int | Sequence[int], status: str) -> int:
+        return self.curation.set_status(paper_ids, status)
 
     def cycle_status(self, paper_id: int) -> str:
         return self.curation.cycle_status(paper_id)

@@ -38,8 +38,9 @@ class ReadingLists:
         return row[0]
 
     def _what(self, paper_ids: Sequence[int]) -> str:
+        """A title in quotes for one paper, a count for several (never a count in quotes)."""
         if len(paper_ids) == 1:
-            return self.library.catalog.title(paper_ids[0])
+            return f"'{self.library.catalog.title(paper_ids[0])}'"
         return f"{len(paper_ids)} papers"
 
     def create(self, name: str, description: str = "") -> int:
@@ -90,7 +91,7 @@ class ReadingLists:
                 new = [pid for pid in dict.fromkeys(paper_ids) if pid not in present]
                 if not new:
                     return 0
-                change.description = f"added '{self._what(new)}' to {name}"
+                change.description = f"added {self._what(new)} to {name}"
                 added = self._added_times(list_id)
                 added.update(dict.fromkeys(new, clock.now()))
                 index = len(order) if at is None else min(at - 1, len(order))
@@ -108,7 +109,7 @@ class ReadingLists:
                 gone = [pid for pid in dict.fromkeys(paper_ids) if pid in present]
                 if not gone:
                     return 0
-                change.description = f"removed '{self._what(gone)}' from {name}"
+                change.description = f"removed {self._what(gone)} from {name}"
                 leaving = set(gone)
                 added = self._added_times(list_id)
                 self.write_order(list_id, [pid for pid in order if pid not in leaving], added)

@@ -477,9 +477,9 @@ def test_show_unknown_and_ambiguous(imported: Reader):
 
 def test_tag_untag_and_tags(imported: Reader):
     assert imported.ok("tag", LORA, "nlp", "Fine-Tuning,peft").stdout == (
-        "tagged 1: nlp Fine-Tuning peft\n"
+        "tagged 'LoRA: Low-Rank Adaptation of Large Language Models' with nlp, Fine-Tuning, peft\n"
     )
-    assert imported.ok("tag", "1", "NLP").stdout == "no new tags\n"
+    assert imported.ok("tag", "1", "NLP").stdout == "no new tags (they have them already)\n"
     imported.ok("tag", "2", "nlp")
     assert imported.json("show", "1")["tags"] == ["Fine-Tuning", "nlp", "peft"]
     assert imported.json("tags") == [
@@ -489,7 +489,10 @@ def test_tag_untag_and_tags(imported: Reader):
     ]
     table = imported.ok("tags").stdout.splitlines()
     assert [line.split() for line in table] == [["1", "Fine-Tuning"], ["2", "nlp"], ["1", "peft"]]
-    assert imported.ok("untag", "1", "peft", "ghost").stdout == "untagged 1: peft\n"
+    assert (
+        imported.ok("untag", "1", "peft", "ghost").stdout
+        == "untagged 'LoRA: Low-Rank Adaptation of Large Language Models': peft\n"
+    )
     assert imported.ok("untag", "1", "ghost").stdout == "no such tags on it\n"
     assert imported.json("show", "1")["tags"] == ["Fine-Tuning", "nlp"]
 
@@ -507,7 +510,7 @@ def test_tags_rename_and_delete(imported: Reader):
     assert imported.ok("tags", "rename", "old", "newer").stdout == "renamed old to newer\n"
     assert imported.ok("tags", "rename", "newer", "new").stdout == "merged newer into new\n"
     assert imported.json("tags") == [{"name": "new", "count": 2}]
-    assert imported.ok("tags", "delete", "new").stdout == "deleted new from 2 papers\n"
+    assert imported.ok("tags", "delete", "new").stdout == "deleted tag new from 2 papers\n"
     assert imported.json("tags") == []
     assert imported.json("show", "2")["tags"] == []
     imported.fails("tags", "delete", "new", match="no tag named 'new'")
@@ -521,9 +524,15 @@ def test_tags_empty_says_how_to_add(imported: Reader):
 
 
 def test_rate(imported: Reader):
-    assert imported.ok("rate", "1", "4").stdout == "rated 1 ★★★★☆\n"
+    assert (
+        imported.ok("rate", "1", "4").stdout
+        == "rated 'LoRA: Low-Rank Adaptation of Large Language Models' ★★★★☆\n"
+    )
     assert imported.json("show", "1")["rating"] == 4
-    assert imported.ok("rate", "1", "0").stdout == "cleared rating of 1\n"
+    assert (
+        imported.ok("rate", "1", "0").stdout
+        == "cleared the rating of 'LoRA: Low-Rank Adaptation of Large Language Models'\n"
+    )
     assert imported.json("show", "1")["rating"] is None
 
 
@@ -553,7 +562,10 @@ def test_rate_unknown_paper(imported: Reader):
 
 
 def test_status(imported: Reader):
-    assert imported.ok("status", "1", "read").stdout == "marked 1 read\n"
+    assert (
+        imported.ok("status", "1", "read").stdout
+        == "marked 'LoRA: Low-Rank Adaptation of Large Language Models' ✓ read\n"
+    )
     paper = imported.json("show", "1")
     assert paper["status"] == "read" and paper["read_at"]
     imported.ok("status", "1", "reading")
@@ -564,8 +576,14 @@ def test_status(imported: Reader):
 
 
 def test_note_with_text_and_quote(imported: Reader):
-    assert imported.ok("note", "1", "**Idea**", "--quote", "frozen weights").stdout == "1\n"
-    assert imported.ok("note", LORA, "second").stdout == "2\n"
+    assert (
+        imported.ok("note", "1", "**Idea**", "--quote", "frozen weights").stdout
+        == "added note 1 to 'LoRA: Low-Rank Adaptation of Large Language Models'\n"
+    )
+    assert (
+        imported.ok("note", LORA, "second").stdout
+        == "added note 2 to 'LoRA: Low-Rank Adaptation of Large Language Models'\n"
+    )
     notes = imported.json("notes", "1")
     assert [(n["id"], n["body"], n["quote"]) for n in notes] == [
         (1, "**Idea**", "frozen weights"),
@@ -578,7 +596,7 @@ def test_note_with_text_and_quote(imported: Reader):
 def test_note_from_piped_stdin(imported: Reader):
     body = "# Summary\n\nLine one.\nLine two.\n"
     result = imported.ok("note", "2", input=body)
-    note_id = int(result.stdout)
+    note_id = int(result.stdout.split()[2])
     [note] = imported.json("notes", "2")
     assert note["id"] == note_id
     assert note["body"] == "# Summary\n\nLine one.\nLine two."
@@ -621,7 +639,7 @@ def test_lists(imported: Reader):
         "created list Week 1\n"
     )
     assert imported.ok("list", "add", "Week 1", "3", LORA).stdout == (
-        "added 2 to Week 1 (2 papers)\n"
+        "added 2 papers to Week 1 (2 in all)\n"
     )
     imported.ok("list", "add", "week 1", "5", "--at", "1")
     imported.ok("list", "add", "Week 1", "7", "--at", "2")
@@ -797,3 +815,32 @@ def test_environment_variable_in_a_real_process(tmp_path: Path, fixtures_dir: Pa
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["added"] == 4
     assert db.is_file()
+
+
+def test_many_papers_at_once_by_query(imported: Reader):
+    """tag, untag, rate, status, list add and remove take --query instead of REFs: one
+    undoable change each, saying how many papers changed."""
+    assert imported.ok("tag", "--query", "diffusion", "to-read").stdout == (
+        "tagged 2 papers with to-read\n"
+    )
+    assert imported.ok("rate", "--query", "tag:to-read", "4").stdout == "rated 2 papers ★★★★☆\n"
+    assert imported.ok("status", "--query", "tag:to-read", "read").stdout == (
+        "marked 2 papers ✓ read\n"
+    )
+    imported.ok("list", "create", "Diffusion")
+    assert imported.ok("list", "add", "Diffusion", "--query", "tag:to-read").stdout == (
+        "added 2 papers to Diffusion (2 in all)\n"
+    )
+    assert imported.ok("list", "add", "Diffusion", "2", "2").stdout.endswith(
+        "(2 in all; 1 given twice, 1 already there)\n"
+    )
+    history = imported.ok("undo", "--list").stdout.splitlines()
+    assert "added 2 papers to Diffusion" in history[0]  # a count is never quoted as a title
+    assert imported.ok("untag", "--query", "tag:to-read", "to-read").stdout == (
+        "untagged 2 papers: to-read\n"
+    )
+    imported.fails("tag", "--query", "nothing-matches-this", "x", match="no papers match")
+    imported.fails("remove", "1", "--query", "lora", "-y", match="either REFs or --query")
+    imported.fails("rate", "--query", "tag:to-read", "9", match="a rating is 1 to 5")
+    imported.ok("tag", "--query", "diffusion", "gone")
+    assert imported.ok("remove", "--query", "tag:gone", "-y").stdout.startswith("removed 2 papers")

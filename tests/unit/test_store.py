@@ -563,7 +563,7 @@ def test_unknown_list_in_a_query_is_an_error(curated: Library):
 
 def test_tag_names_are_case_insensitive_and_keep_their_first_spelling(lib: Library):
     assert lib.tag(1, ["Vision", "nlp"]) == ["Vision", "nlp"]
-    assert lib.tag(2, ["vision"]) == ["vision"]
+    assert lib.tag(2, ["vision"]) == ["Vision"]  # the spelling the library has
     assert lib.tag(1, ["VISION"]) == []
     assert lib.paper(2).tags == ("Vision",)
     assert lib.tags() == [TagCount("nlp", 1), TagCount("Vision", 2)]
@@ -1092,3 +1092,38 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path):
 def test_paper_keys_match_the_parser(lib: Library):
     for paper in lib.papers(all_ids(lib)):
         assert paper.key == paper_key(paper.title)
+
+
+def test_tags_are_one_tree_whatever_the_case(lib: Library):
+    lib.tag(1, ["nlp/llm/quantization"])
+    assert lib.tag(2, ["NLP/LLM"]) == ["nlp/llm"]
+    assert lib.tag(3, ["Nlp/Fine-Tuning"]) == ["nlp/Fine-Tuning"]
+    assert [tag.name for tag in lib.tags()] == [
+        "nlp/Fine-Tuning",
+        "nlp/llm",
+        "nlp/llm/quantization",
+    ]
+
+
+def test_renaming_a_tag_moves_its_subtree_and_undo_moves_it_back(lib: Library):
+    lib.tag(1, ["nlp", "nlp/fine-tuning"])
+    lib.tag(2, ["nlp/llm", "language/llm"])
+    assert lib.rename_tag("NLP", "language") is True  # nlp/llm merges into language/llm
+    assert [tag.name for tag in lib.tags()] == ["language", "language/fine-tuning", "language/llm"]
+    assert lib.paper(2).tags == ("language/llm",)
+    assert lib.search("tag:language").ids == [1, 2]
+    with pytest.raises(ReaderError, match="inside itself"):
+        lib.rename_tag("language", "language/sub")
+    lib.undo()
+    assert [tag.name for tag in lib.tags()] == ["language/llm", "nlp", "nlp/fine-tuning", "nlp/llm"]
+
+
+def test_tagging_many_papers_is_one_undoable_change(lib: Library):
+    change = lib.tag_many([1, 2, 3], ["batch"])
+    assert change.papers == 3 and change.names == ["batch"]
+    assert lib.tag_many([1, 2, 3], ["batch"]).papers == 0
+    assert lib.undo_history(1)[0].description == "tagged 3 papers with batch"
+    assert lib.untag_many([1, 2], ["batch"]).papers == 2
+    lib.undo()
+    lib.undo()
+    assert lib.search("tag:batch").ids == []

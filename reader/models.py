@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 STATUSES: tuple[str, ...] = ("unread", "reading", "read")
+# Orders of the paper list and of ``reader papers --sort``.
+SORTS: tuple[str, ...] = ("relevance", "added", "listed", "year", "title", "rating", "changed")
 
 
 class ReaderError(Exception):

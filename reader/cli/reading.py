@@ -9,9 +9,8 @@ import click
 
 from reader.cli.base import QueryCommand, echo_json, with_library
 from reader.cli.group import main
-from reader.models import Paper
+from reader.models import SORTS, Paper
 from reader.records import paper_dict
-from reader.store.papers import SORTS
 
 if TYPE_CHECKING:
     from reader.store import Library

@@ -42,6 +42,7 @@ from reader.store.lists import ReadingLists
 from reader.store.papers import Catalog
 from reader.store.related import Recommendation, Related, Similar
 from reader.store.search import SearchIndex, SearchResult
+from reader.store.stats import LibraryStats, library_stats
 from reader.store.tags import TagChange, Tags
 from reader.store.triage import Batch, Triage
 from reader.store.undo import Change, Scope, UndoEntry, UndoLog
@@ -201,6 +202,10 @@ class Library(Connection):
     ) -> list[Recommendation]:
         with self.read():
             return self.similar.recommend(candidates, tag=tag, limit=limit)
+
+    def stats(self, weeks: int = 12) -> LibraryStats:
+        with self.read():
+            return library_stats(self, weeks=weeks)
 
     def new_ids(self) -> list[int]:
         return self.triage.new_ids()

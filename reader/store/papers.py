@@ -9,6 +9,7 @@ from reader.duplicates import Candidate
 from reader.identifiers import parse_arxiv_id, parse_doi
 from reader.keys import normalize_title
 from reader.models import (
+    SORTS,
     Annotation,
     AttachedFile,
     Link,
@@ -262,7 +263,6 @@ def fold_name(name: str) -> str:
     return normalize_title(name).replace(" ", "")
 
 
-SORTS = ("relevance", "added", "listed", "year", "title", "rating", "changed")
 _MONTH_ORDER = {name: index for index, name in enumerate(
     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
 )}  # fmt: skip

@@ -48,3 +48,10 @@ def undo_last(lib: Library) -> None:
 @with_library()
 def undo_drop(lib: Library) -> None:
     click.echo(f"forgot, without undoing: {one_line(lib.drop_undo())}")
+
+
+@main.command()
+@with_library()
+def redo(lib: Library) -> None:
+    """Make again the change undone last (a new change ends what can be redone)."""
+    click.echo(f"redid: {one_line(lib.redo())}")

@@ -90,6 +90,12 @@ class Library(Connection):
     def undo(self) -> str:
         return self.undo_log.undo()
 
+    def redo(self) -> str:
+        return self.undo_log.redo()
+
+    def redo_history(self, limit: int = 20) -> list[UndoEntry]:
+        return self.undo_log.redo_history(limit)
+
     def drop_undo(self) -> str:
         return self.undo_log.drop()
 

@@ -169,6 +169,13 @@ RECORD_SCHEMA = """
         ALTER TABLE papers ADD COLUMN batch_id INTEGER;
         CREATE INDEX papers_triage ON papers (triage) WHERE triage != 'seen';
         CREATE INDEX papers_changed ON papers (changed) WHERE changed IS NOT NULL;
+        -- Steps undone, newest last, that redo makes again (a new change empties it).
+        CREATE TABLE redo_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            created TEXT NOT NULL,
+            description TEXT NOT NULL,
+            changes TEXT NOT NULL
+        );
         CREATE TABLE batches (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             created TEXT NOT NULL,

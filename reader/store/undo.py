@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from reader.store.library import Library
 
 UNDO_KEEP = 1_000
+_DROP_HINT = " (`reader undo --drop` forgets this step)"
 INDEXED_COLUMNS = frozenset({"title", "authors", "abstract"})
 # Shared vocabulary: a tag the change created stays when other papers have taken it up since.
 SHARED_TABLES = frozenset({"tags"})
@@ -112,6 +113,7 @@ class UndoLog:
                 "DELETE FROM undo_log WHERE id <= (SELECT max(id) FROM undo_log) - ?",
                 [UNDO_KEEP],
             )
+            self.db.execute("DELETE FROM redo_log")  # a new change ends what could be redone
 
     def _primary_key(self, table: str) -> tuple[str, ...]:
         if table not in self._keys:
@@ -152,20 +154,30 @@ class UndoLog:
     def undo(self) -> str:
         """Reverse the most recent change; returns what it was. Raises when there is none, or
         when the library has moved on so that the change cannot be reversed exactly."""
+        return self._reverse("undo_log", "redo_log", "undo")
+
+    def redo(self) -> str:
+        """Make again the change undone last (until a new change is made)."""
+        return self._reverse("redo_log", "undo_log", "redo")
+
+    def _reverse(self, source: str, target: str, verb: str) -> str:
+        """Apply the newest entry of ``source`` (put its rows back as they were before) and
+        keep the opposite step in ``target``: an undo becomes a redo, and a redo an undo."""
         with self.library.write():
             entry = self.db.execute(
-                "SELECT id, description, changes FROM undo_log ORDER BY id DESC LIMIT 1"
+                f"SELECT id, description, changes FROM {source} ORDER BY id DESC LIMIT 1"
             ).fetchone()
             if entry is None:
-                raise ReaderError("nothing to undo")
+                raise ReaderError(f"nothing to {verb}")
             entry_id, description, changes = entry
-            plans = [self._plan(record, description) for record in json.loads(changes)]
+            records = json.loads(changes)
+            plans = [self._plan(record, description, verb) for record in records]
             plans.sort(key=lambda plan: self._depth(plan.table))
             reindexed = sorted({key[0] for plan in plans for key in plan.text_keys()})
             indexing.unindex(self.db, indexing.indexed_text(self.db, reindexed))
             # Children first: remove what the change added ...
             for plan in reversed(plans):
-                plan.remove_added(self, description)
+                plan.remove_added(self, description, verb)
             # ... then parents first: put back what was there.
             for plan in plans:
                 try:
@@ -173,15 +185,27 @@ class UndoLog:
                 except sqlite3.IntegrityError:  # a row it removed was made again since
                     noun = NOUNS.get(plan.table, plan.table)
                     raise UndoConflict(
-                        f"cannot undo {description!r}: {noun} was made again since; "
-                        "nothing was undone (`reader undo --drop` forgets this step)"
+                        f"cannot {verb} {description!r}: {noun} was made again since; "
+                        f"nothing was {verb}ne{_DROP_HINT if verb == 'undo' else ''}"
                     ) from None
             for plan in plans:
                 if plan.table == "list_items":
                     self._renumber_lists(plan)
             present = [row[0] for row in self._existing_papers(reindexed)]
             indexing.index(self.db, present)
-            self.db.execute("DELETE FROM undo_log WHERE id = ?", [entry_id])
+            self.db.execute(f"DELETE FROM {source} WHERE id = ?", [entry_id])
+            if all("after" in record for record in records):
+                opposite = [
+                    {**record, "rows": record["after"], "after": record["rows"]}
+                    for record in records
+                ]
+                self.db[target].insert(
+                    {
+                        "created": clock.now(),
+                        "description": description,
+                        "changes": json.dumps(opposite),
+                    }
+                )
         return description
 
     def _existing_papers(self, ids: list[int]) -> list[tuple[int]]:
@@ -194,7 +218,7 @@ class UndoLog:
             ).fetchall()
         return found
 
-    def _plan(self, record: dict[str, Any], description: str) -> _Plan:
+    def _plan(self, record: dict[str, Any], description: str, verb: str = "undo") -> _Plan:
         table = record["table"]
         columns = tuple(record["columns"])
         select = self._select(table, columns)
@@ -213,8 +237,8 @@ class UndoLog:
             if current != new:
                 noun = NOUNS.get(table, table)
                 raise UndoConflict(
-                    f"cannot undo {description!r}: {noun} changed since; nothing was undone "
-                    "(`reader undo --drop` forgets this step)"
+                    f"cannot {verb} {description!r}: {noun} changed since; nothing was "
+                    f"{verb}ne{_DROP_HINT if verb == 'undo' else ''}"
                 )
             if old is None:
                 plan.added.append(key)
@@ -300,6 +324,13 @@ class UndoLog:
         """Forget the undo history (after seeding a demo, say): nothing before it can be undone."""
         with self.library.write():
             self.db.execute("DELETE FROM undo_log")
+            self.db.execute("DELETE FROM redo_log")
+
+    def redo_history(self, limit: int = 20) -> list[UndoEntry]:
+        rows = self.db.execute(
+            "SELECT id, created, description FROM redo_log ORDER BY id DESC LIMIT ?", [limit]
+        ).fetchall()
+        return [UndoEntry(*row) for row in rows]
 
     def history(self, limit: int = 20) -> list[UndoEntry]:
         rows = self.db.execute(
@@ -330,7 +361,7 @@ class _Plan:
         removed = [(row["id"],) for row in self.removed]
         return [*self.added, *removed, *(key for key, _ in self.changed)]
 
-    def remove_added(self, log: UndoLog, description: str) -> None:
+    def remove_added(self, log: UndoLog, description: str, verb: str = "undo") -> None:
         key_columns = log._primary_key(self.table)
         condition = " AND ".join(f"{column} = ?" for column in key_columns)
         for key in self.added:
@@ -339,8 +370,8 @@ class _Plan:
                     continue
                 noun = NOUNS.get(self.table, self.table)
                 raise UndoConflict(
-                    f"cannot undo {description!r}: {noun} it created is in use since; "
-                    "nothing was undone (`reader undo --drop` forgets this step)"
+                    f"cannot {verb} {description!r}: {noun} it created is in use since; "
+                    f"nothing was {verb}ne{_DROP_HINT if verb == 'undo' else ''}"
                 )
             log.db.execute(f"DELETE FROM {self.table} WHERE {condition}", list(key))
 

@@ -1127,3 +1127,25 @@ def test_tagging_many_papers_is_one_undoable_change(lib: Library):
     lib.undo()
     lib.undo()
     assert lib.search("tag:batch").ids == []
+
+
+def test_redo_makes_an_undone_change_again_until_a_new_change(lib: Library):
+    lib.tag(1, ["x"])
+    lib.rate(1, 4)
+    lib.undo()
+    lib.undo()
+    assert lib.paper(1).tags == () and lib.paper(1).rating is None
+    assert [entry.description for entry in lib.redo_history()][0].startswith("tagged")
+    lib.redo()
+    assert lib.paper(1).tags == ("x",)
+    lib.redo()
+    assert lib.paper(1).rating == 4
+    with pytest.raises(ReaderError, match="nothing to redo"):
+        lib.redo()
+    lib.undo()
+    lib.set_status(1, "read")  # a new change: the undone rating cannot come back
+    with pytest.raises(ReaderError, match="nothing to redo"):
+        lib.redo()
+    lib.undo()
+    lib.undo()
+    assert lib.paper(1).tags == ()

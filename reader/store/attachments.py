@@ -35,7 +35,11 @@ class Attachments:
         path = Path(item.path)
         return path if path.is_absolute() else self.library.path.parent / path
 
-    def attach(self, paper_id: int, source: Path, *, link: bool = False) -> AttachedFile:
+    def attach(
+        self, paper_id: int, source: Path, *, link: bool = False, move: bool = False
+    ) -> AttachedFile:
+        """Attach a file: copied into ``files/`` (``move`` renames it there instead, for a
+        download already beside the library), or with ``link`` left where it is."""
         source = source.expanduser()
         try:
             mode = source.stat().st_mode
@@ -47,6 +51,8 @@ class Attachments:
             title = self.library.catalog.title(paper_id)
             if link:
                 item = AttachedFile(str(source.resolve()), _sha256(source))
+            elif move:
+                item = self._move_in(paper_id, source)
             else:
                 item = self._copy_in(paper_id, source)
             scope = Scope("attachments", "paper_id = ?", (paper_id,))
@@ -83,6 +89,23 @@ class Attachments:
             return AttachedFile(f"files/{target}", sha)
         finally:
             Path(temporary).unlink(missing_ok=True)
+
+    def _move_in(self, paper_id: int, source: Path) -> AttachedFile:
+        """Rename a finished download into ``files/`` (one copy per content, as ever)."""
+        sha = _sha256(source)
+        known = self._stored_copy(sha)
+        if known is not None:
+            source.unlink(missing_ok=True)
+            return known
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self._name(paper_id, source.suffix.lower(), sha)
+        try:
+            os.replace(source, self.folder / target)
+        except OSError:  # another file system: copy it in after all
+            item = self._copy_in(paper_id, source)
+            source.unlink(missing_ok=True)
+            return item
+        return AttachedFile(f"files/{target}", sha)
 
     def _stored_copy(self, sha: str) -> AttachedFile | None:
         for (path,) in self.db.execute(

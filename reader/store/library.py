@@ -180,8 +180,10 @@ class Library(Connection):
     def duplicates(self) -> list[list[int]]:
         return find_duplicates(self.catalog.duplicate_candidates())
 
-    def attach(self, paper_id: int, source: Path, *, link: bool = False) -> AttachedFile:
-        return self.attachments.attach(paper_id, source, link=link)
+    def attach(
+        self, paper_id: int, source: Path, *, link: bool = False, move: bool = False
+    ) -> AttachedFile:
+        return self.attachments.attach(paper_id, source, link=link, move=move)
 
     def file_path(self, item: AttachedFile) -> Path:
         return self.attachments.resolve(item)

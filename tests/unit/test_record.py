@@ -257,3 +257,14 @@ def test_attach_copies_by_citekey_once_per_content(lib: Library, tmp_path: Path)
     assert lib.search("has:pdf").ids == [1, 2]
     with pytest.raises(ReaderError, match="not a regular file"):
         lib.attach(1, tmp_path)
+
+
+def test_attach_can_move_a_download_into_place(lib: Library, tmp_path: Path) -> None:
+    download = tmp_path / ".download.pdf"
+    download.write_bytes(b"%PDF-1.4 moved")
+    item = lib.attach(1, download, move=True)
+    assert not download.exists()
+    assert lib.file_path(item).read_bytes() == b"%PDF-1.4 moved"
+    again = tmp_path / ".again.pdf"
+    again.write_bytes(b"%PDF-1.4 moved")
+    assert lib.attach(2, again, move=True).path == item.path and not again.exists()

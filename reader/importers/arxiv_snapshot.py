@@ -8,7 +8,8 @@ part after part without holding the file open between them.
 Each line names the paper's id, authors (``authors_parsed``: family, given, suffix), title,
 abstract, ``journal-ref``, ``doi``, space-separated ``categories`` and ``versions`` with their
 dates. Titles and abstracts keep their LaTeX (``$...$`` math is what arXiv shows); their line
-breaks and runs of spaces are folded. The year and month come from the first version.
+breaks and runs of spaces are folded. The year and month come from the first version; links in
+the abstract (code on GitHub) become links, as in listings.
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ from typing import Any
 
 from reader.identifiers import parse_arxiv_id, parse_doi
 from reader.importers.files import open_regular
-from reader.importers.latex import tex_to_text
+from reader.importers.latex import one_line, tex_to_text
+from reader.importers.listing import extract_links
 from reader.keys import MONTHS
 from reader.models import Author, ParsedListing, ParsedPaper, ReaderError
-from reader.text import clean_text
 
 MAX_LINE_BYTES = 1024 * 1024  # a real line is a few kilobytes
 PART_PAPERS = 20_000  # the store writes this many papers per step
@@ -174,12 +175,14 @@ def _paper(content: bytes, source: str) -> ParsedPaper | str:
     if not title:
         return f"{arxiv} has no title"
     journal = _one_line(_text(record.get("journal-ref")))
+    abstract = _one_line(_text(record.get("abstract")))
     year, month = _date(record)
     return ParsedPaper(
         title=title,
-        abstract=_one_line(_text(record.get("abstract"))),
+        abstract=abstract,
         listed=None,
         source=source,
+        links=extract_links(abstract),
         authors=_authors(record.get("authors_parsed")),
         year=year,
         month=month,
@@ -197,7 +200,7 @@ def _text(value: Any) -> str:
 
 def _one_line(text: str) -> str:
     """Line breaks and runs of spaces folded; LaTeX kept as written."""
-    return " ".join(clean_text(text).split())
+    return one_line(text) if text else ""
 
 
 def _authors(parsed: Any) -> tuple[Author, ...]:

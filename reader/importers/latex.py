@@ -146,8 +146,20 @@ def tex_to_text(value: str) -> str:
     ):  # six scans in C cost less than one regular expression over a long abstract
         if value.isprintable() and "  " not in value and value == value.strip():
             return value  # one line already, nothing to clean
-        return " ".join(clean_text(value).split())
-    return " ".join(clean_text(_decode(value)).split())
+        return one_line(value)
+    return one_line(_decode(value))
+
+
+def one_line(text: str) -> str:
+    """Text cleaned like every imported text, its line breaks and runs of spaces folded.
+
+    Folding first leaves most text printable, so cleaning (a loop over the characters when
+    any is not printable) is skipped; what cleaning drops can leave a double space, folded
+    again."""
+    folded = " ".join(text.split())
+    if folded.isprintable():
+        return folded
+    return " ".join(clean_text(folded).split())
 
 
 def _decode(value: str) -> str:

@@ -84,9 +84,15 @@ def rank(db: Database, ids: list[int], query: Query, *, min_prefix: int) -> list
     if simple:
         tokens = [token for term in words for token in _tokens(term.value)]
         phrase = '"' + " ".join(tokens) + '"'
-        candidates = ranking.titles(f"title : {phrase}")
-        _exact_first(ranking, candidates, normalize_title(" ".join(t.value for t in words)))
-        ranking.take(candidates)
+        # The last word may still be typed: after the words exactly side by side come titles
+        # where it goes on ("diffusion model" then "Diffusion Models").
+        open_end = words[-1].prefix and len(words[-1].value) >= min_prefix
+        exact = ranking.titles(f"title : {phrase}")
+        opened = ranking.titles(f"title : {phrase}*") if open_end else []
+        typed = " ".join(term.value for term in words)
+        _exact_first(ranking, exact + opened, typed, begins=len(tokens) > 1)
+        ranking.take(exact)
+        ranking.take(opened)
         ranking.take(ranking.titles(" ".join(f'"{token}"' for token in tokens)))
     ranking.take(ranking.titles(expression))
     abstract_terms = " ".join(
@@ -95,18 +101,28 @@ def rank(db: Database, ids: list[int], query: Query, *, min_prefix: int) -> list
     return ranking.rest(abstract_terms)
 
 
-def _exact_first(ranking: Ranking, candidates: list[tuple[int]], wanted: str) -> None:
-    """The paper whose title, or whose name before the colon, is exactly what was typed."""
+def _exact_first(
+    ranking: Ranking, candidates: list[tuple[int]], typed: str, *, begins: bool
+) -> None:
+    """First the paper whose title, or whose name before the colon, is what was typed (as typed
+    before as normalised: "LoRA" before "LoRA+"); then, for several words, titles that begin
+    with them ("3D Gaussian Splatting for ..." before "Mip-Splatting: ... 3D Gaussian ...")."""
+    wanted = normalize_title(typed)
     if not wanted or not candidates or len(candidates) > EXACT_TITLES:
         return
     ids = [row[0] for row in candidates]
     marks = ",".join("?" * len(ids))
-    exact = []
+    tiers: list[list[int]] = [[], [], []]
     for paper_id, title in ranking.db.execute(
         f"SELECT id, title FROM papers WHERE id IN ({marks})", ids
     ):
-        name = title.split(":", 1)[0]
-        if normalize_title(title) == wanted or (":" in title and normalize_title(name) == wanted):
-            exact.append(paper_id)
+        name = title.split(":", 1)[0].strip() if ":" in title else title.strip()
+        if name.casefold() == typed.strip().casefold():
+            tiers[0].append(paper_id)
+        elif normalize_title(name) == wanted or normalize_title(title) == wanted:
+            tiers[1].append(paper_id)
+        elif begins and normalize_title(title).startswith(wanted):
+            tiers[2].append(paper_id)
     position = {paper_id: index for index, paper_id in enumerate(ids)}
-    ranking.take((paper_id,) for paper_id in sorted(exact, key=position.__getitem__))
+    for tier in tiers:
+        ranking.take((paper_id,) for paper_id in sorted(tier, key=position.__getitem__))

@@ -83,7 +83,10 @@ class SearchIndex:
         for group in query.groups:
             term = group[0]
             if len(group) == 1 and term.field is None and not term.negated:
-                groups.append(tuple(Term(None, word) for word in corrections[term.value]))
+                # A word still being typed stays a prefix once corrected ("models" too).
+                groups.append(
+                    tuple(Term(None, word, prefix=term.prefix) for word in corrections[term.value])
+                )
             else:
                 groups.append(group)
         corrected = Query(groups=tuple(groups), text=query.text)

@@ -17,26 +17,19 @@ from typing import TYPE_CHECKING, Any
 
 from reader.models import ReaderError
 from reader.store import clock, indexing
+from reader.store.undo_plan import (
+    DROP_HINT,
+    NOUNS,
+    Plan,
+    PrimaryKey,
+    Row,
+    UndoConflict,
+)
 
 if TYPE_CHECKING:
     from reader.store.library import Library
 
 UNDO_KEEP = 1_000
-_DROP_HINT = " (`reader undo --drop` forgets this step)"
-INDEXED_COLUMNS = frozenset({"title", "authors", "abstract"})
-# Shared vocabulary: a tag the change created stays when other papers have taken it up since.
-SHARED_TABLES = frozenset({"tags"})
-NOUNS = {
-    "papers": "the paper",
-    "annotations": "a note",
-    "lists": "the list",
-    "list_items": "the list's papers",
-    "tags": "a tag",
-    "paper_tags": "the paper's tags",
-}
-
-Row = dict[str, Any]
-PrimaryKey = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -63,10 +56,6 @@ class Change:
 
     def __init__(self, description: str) -> None:
         self.description = description
-
-
-class UndoConflict(ReaderError):
-    """The library has moved on since the change: an exact undo is impossible."""
 
 
 class UndoLog:
@@ -186,7 +175,7 @@ class UndoLog:
                     noun = NOUNS.get(plan.table, plan.table)
                     raise UndoConflict(
                         f"cannot {verb} {description!r}: {noun} was made again since; "
-                        f"nothing was {verb}ne{_DROP_HINT if verb == 'undo' else ''}"
+                        f"nothing was {verb}ne{DROP_HINT if verb == 'undo' else ''}"
                     ) from None
             for plan in plans:
                 if plan.table == "list_items":
@@ -218,7 +207,7 @@ class UndoLog:
             ).fetchall()
         return found
 
-    def _plan(self, record: dict[str, Any], description: str, verb: str = "undo") -> _Plan:
+    def _plan(self, record: dict[str, Any], description: str, verb: str = "undo") -> Plan:
         table = record["table"]
         columns = tuple(record["columns"])
         select = self._select(table, columns)
@@ -228,7 +217,7 @@ class UndoLog:
         else:  # recorded before after-images were kept: the rows as they are now stand in
             scope = Scope(table, record["where"], tuple(record["params"]), columns)
             after = {self._key(table, row): row for row in self._rows(scope, also=list(before))}
-        plan = _Plan(table, columns)
+        plan = Plan(table, columns)
         for key in before.keys() | after.keys():
             old, new = before.get(key), after.get(key)
             if old == new:
@@ -238,7 +227,7 @@ class UndoLog:
                 noun = NOUNS.get(table, table)
                 raise UndoConflict(
                     f"cannot {verb} {description!r}: {noun} changed since; nothing was "
-                    f"{verb}ne{_DROP_HINT if verb == 'undo' else ''}"
+                    f"{verb}ne{DROP_HINT if verb == 'undo' else ''}"
                 )
             if old is None:
                 plan.added.append(key)
@@ -288,7 +277,7 @@ class UndoLog:
         ]
         return 1 + max((self._depth(parent) for parent in parents), default=-1)
 
-    def _renumber_lists(self, plan: _Plan) -> None:
+    def _renumber_lists(self, plan: Plan) -> None:
         """Positions restored beside rows added since may collide: keep the order, renumber."""
         list_ids = {key[0] for key in plan.added} | {row["list_id"] for row in plan.removed}
         list_ids |= {key[0] for key, _ in plan.changed}
@@ -337,69 +326,6 @@ class UndoLog:
             "SELECT id, created, description FROM undo_log ORDER BY id DESC LIMIT ?", [limit]
         ).fetchall()
         return [UndoEntry(*row) for row in rows]
-
-
-@dataclass
-class _Plan:
-    """What undoing one scope does: delete the rows it added, put back the rows it removed,
-    and restore the rows it changed."""
-
-    table: str
-    columns: tuple[str, ...]
-
-    def __post_init__(self) -> None:
-        self.added: list[PrimaryKey] = []
-        self.removed: list[Row] = []
-        self.changed: list[tuple[PrimaryKey, Row]] = []
-
-    def text_keys(self) -> list[PrimaryKey]:
-        """Papers whose indexed text (title, authors, abstract) this undo changes."""
-        if self.table != "papers":
-            return []
-        if self.columns and not set(self.columns) & INDEXED_COLUMNS:
-            return []
-        removed = [(row["id"],) for row in self.removed]
-        return [*self.added, *removed, *(key for key, _ in self.changed)]
-
-    def remove_added(self, log: UndoLog, description: str, verb: str = "undo") -> None:
-        key_columns = log._primary_key(self.table)
-        condition = " AND ".join(f"{column} = ?" for column in key_columns)
-        for key in self.added:
-            if self._still_used(log, key_columns, key):
-                if self.table in SHARED_TABLES:
-                    continue
-                noun = NOUNS.get(self.table, self.table)
-                raise UndoConflict(
-                    f"cannot {verb} {description!r}: {noun} it created is in use since; "
-                    f"nothing was {verb}ne{_DROP_HINT if verb == 'undo' else ''}"
-                )
-            log.db.execute(f"DELETE FROM {self.table} WHERE {condition}", list(key))
-
-    def _still_used(self, log: UndoLog, key_columns: tuple[str, ...], key: PrimaryKey) -> bool:
-        """Whether rows outside this change (added since by anyone) point at the row."""
-        row = dict(zip(key_columns, key, strict=True))
-        for child, column, parent_column in log.children(self.table):
-            if (
-                parent_column in row
-                and log.db.execute(
-                    f"SELECT 1 FROM {child} WHERE {column} = ? LIMIT 1", [row[parent_column]]
-                ).fetchone()
-            ):
-                return True
-        return False
-
-    def restore(self, log: UndoLog) -> None:
-        for row in self.removed:
-            log.db[self.table].insert(row)
-        key_columns = log._primary_key(self.table)
-        condition = " AND ".join(f"{column} = ?" for column in key_columns)
-        for key, old in self.changed:
-            values = {column: value for column, value in old.items() if column not in key_columns}
-            assignments = ", ".join(f"{column} = ?" for column in values)
-            log.db.execute(
-                f"UPDATE {self.table} SET {assignments} WHERE {condition}",
-                [*values.values(), *key],
-            )
 
 
 def _sortable(key: PrimaryKey) -> tuple[Any, ...]:

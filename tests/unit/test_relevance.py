@@ -30,7 +30,7 @@ DATA = load_fixture()
 
 # The score on the day the set was written. A change to search that lowers any of them fails;
 # one that raises them should raise these too. Adding queries means setting them anew.
-FLOORS = {"met_share": 0.917, "mrr": 0.967, "first_right": 0.943}
+FLOORS = {"met_share": 0.972, "mrr": 0.978, "first_right": 0.966}
 
 
 @pytest.fixture(scope="module")

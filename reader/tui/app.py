@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Collection, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -16,9 +17,11 @@ from textual.dom import DOMNode
 from textual.notifications import Notification, Notify
 from textual.worker import Worker, WorkerState
 
+from reader.config import Settings, load_settings_or_defaults, save_setting
 from reader.importers import collect_files, import_files
 from reader.searcher import Searcher
 from reader.store import Library
+from reader.tui.background import Background
 from reader.tui.commands import ReaderCommands
 from reader.tui.errors import app_work, describe, report, reported
 from reader.tui.messages import LibraryChanged, OpenPaper
@@ -37,7 +40,8 @@ class ReaderApp(App):
 
     CSS_PATH = "app.tcss"
     TITLE = "reader"
-    COMMANDS = App.COMMANDS | {ReaderCommands}
+    # Reader's own commands first: their hits outrank Textual's (see ReaderCommands).
+    COMMANDS = {ReaderCommands} | App.COMMANDS
     BINDINGS = [
         Binding("q", "quit", "Quit", tooltip="Quit (every change is already saved)", id="quit"),
         Binding("question_mark", "help", "Help", tooltip="Keys and search syntax", id="help"),
@@ -51,37 +55,131 @@ class ReaderApp(App):
         ),
     ]
 
-    def __init__(self, library_path: Path | str) -> None:
+    def __init__(
+        self,
+        library_path: Path | str,
+        *,
+        settings: Settings | None = None,
+        ask_to_create: bool = False,
+        start: str = "library",
+    ) -> None:
+        """``settings`` default to the settings file's (a broken file: the defaults, and a
+        notification); ``ask_to_create`` asks before creating a missing library file;
+        ``start`` is "library" or "triage"."""
         super().__init__()
-        self.library_path = Path(library_path)
-        # Reads for the screens, on the UI thread (in WAL mode they never wait for writers).
-        self.library = Library(self.library_path)
-        # Every change goes through one writer thread, in the order the keys were pressed.
-        self.writer = LibraryWriter(self.library_path)
+        self.settings_problem: str | None = None
+        if settings is None:
+            settings, self.settings_problem = load_settings_or_defaults()
+        self.settings = settings
+        self.start = start
         self.wait_notice = WAIT_NOTICE
-        # Searches run in worker threads on a connection of their own, one at a time.
-        self.searcher = Searcher(self.library_path)
         self._closing = False
         self._data_version: tuple[int, int] | None = None
         self.search_generation_done = 0
+        self.keymap = dict(settings.keys)
+        self._demo_folder: object | None = None  # a TemporaryDirectory for the sample
+        self.library_path = Path(library_path)
+        self._connected = False
+        self._ask_to_create = ask_to_create and not self.library_path.exists()
+        if not self._ask_to_create:
+            self._connect(self.library_path)
+
+    def _connect(self, path: Path) -> None:
+        self.library_path = path
+        # Reads for the screens, on the UI thread (in WAL mode they never wait for writers).
+        self.library = Library(path)
+        # Every change goes through one writer thread, in the order the keys were pressed.
+        self.writer = LibraryWriter(path)
+        # Searches run in worker threads on a connection of their own, one at a time.
+        self.searcher = Searcher(path)
+        # Related papers, recommendations and statistics: another, for slow reads.
+        self.background = Background(path)
+        self._connected = True
+
+    def _disconnect(self) -> None:
+        """Close the connections only once no thread uses them (closing one under a running
+        statement can crash the process)."""
+        if not self._connected:
+            return
+        self._connected = False
+        self.searcher.close()  # a long search gives way at once
+        self.background.close()
+        self.writer.close()
+        self.library.close()
 
     def on_mount(self) -> None:
-        self._data_version = self.library.data_version()
+        if self.settings_problem:
+            self.notify(self.settings_problem, severity="warning", timeout=10, markup=False)
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        elif self.settings.theme:
+            self.notify(f"Unknown theme {self.settings.theme!r}", severity="warning", markup=False)
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        self.theme_changed_signal.subscribe(self, self._theme_chosen)
         self.set_interval(POLL_SECONDS, self.check_outside_changes)
+        if self._ask_to_create:
+            from reader.tui.screens.dialogs import ConfirmDialog
+
+            self.push_screen(
+                ConfirmDialog(
+                    "Create a new library?",
+                    f"There is no library at {self.library_path}. Create an empty one there?",
+                    "Create",
+                ),
+                self._create_answered,
+            )
+        else:
+            self._show_first_screen()
+
+    def _create_answered(self, create: bool | None) -> None:
+        if not create:
+            self.exit(message="No library created.")
+            return
+        with reported(self, "create the library"):
+            self._connect(self.library_path)
+            self._show_first_screen()
+
+    def _show_first_screen(self) -> None:
+        self._data_version = self.library.data_version()
         if self.library.count():
             self.show_library()
+            if self.start == "triage":
+                self.open_triage()
         else:
             from reader.tui.screens.welcome import WelcomeScreen
 
-            self.push_screen(WelcomeScreen(self.write))
+            self.push_screen(WelcomeScreen())
+
+    def _theme_chosen(self, theme: object) -> None:
+        """A theme chosen (in the palette) is the theme of the next start too."""
+        name = getattr(theme, "name", None)
+        if name and name != self.settings.theme:
+            self.settings = replace(self.settings, theme=name)
+            with reported(self, "save the theme"):
+                save_setting("theme", name)
+
+    def action_open_demo(self) -> None:
+        """The bundled sample, as ``reader demo`` opens it: a library of its own in a
+        temporary folder, never mixed into the person's own."""
+        import tempfile
+
+        from reader.demo import create_demo_library
+
+        folder = tempfile.TemporaryDirectory(prefix="reader-demo-")
+        path = create_demo_library(Path(folder.name))
+        self._disconnect()
+        self._demo_folder = folder
+        self._connect(path)
+        self.sub_title = "demo library (a throw-away copy of the sample)"
+        self.library_changed()
+        self.notify("This is the demo library: your own library is untouched.", timeout=6)
 
     def on_unmount(self) -> None:
-        """Close the connections only once no thread uses them (closing one under a running
-        statement can crash the process)."""
         self._closing = True
-        self.searcher.close()  # a long search gives way at once
-        self.writer.close()
-        self.library.close()
+        self._disconnect()
+        if self._demo_folder is not None:
+            self._demo_folder.cleanup()  # type: ignore[attr-defined]
 
     # -- navigation --------------------------------------------------------------------------
 
@@ -93,6 +191,8 @@ class ReaderApp(App):
             self.searcher,
             self.write,
             self.apply,
+            self.background,
+            self.settings,
             # Looked up at each call: benchmarks and tests wrap ``search_done``.
             searched=lambda generation: self.search_done(generation),
         )
@@ -105,7 +205,19 @@ class ReaderApp(App):
         """The paper full-screen; from the list (Enter) and from the palette."""
         from reader.tui.screens.paper import PaperScreen
 
-        self.push_screen(PaperScreen(paper_id, self.library, self.write, self.apply))
+        self.push_screen(
+            PaperScreen(paper_id, self.library, self.write, self.apply, self.background)
+        )
+
+    def open_triage(self) -> None:
+        from reader.tui.screens.triage import TriageScreen
+
+        self.push_screen(TriageScreen(self.library, self.write, self.apply, self.background))
+
+    def action_stats(self) -> None:
+        from reader.tui.screens.stats import StatsScreen
+
+        self.push_screen(StatsScreen(self.background))
 
     @on(OpenPaper)
     def paper_asked_for(self, message: OpenPaper) -> None:
@@ -114,7 +226,7 @@ class ReaderApp(App):
     def action_help(self) -> None:
         from reader.tui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen.about(self.screen, self.BINDINGS))
+        self.push_screen(HelpScreen.about(self.screen, self.BINDINGS, self.keymap))
 
     def search_done(self, generation: int) -> None:
         """Hook for tests and benchmarks: the results of ``generation`` are on screen."""

@@ -11,6 +11,14 @@ import reader.store.clock
 from reader.demo import create_demo_library
 
 
+@pytest.fixture(autouse=True)
+def own_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every app test reads and writes a settings file of its own, never the person's."""
+    path = tmp_path / "config" / "config.toml"
+    monkeypatch.setenv("READER_CONFIG", str(path))
+    return path
+
+
 @pytest.fixture
 def demo_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh demo library (about 40 papers, tags, ratings, a note and a reading list).

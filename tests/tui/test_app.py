@@ -21,11 +21,13 @@ from tui_helpers import (
     wait_until,
 )
 
+import reader.launch
 from reader.demo import DEMO_LIST
 from reader.tui.app import ReaderApp
-from reader.tui.screens.dialogs import ListPickerDialog, NoteDialog, PromptDialog, TagDialog
+from reader.tui.screens.dialogs import ListPickerDialog, PromptDialog, TagDialog
 from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.library import LibraryScreen
+from reader.tui.screens.note_dialog import NoteDialog
 from reader.tui.screens.paper import PaperScreen
 from reader.tui.screens.welcome import WelcomeScreen
 from reader.tui.widgets.paper_list import PaperList
@@ -219,16 +221,26 @@ async def test_escape_leaves_search_then_clears_the_query(demo_path: Path) -> No
         assert count_label(app) == f"{total} of {total}"
 
 
-async def test_malformed_query_shows_an_error_and_does_not_crash(demo_path: Path) -> None:
+async def test_malformed_query_is_said_once_typing_pauses(demo_path: Path) -> None:
     async with running(demo_path) as (app, pilot):
         screen = library_screen(app)
-        await press(pilot, "slash", *"rating:9")
-        label = count_label(app)
-        assert "rating" in label and " of " not in label
-        assert app.is_running
-        await press(pilot, "backspace", "4")
-        assert screen.search_input.value == "rating:4"
+        error_line = screen.query_one("#query-error", Static)
+        await press(pilot, "slash", *"rating:>=")
+        assert not error_line.display  # half-typed: nothing flashes
+        await pilot.pause(0.8)
+        assert error_line.display
+        text = static_text(app, "#query-error")
+        assert "rating" in text and "number" in text
+        assert count_label(app) == "query error"
+        height = screen.query_one("#top-bar").size.height
+        await press(pilot, "4")
+        assert not error_line.display
+        assert screen.search_input.value == "rating:>=4"
         assert count_label(app) == f"{len(screen.paper_list.ids)} of {size_of(demo_path)}"
+        assert screen.query_one("#top-bar").size.height == height
+        await press(pilot, "backspace", "backspace", "backspace", "enter")  # Enter: at once
+        assert error_line.display
+        assert app.is_running
 
 
 async def test_a_typo_still_finds_diffusion_papers(demo_path: Path) -> None:
@@ -356,14 +368,17 @@ async def test_a_adds_to_an_existing_list_or_creates_one(demo_path: Path) -> Non
         assert "Wk 2" in detail(app)
 
 
-async def test_o_opens_the_code_link(demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_shift_o_opens_the_code_link(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(reader.launch, "launch", opened.append)
     async with running(demo_path) as (app, pilot):
-        opened: list[str] = []
-        monkeypatch.setattr(app, "open_url", lambda url, **kwargs: opened.append(url))
         with open_library(demo_path) as library:
             lora = library.resolve("lora-low-rank")
         await go_to(pilot, lora)
-        await press(pilot, "o")
+        await press(pilot, "O")
+        await wait_until(pilot, lambda: bool(opened))
         assert opened == ["https://github.com/microsoft/LoRA"]
 
 
@@ -424,7 +439,7 @@ async def test_question_mark_opens_the_help(demo_path: Path) -> None:
             "Focus the search box",
             "Rate 1 to 5 stars",
             "unread → reading → read",
-            "Export this list to Markdown",
+            "Export this list (or the marked papers)",
             "Undo the last change",
             "PgDn",
             "Ctrl+p",
@@ -585,16 +600,19 @@ async def test_e_exports_the_list_to_markdown(
 # -- first run, layout and outside changes -------------------------------------------------
 
 
-async def test_empty_library_welcome_then_l_loads_the_sample(empty_path: Path) -> None:
+async def test_empty_library_welcome_then_l_opens_the_demo_library(empty_path: Path) -> None:
     async with running(empty_path) as (app, pilot):
         assert isinstance(app.screen, WelcomeScreen)
         assert "reader import" in static_text(app, "#welcome-body")
         await pilot.press("l")
         await wait_until(pilot, lambda: isinstance(app.screen, LibraryScreen))
         await settle(pilot)
-        with open_library(empty_path) as library:
-            count = library.count()
+        assert app.library_path != empty_path  # a library of its own
+        assert "demo" in app.sub_title
+        count = app.library.count()
         assert 35 <= count <= 45
+        with open_library(empty_path) as library:
+            assert library.count() == 0  # the person's own library is untouched
         screen = library_screen(app)
         assert len(screen.paper_list.ids) == count
         assert count_label(app) == f"{count} of {count}"

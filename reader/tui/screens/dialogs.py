@@ -9,10 +9,10 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.keys import TagEdit, parse_tag_text
@@ -39,9 +39,13 @@ class LastWordSuggester(Suggester):
 
 
 class TagDialog(ModalScreen[TagEdit | None]):
-    """Type tags separated by spaces or commas; ``-name`` removes; Enter applies."""
+    """Type tags separated by spaces or commas; ``-name`` removes; Tab completes the word
+    being typed; Enter applies what is shown (a completion shown included)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="cancel"),
+        Binding("tab", "complete", "Complete", show=False, priority=True, id="complete"),
+    ]
 
     def __init__(self, title: str, current: list[str], known: list[str]) -> None:
         super().__init__()
@@ -64,60 +68,18 @@ class TagDialog(ModalScreen[TagEdit | None]):
             )
             yield Static("Enter applies · Esc cancels", classes="dialog-hint")
 
+    def action_complete(self) -> None:
+        tag_input = self.query_one("#tag-input", Input)
+        if tag_input.has_focus and len(tag_input._suggestion) > len(tag_input.value):
+            tag_input.value = tag_input._suggestion
+            tag_input.cursor_position = len(tag_input.value)
+
     @on(Input.Submitted)
     def apply(self, event: Input.Submitted) -> None:
-        edit = parse_tag_text(event.value)
+        shown = event.input._suggestion
+        value = shown if shown.startswith(event.value) and shown else event.value
+        edit = parse_tag_text(value)
         self.dismiss(edit if edit.add or edit.remove else None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-@dataclass(frozen=True)
-class NoteDraft:
-    body: str
-    quote: str | None
-
-
-def sentences(text: str) -> list[str]:
-    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", " ".join(text.split()))
-    return [part for part in parts if part]
-
-
-class NoteDialog(ModalScreen[NoteDraft | None]):
-    """A Markdown note; optionally about one sentence of the abstract. Ctrl+S saves."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="save-note"),
-        Binding("escape", "cancel", "Cancel", id="cancel"),
-    ]
-
-    def __init__(self, title: str, abstract: str) -> None:
-        super().__init__()
-        self.paper_title = title
-        self.abstract_sentences = sentences(abstract)
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog dialog-wide"):
-            yield Label("New note", classes="dialog-title")
-            yield Static(
-                truncate(one_line(self.paper_title), 90), classes="dialog-subtitle", markup=False
-            )
-            options = [(Text(truncate(one_line(s), 80)), s) for s in self.abstract_sentences]
-            yield Select(options, prompt="Quote a sentence of the abstract (optional)", id="quote")
-            yield TextArea(id="note-body", language="markdown", soft_wrap=True)
-            yield Static("Markdown welcome · Ctrl+S saves · Esc cancels", classes="dialog-hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#note-body", TextArea).focus()
-
-    def action_save(self) -> None:
-        body = self.query_one("#note-body", TextArea).text
-        if not body.strip():
-            self.notify("Write something first, or press Esc to cancel.", severity="warning")
-            return
-        quote = self.query_one("#quote", Select).value
-        self.dismiss(NoteDraft(body, quote if isinstance(quote, str) else None))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -130,7 +92,8 @@ class ListChoice:
 
 
 class ListPickerDialog(ModalScreen[ListChoice | None]):
-    """Fuzzy-pick a reading list, or create one with the name typed."""
+    """Fuzzy-pick a reading list, or create one with the name typed (unless ``create`` is
+    False: then only an existing list can be picked)."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="cancel"),
@@ -138,13 +101,17 @@ class ListPickerDialog(ModalScreen[ListChoice | None]):
         Binding("up", "cursor_up", show=False, priority=True, id="picker-up"),
     ]
 
-    def __init__(self, names: list[str]) -> None:
+    def __init__(
+        self, names: list[str], title: str = "Add to reading list", *, create: bool = True
+    ) -> None:
         super().__init__()
         self.names = names
+        self.dialog_title = title
+        self.create = create
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Add to reading list", classes="dialog-title")
+            yield Label(self.dialog_title, classes="dialog-title", markup=False)
             yield Input(placeholder="type to filter, or a new list's name", id="list-filter")
             yield OptionList(id="list-options")
             yield Static("↑↓ choose · Enter picks · Esc cancels", classes="dialog-hint")
@@ -163,7 +130,11 @@ class ListPickerDialog(ModalScreen[ListChoice | None]):
         ranked = rank_titles(typed, self.names, limit=50) if typed else range(len(self.names))
         for index in ranked:
             options.add_option(Option(Text(one_line(self.names[index])), id=f"pick:{index}"))
-        if typed and typed.casefold() not in (name.casefold() for name in self.names):
+        if (
+            self.create
+            and typed
+            and typed.casefold() not in (name.casefold() for name in self.names)
+        ):
             options.add_option(Option(Text(f"+ Create list “{one_line(typed)}”"), id="create"))
         if options.option_count:
             options.highlighted = 0
@@ -219,3 +190,40 @@ class PromptDialog(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Yes or no: Enter or y confirms, Esc or n cancels."""
+
+    BINDINGS = [
+        Binding("escape,n", "cancel", "Cancel", id="cancel"),
+        Binding("y", "confirm", "Confirm", id="confirm"),
+    ]
+
+    def __init__(self, title: str, question: str, yes: str = "Yes") -> None:
+        super().__init__()
+        self.dialog_title = title
+        self.question = question
+        self.yes = yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.dialog_title, classes="dialog-title", markup=False)
+            yield Static(self.question, markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.yes, variant="primary", id="confirm")
+                yield Button("Cancel", id="cancel")
+            yield Static("Enter or y confirms · Esc or n cancels", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm", Button).focus()
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "confirm")
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

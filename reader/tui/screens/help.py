@@ -47,6 +47,10 @@ def query_help() -> list[tuple[str, str]]:
 KEY_NAMES = {
     "slash": "/",
     "question_mark": "?",
+    "asterisk": "*",
+    "percent_sign": "%",
+    "space": "Space",
+    "delete": "Delete",
     "escape": "Esc",
     "enter": "Enter",
     "backspace": "Backspace",
@@ -60,13 +64,21 @@ KEY_NAMES = {
 }
 
 
-def key_label(binding: Binding) -> str:
-    keys = [KEY_NAMES.get(key, key) for key in binding.key.split(",")]
-    return " ".join(key.replace("ctrl+", "Ctrl+") for key in keys)
+def key_label(binding: Binding, keymap: dict[str, str] | None = None) -> str:
+    """The keys of a binding as a person reads them, remapped by ``keymap`` (binding id to
+    keys, the settings' ``[keys]``) when it names the binding."""
+    keys = binding.key
+    if keymap and binding.id and binding.id in keymap:
+        keys = keymap[binding.id]
+    names = [KEY_NAMES.get(key.strip(), key.strip()) for key in keys.split(",")]
+    return " ".join(name.replace("ctrl+", "Ctrl+") for name in names)
 
 
-def binding_rows(bindings: list[Binding]) -> list[tuple[str, str]]:
-    """(keys, what they do) for each action once; the five rating keys share one row."""
+def binding_rows(
+    bindings: list[Binding], keymap: dict[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """(keys, what they do) for each action once; the five rating keys share one row (unless
+    a keymap moved one of them)."""
     rows: list[tuple[str, str]] = []
     seen: set[str] = set()
     for binding in bindings:
@@ -74,12 +86,13 @@ def binding_rows(bindings: list[Binding]) -> list[tuple[str, str]]:
         if not text or binding.action in seen:
             continue
         seen.add(binding.action)
-        if binding.action.startswith("rate(") and binding.action != "rate(0)":
+        remapped = keymap and any(f"rate-{n}" in keymap for n in range(1, 6))
+        if binding.action.startswith("rate(") and binding.action != "rate(0)" and not remapped:
             if "rate" not in seen:
                 seen.add("rate")
                 rows.append(("1-5", "Rate 1 to 5 stars"))
             continue
-        rows.append((key_label(binding), text))
+        rows.append((key_label(binding, keymap), text))
     return rows
 
 
@@ -97,14 +110,20 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="close-help")]
 
-    def __init__(self, sections: list[tuple[str, list[Binding]]]) -> None:
+    def __init__(
+        self, sections: list[tuple[str, list[Binding]]], keymap: dict[str, str] | None = None
+    ) -> None:
         super().__init__()
         self.sections = sections
+        self.keymap = keymap or {}
 
     @classmethod
-    def about(cls, screen: Screen, everywhere: list[Binding]) -> HelpScreen:
+    def about(
+        cls, screen: Screen, everywhere: list[Binding], keymap: dict[str, str] | None = None
+    ) -> HelpScreen:
         """Help for ``screen``: its keys, the app's, and the list's when it has one."""
         from reader.tui.widgets.paper_list import PaperList
+        from reader.tui.widgets.sidebar import Sidebar
 
         sections = [
             ("This screen", list(getattr(type(screen), "BINDINGS", []))),
@@ -112,11 +131,14 @@ class HelpScreen(ModalScreen[None]):
         ]
         if screen.query(PaperList):
             sections.append(("Moving in the list", list(PaperList.BINDINGS)))
-        return cls(sections)
+        if screen.query(Sidebar):
+            sections.append(("In the sidebar", list(Sidebar.BINDINGS)))
+        return cls(sections, keymap)
 
     def compose(self) -> ComposeResult:
         blocks = [
-            (title, key_table(binding_rows(bindings), 8)) for title, bindings in self.sections
+            (title, key_table(binding_rows(bindings, self.keymap), 8))
+            for title, bindings in self.sections
         ]
         blocks.append(("Search", key_table(query_help(), 16)))
         left, right = split_in_two(blocks)

@@ -1,16 +1,17 @@
 """The main screen: sidebar, search box, paper list and detail pane.
 
 The screen is built with what it uses: the library (reads on the UI thread), the searcher
-(searches in a worker thread; stale results are dropped by generation number) and the app's
-``write``/``apply`` for changes. Its state is a few reactive variables bound into the widgets:
-the scope shown, the overview the sidebar counts, and the paper in the detail pane. After any
+(searches in a worker thread; stale results are dropped by generation number), a connection for
+slow reads (related papers, orders), the settings, and the app's ``write``/``apply`` for
+changes. Its state is a few reactive variables bound into the widgets: the scope shown, the
+overview the sidebar counts, the paper in the detail pane, the marks and the order. After any
 change the app posts ``LibraryChanged``, and the screen redraws from it; failures go through
 the app's one error path.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from textual import on
 from textual.app import ComposeResult
@@ -19,16 +20,23 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.reactive import var
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
+from reader.config import Settings
 from reader.models import Paper
-from reader.query import QueryError, quote_value
+from reader.query import QueryError
 from reader.searcher import Searcher
 from reader.store import Library, SearchResult
+from reader.tui.background import Background
 from reader.tui.errors import app_work, reported
 from reader.tui.messages import Apply, LibraryChanged, OpenPaper, Write
+from reader.tui.screens.library_views import LibraryViews
 from reader.tui.screens.list_actions import ReadingListActions
+from reader.tui.screens.manage import Management
 from reader.tui.screens.paper_actions import PaperActions
+from reader.tui.screens.record_actions import RecordActions
+from reader.tui.screens.web_actions import WebActions
 from reader.tui.widgets.paper_detail import PaperDetail
 from reader.tui.widgets.paper_list import PaperList
 from reader.tui.widgets.scope_title import ScopeTitle
@@ -36,16 +44,23 @@ from reader.tui.widgets.search_count import SearchCount
 from reader.tui.widgets.sidebar import LIBRARY, Overview, Scope, Sidebar
 
 NARROW_WIDTH = 100
+# A malformed query is said once typing pauses this long (or on Enter), not at every key.
+ERROR_PAUSE = 0.6
 
 
-class LibraryScreen(PaperActions, ReadingListActions, Screen):
+class LibraryScreen(
+    PaperActions, RecordActions, ReadingListActions, LibraryViews, WebActions, Management, Screen
+):
     """Browse, search and curate the library."""
 
     BINDINGS = [
         Binding("slash", "focus_search", "Search", tooltip="Focus the search box", id="search"),
         Binding("escape", "escape", "Back", show=False, id="back"),
         *PaperActions.PAPER_BINDINGS,
+        *RecordActions.RECORD_BINDINGS,
         *ReadingListActions.LIST_BINDINGS,
+        *LibraryViews.VIEW_BINDINGS,
+        *WebActions.WEB_BINDINGS,
         Binding(
             "i",
             "app.import_file",
@@ -78,6 +93,12 @@ class LibraryScreen(PaperActions, ReadingListActions, Screen):
     """What the sidebar counts, read again after every change."""
     paper: var[Paper | None] = var(None, init=False)
     """The paper in the detail pane."""
+    related: var[list[tuple[int, str, float]] | None | bool] = var(None, init=False)
+    """The papers most like it, found in a worker (None until then)."""
+    marked: var[int] = var(0, init=False)
+    """How many papers are marked."""
+    order: var[str] = var("", init=False)
+    """The order the list is in, in words."""
 
     def __init__(
         self,
@@ -85,6 +106,8 @@ class LibraryScreen(PaperActions, ReadingListActions, Screen):
         searcher: Searcher,
         write: Write,
         apply: Apply,
+        background: Background,
+        settings: Settings,
         *,
         searched: Callable[[int], None] = lambda generation: None,
     ) -> None:
@@ -94,9 +117,14 @@ class LibraryScreen(PaperActions, ReadingListActions, Screen):
         self.searcher = searcher
         self.write = write
         self.apply = apply
+        self.background = background
+        self.columns = settings.columns
+        self.sort = settings.sort
         self.searched = searched
         self.generation = 0  # of the latest search asked for; older answers are dropped
         self._detail_for: int | None = -1  # the paper the detail pane was last filled for
+        self._error_timer: Timer | None = None
+        self._error: tuple[int, str] | None = None
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -110,19 +138,25 @@ class LibraryScreen(PaperActions, ReadingListActions, Screen):
                 id="search",
             )
             yield SearchCount(id="count")
+        yield Static("", id="query-error", markup=False)
         with Horizontal(id="main"):
             yield Sidebar(id="sidebar").data_bind(LibraryScreen.overview, LibraryScreen.scope)
             with Vertical(id="list-pane"):
                 yield ScopeTitle(id="scope-title").data_bind(
-                    LibraryScreen.scope, LibraryScreen.overview
+                    LibraryScreen.scope,
+                    LibraryScreen.overview,
+                    LibraryScreen.marked,
+                    LibraryScreen.order,
                 )
-                yield PaperList(self.library.rows, id="papers")
-            yield PaperDetail(id="detail").data_bind(LibraryScreen.paper)
+                yield PaperList(self._load_papers, columns=self.columns, id="papers")
+            yield PaperDetail(id="detail").data_bind(LibraryScreen.paper, LibraryScreen.related)
+        yield Static("", id="progress", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.paper_list.focus()
         self.read_overview()
+        self.order = self.order_label()
         self.run_search(keep=None)
         self._fit(self.size.width)
 
@@ -132,6 +166,9 @@ class LibraryScreen(PaperActions, ReadingListActions, Screen):
     def _fit(self, width: int) -> None:
         """Fold the sidebar away on narrow terminals (80x24 stays usable)."""
         self.set_class(width < NARROW_WIDTH, "narrow")
+
+    def _load_papers(self, ids: Sequence[int]) -> list[Paper]:
+        return self.library.papers(ids, with_notes=False)
 
     @property
     def paper_list(self) -> PaperList:
@@ -145,18 +182,10 @@ class LibraryScreen(PaperActions, ReadingListActions, Screen):
     def current_paper_id(self) -> int | None:
         return self.paper_list.highlighted
 
+    def target_ids(self) -> list[int]:
+        return self.paper_list.marked or super().target_ids()
+
     # -- search ------------------------------------------------------------------------------
-
-    def scope_query(self) -> str:
-        if self.scope.kind == "status":
-            return f"status:{self.scope.value}"
-        if self.scope.kind == "tag":
-            return f"tag:{quote_value(self.scope.value)}"
-        return ""
-
-    @property
-    def list_name(self) -> str | None:
-        return self.scope.value if self.scope.kind == "list" else None
 
     @property
     def filtered(self) -> bool:
@@ -167,30 +196,44 @@ class LibraryScreen(PaperActions, ReadingListActions, Screen):
     def run_search(self, keep: int | None = None) -> None:
         self.generation += 1
         self._search_worker(
-            self.generation, self.search_input.value, self.scope_query(), self.list_name, keep
+            self.generation,
+            self.search_input.value,
+            self.scope_query(),
+            self.list_name,
+            keep,
+            self.sort,
         )
 
     @app_work("search", thread=True, exclusive=True, group="search")
     def _search_worker(
-        self, generation: int, text: str, scope_query: str, list_name: str | None, keep: int | None
+        self,
+        generation: int,
+        text: str,
+        scope_query: str,
+        list_name: str | None,
+        keep: int | None,
+        sort: str,
     ) -> None:
+        def stale() -> bool:
+            return generation != self.generation
+
         try:
-            found = self.searcher.search(
-                text, scope_query, list_name, stale=lambda: generation != self.generation
-            )
-        except QueryError as error:  # an answer to what was typed, shown where the count is
-            self.app.call_from_thread(self._show_error, generation, str(error))
+            found = self.searcher.search(text, scope_query, list_name, stale=stale)
+        except QueryError as error:  # an answer to what was typed, shown under the box
+            self.app.call_from_thread(self._query_refused, generation, str(error))
             return
-        if found is not None:
-            self.app.call_from_thread(
-                self._apply_results, generation, found.result, found.total, keep
-            )
+        if found is None:
+            return
+        result = self.ordered(found.result, sort, list_name is not None, stale)
+        if result is not None:
+            self.app.call_from_thread(self._apply_results, generation, result, found.total, keep)
 
     def _apply_results(
         self, generation: int, result: SearchResult, total: int, keep: int | None
     ) -> None:
         if generation != self.generation or not self.is_attached:
             return  # a newer keystroke has already asked again, or the app is closing
+        self._hide_error()
         paper_list = self.paper_list
         if not result.ids:  # worded for the situation
             paper_list.empty_text = self._empty_text()
@@ -198,19 +241,27 @@ class LibraryScreen(PaperActions, ReadingListActions, Screen):
         self.query_one(SearchCount).show_found(result, total)
         self.searched(generation)
 
-    def _show_error(self, generation: int, message: str) -> None:
-        if generation == self.generation and self.is_attached:
-            self.query_one(SearchCount).show_error(message)
-            self.searched(generation)
+    def _query_refused(self, generation: int, message: str) -> None:
+        """Said only once typing pauses: a query is often malformed half-way through."""
+        if generation != self.generation or not self.is_attached:
+            return
+        self._error = (generation, message)
+        if self._error_timer is not None:
+            self._error_timer.stop()
+        self._error_timer = self.set_timer(ERROR_PAUSE, self._show_error)
+        self.searched(generation)
 
-    def _empty_text(self) -> str:
-        if self.search_input.value.strip():
-            return "No papers match. Esc twice clears the search."
-        if self.scope.kind == "list":
-            return "This list is empty: highlight a paper in the Library and press a."
-        if self.overview is not None and self.overview.total == 0:
-            return "The library is empty: press i to import a listing file."
-        return "No papers here."
+    def _show_error(self) -> None:
+        if self._error is None or self._error[0] != self.generation:
+            return
+        line = self.query_one("#query-error", Static)
+        line.update(self._error[1].replace("bad query at ", "Search: "))
+        line.add_class("shown")
+        self.query_one(SearchCount).show_error("query error")
+
+    def _hide_error(self) -> None:
+        self._error = None
+        self.query_one("#query-error", Static).remove_class("shown")
 
     @on(Input.Changed, "#search")
     def search_changed(self) -> None:
@@ -218,6 +269,9 @@ class LibraryScreen(PaperActions, ReadingListActions, Screen):
 
     @on(Input.Submitted, "#search")
     def search_submitted(self) -> None:
+        if self._error is not None:
+            self._show_error()
+            return
         self.paper_list.focus()
         self.paper_list.action_first()
 
@@ -227,6 +281,8 @@ class LibraryScreen(PaperActions, ReadingListActions, Screen):
     def action_escape(self) -> None:
         if self.search_input.has_focus:
             self.paper_list.focus()
+        elif self.paper_list.clear_marks():
+            pass
         elif self.search_input.value:
             self.search_input.value = ""
         elif self.scope != LIBRARY:
@@ -238,8 +294,13 @@ class LibraryScreen(PaperActions, ReadingListActions, Screen):
     def scope_chosen(self, event: Sidebar.ScopeChosen) -> None:
         self.scope = event.scope
 
+    @on(Sidebar.Manage)
+    def manage_chosen(self, event: Sidebar.Manage) -> None:
+        self.manage_scope(event.verb, event.scope)
+
     def watch_scope(self) -> None:
         self.refresh_bindings()  # the reading-list keys
+        self.order = self.order_label()
         self.run_search(keep=None)
 
     def show_scope(self, scope: Scope) -> None:
@@ -252,7 +313,13 @@ class LibraryScreen(PaperActions, ReadingListActions, Screen):
         """Count again for the sidebar; leave a list shown that is gone."""
         library = self.library
         lists = library.lists()
-        self.overview = Overview(library.count(), library.status_counts(), lists, library.tags())
+        self.overview = Overview(
+            library.count(),
+            library.status_counts(),
+            lists,
+            library.tags(),
+            library.triage_counts().get("new", 0),
+        )
         self._leave_vanished_list(lists)
 
     def action_toggle_sidebar(self) -> None:
@@ -267,6 +334,10 @@ class LibraryScreen(PaperActions, ReadingListActions, Screen):
         # for the paper still highlighted by then (holding j skips the ones in between).
         self.call_after_refresh(self._show_highlighted)
 
+    @on(PaperList.Marked)
+    def marks_changed(self) -> None:
+        self.marked = len(self.paper_list.marked)
+
     @property
     def detail_settled(self) -> bool:
         """True once the detail pane shows the highlighted paper (tests wait on it)."""
@@ -279,12 +350,18 @@ class LibraryScreen(PaperActions, ReadingListActions, Screen):
 
     def show_detail(self, paper_id: int | None) -> None:
         papers = self.library.papers([paper_id]) if paper_id is not None else []
+        if paper_id != self._detail_for:
+            self.related = None
+            self.find_related(paper_id)
         self.paper = papers[0] if papers else None
         self._detail_for = paper_id
 
     @on(PaperList.Selected)
     def selected(self, event: PaperList.Selected) -> None:
         self.post_message(OpenPaper(event.paper_id))
+
+    def removed(self, paper_ids: list[int]) -> None:
+        self.paper_list.clear_marks()
 
     # -- changes -----------------------------------------------------------------------------
 
@@ -299,6 +376,10 @@ class LibraryScreen(PaperActions, ReadingListActions, Screen):
                 self.run_search(keep=self.current_paper_id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "export_list" and self.paper_list.marked:
+            return True  # exports the marked papers
         if action in ReadingListActions.LIST_ACTIONS and self.scope.kind != "list":
+            return False
+        if action == "whole_library" and self.scope == LIBRARY:
             return False
         return super().check_action(action, parameters)

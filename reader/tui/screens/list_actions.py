@@ -39,7 +39,13 @@ class ReadingListActions:
             tooltip="Remove the paper from this list",
             id="remove-from-list",
         ),
-        Binding("e", "export_list", "Export", tooltip="Export this list to Markdown", id="export"),
+        Binding(
+            "e",
+            "export_list",
+            "Export",
+            tooltip="Export this list (or the marked papers)",
+            id="export",
+        ),
     ]
     LIST_ACTIONS = {"move_down", "move_up", "remove_from_list", "export_list"}
 
@@ -138,6 +144,10 @@ class ReadingListActions:
 
     @app_work("export the list")
     async def action_export_list(self) -> None:
+        marked = self.paper_list.marked
+        if marked:
+            await self._export_marked(marked)
+            return
         name = self.list_name
         if name is None:
             return
@@ -154,4 +164,27 @@ class ReadingListActions:
 
         document = list_document(self.library, name)
         written = write_atomic(Path(answer), render(document, "markdown"))
+        self.notify(one_line(f"Wrote {written}"), title="Exported", markup=False)
+
+    async def _export_marked(self, ids: list[int]) -> None:
+        """The marked papers, in list order, to Markdown, BibTeX, CSV or JSON (by extension)."""
+        from reader.export import EXPORT_FORMATS, ExportDocument
+        from reader.exporting import render, write_atomic
+
+        answer = await self.app.push_screen_wait(
+            PromptDialog(
+                f"Export {len(ids)} marked paper{'' if len(ids) == 1 else 's'}",
+                "marked-papers.md",
+                "File name: .md, .bib, .csv or .json · Enter writes · Esc cancels",
+            )
+        )
+        if not answer:
+            return
+        path = Path(answer)
+        fmt = next(
+            (f.name for f in EXPORT_FORMATS.values() if f.extension == path.suffix.lower()),
+            "markdown",
+        )
+        document = ExportDocument(title="Marked papers", papers=tuple(self.library.papers(ids)))
+        written = write_atomic(path, render(document, fmt))
         self.notify(one_line(f"Wrote {written}"), title="Exported", markup=False)

@@ -11,16 +11,19 @@ from textual.widgets import Footer
 
 from reader.models import Paper
 from reader.store import Library
+from reader.tui.background import Background
 from reader.tui.errors import reported
 from reader.tui.messages import Apply, LibraryChanged, Write
 from reader.tui.screens.paper_actions import PaperActions
+from reader.tui.screens.record_actions import RecordActions
 from reader.tui.widgets.paper_detail import PaperDetail
 
 
-class PaperScreen(PaperActions, Screen):
+class PaperScreen(PaperActions, RecordActions, Screen):
     BINDINGS = [
         Binding("escape,backspace", "app.pop_screen", "Back", id="back"),
         *PaperActions.PAPER_BINDINGS,
+        *RecordActions.RECORD_BINDINGS,
         Binding("j,down", "scroll_down", "Scroll", show=False, tooltip="Scroll down", id="down"),
         Binding("k,up", "scroll_up", "Scroll", show=False, tooltip="Scroll up", id="up"),
     ]
@@ -28,12 +31,15 @@ class PaperScreen(PaperActions, Screen):
     paper: var[Paper | None] = var(None, init=False)
     """The paper shown, read again whenever it changes."""
 
-    def __init__(self, paper_id: int, library: Library, write: Write, apply: Apply) -> None:
+    def __init__(
+        self, paper_id: int, library: Library, write: Write, apply: Apply, background: Background
+    ) -> None:
         super().__init__()
         self.paper_id = paper_id
         self.library = library
         self.write = write
         self.apply = apply
+        self.background = background
 
     def compose(self) -> ComposeResult:
         yield PaperDetail(id="paper-full").data_bind(PaperScreen.paper)
@@ -50,6 +56,9 @@ class PaperScreen(PaperActions, Screen):
     def load(self) -> None:
         papers = self.library.papers([self.paper_id])
         self.paper = papers[0] if papers else None
+
+    def removed(self, paper_ids: list[int]) -> None:
+        self.app.pop_screen()  # the paper is gone (u brings it back, in the list)
 
     @on(LibraryChanged)
     def library_changed(self, message: LibraryChanged) -> None:

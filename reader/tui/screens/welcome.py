@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
-
-from reader.models import ImportSummary
-
-if TYPE_CHECKING:
-    from reader.tui.messages import Write
 
 IMPORTS = [
     ("reader import listing.txt", 'a "trending papers" listing dump'),
@@ -38,7 +31,8 @@ def welcome_text() -> Text:
     text.append(" to import a file from here.\n\n")
     text.append("Just looking?  Press ")
     text.append("l", style="reverse bold")
-    text.append(" to load the bundled sample of about 40 well-known papers.")
+    text.append(" to open the demo library: about 40 well-known papers, in a throw-away\n")
+    text.append("file of its own. Your library stays as it is.")
     return text
 
 
@@ -46,24 +40,12 @@ class WelcomeScreen(Screen):
     """Shown while the library is empty; the app moves on to the library once it is not."""
 
     BINDINGS = [
-        Binding("l", "load_sample", "Load the sample", id="load-sample"),
+        Binding("l", "app.open_demo", "Open the demo", id="load-sample"),
         Binding("i", "app.import_file", "Import a file", id="import"),
     ]
-
-    def __init__(self, write: Write) -> None:
-        super().__init__()
-        self.write = write
 
     def compose(self) -> ComposeResult:
         with Center(), Vertical(id="welcome"):
             yield Static(Text("Welcome to reader", style="bold"), id="welcome-title")
             yield Static(welcome_text(), id="welcome-body")
         yield Footer(compact=True)
-
-    def action_load_sample(self) -> None:
-        from reader.demo import import_sample
-
-        def loaded(summary: ImportSummary) -> None:
-            self.notify(f"Loaded {summary.added} sample papers.")
-
-        self.write("load the sample", import_sample, loaded)

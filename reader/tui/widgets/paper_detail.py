@@ -11,16 +11,74 @@ from textual.reactive import var
 from textual.widgets import Static
 
 from reader.models import Paper
-from reader.text import one_line, safe, stars
+from reader.text import one_line, safe, stars, truncate
+
+MAX_AUTHORS = 6
 
 STATUS_LABELS = {"unread": "• unread", "reading": "◐ reading", "read": "✓ read"}
 STATUS_STYLES = {"unread": "bold", "reading": "yellow", "read": "green"}
 
 
-def paper_view(paper: Paper) -> Group:
-    """The paper as styled text; every imported string is cleaned of control characters."""
+def authors_line(paper: Paper) -> str:
+    """Up to six authors, then "et al."."""
+    names = [one_line(author.display) for author in paper.authors[:MAX_AUTHORS]]
+    if len(paper.authors) > MAX_AUTHORS:
+        names.append("et al.")
+    return ", ".join(names)
+
+
+def record_view(paper: Paper) -> Text:
+    """Authors, year and venue, then the identifiers: what a citation needs."""
+    text = Text()
+    authors = authors_line(paper)
+    if authors:
+        text.append(authors + "\n", style="italic")
+    published = " · ".join(
+        part for part in (str(paper.year or ""), one_line(paper.venue or "")) if part
+    )
+    if published:
+        text.append(published + "\n", style="bold")
+    ids = []
+    if paper.citekey:
+        ids.append(("key", paper.citekey))
+    if paper.arxiv:
+        ids.append(("arXiv", paper.arxiv))
+    if paper.doi:
+        ids.append(("DOI", paper.doi))
+    for number, (label, value) in enumerate(ids):
+        text.append(" · " if number else "", style="dim")
+        text.append(f"{label} ", style="dim")
+        text.append(one_line(value))
+    if ids:
+        text.append("\n")
+    for item in paper.files:
+        text.append("file ", style="bold green")
+        text.append(safe(item.path) + "\n")
+    return text
+
+
+def related_view(related: list[tuple[int, str, float]] | None) -> Text:
+    """The most similar papers, with how similar (cosine of their words, 0 to 1)."""
+    text = Text("\nRelated", style="bold")
+    if related is None:
+        text.append("  finding…", style="dim italic")
+        return text
+    if not related:
+        text.append("  none found", style="dim italic")
+        return text
+    text.append("  (r lists them)", style="dim")
+    for _, title, score in related:
+        text.append(f"\n{score:4.2f} ", style="dim")
+        text.append(truncate(one_line(title), 70))
+    return text
+
+
+def paper_view(paper: Paper, related: list[tuple[int, str, float]] | None | bool = False) -> Group:
+    """The paper as styled text; every imported string is cleaned of control characters.
+    ``related`` is False when not shown, None while being found."""
     text = Text()
     text.append(one_line(paper.title) + "\n", style="bold")
+    text.append_text(record_view(paper))
     facts = Text()
     facts.append(
         STATUS_LABELS.get(paper.status, paper.status), style=STATUS_STYLES.get(paper.status, "")
@@ -53,6 +111,8 @@ def paper_view(paper: Paper) -> Group:
             parts.append(meta)
             # Notes are the person's own Markdown: show it rendered, as the note dialog promises.
             parts.append(Markdown(safe(note.body).strip(), hyperlinks=False))
+    if related is not False:
+        parts.append(related_view(related))  # type: ignore[arg-type]
     sources = ", ".join(safe(source.file) for source in paper.sources)
     # The key has no spaces: on a line of its own it folds cleanly in a narrow pane.
     parts.append(Text(f"\nid {paper.id} · from {sources}\nkey:{paper.key}", style="dim"))
@@ -66,6 +126,9 @@ class PaperDetail(VerticalScroll):
     """
 
     paper: var[Paper | None] = var(None, init=False)
+    related: var[list[tuple[int, str, float]] | None | bool] = var(False, init=False)
+    """(id, title, similarity) of the most similar papers; None while being found, False
+    when the pane does not show them."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -74,9 +137,16 @@ class PaperDetail(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield self._body
 
-    def watch_paper(self, paper: Paper | None) -> None:
-        if paper is None:
+    def watch_paper(self, old: Paper | None, paper: Paper | None) -> None:
+        self._draw()
+        if old is None or paper is None or old.id != paper.id:
+            self.scroll_home(animate=False)
+
+    def watch_related(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        if self.paper is None:
             self._body.update(Text("Nothing highlighted.", style="dim"))
         else:
-            self._body.update(paper_view(paper))
-        self.scroll_home(animate=False)
+            self._body.update(paper_view(self.paper, self.related))

@@ -1,7 +1,9 @@
 """The paper list: a lazily drawn ScrollView, smooth at 100,000 papers.
 
-Only the visible rows are ever built. The list holds just an array of paper ids; the rows for the
-window on screen are fetched through a loader the screen supplies and kept in a small cache.
+Only the visible rows are ever built. The list holds just an array of paper ids; the papers for
+the window on screen are fetched through a loader the screen supplies and kept in a small cache.
+The columns beside the title are the ones the settings ask for, shown only when the papers on
+screen have something to put in them, so the title gets the room a blank column would take.
 """
 
 from __future__ import annotations
@@ -18,17 +20,19 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.models import PaperRow
-from reader.text import one_line, stars, truncate
+from reader.config import DEFAULT_COLUMNS
+from reader.models import Paper
+from reader.text import STATUS_MARKS, one_line, truncate
+from reader.tui.widgets.columns import COLUMNS, KEEP, Column
+from reader.tui.widgets.styles import foreground
 
-RowLoader = Callable[[Sequence[int]], list[PaperRow]]
+RowLoader = Callable[[Sequence[int]], list[Paper]]
 
-STATUS_MARKS = {"unread": "•", "reading": "◐", "read": "✓"}
 CACHE_LIMIT = 2_000
 
 
 class PaperList(ScrollView, can_focus=True):
-    """Rows of papers with a cursor; posts Highlighted and Selected messages."""
+    """Rows of papers with a cursor and marks; posts Highlighted, Selected and Marked."""
 
     BINDINGS = [
         Binding("j,down", "cursor_down", "Down", show=False, id="down"),
@@ -38,15 +42,24 @@ class PaperList(ScrollView, can_focus=True):
         Binding("pagedown", "page_down", "Page down", show=False, id="page-down"),
         Binding("pageup", "page_up", "Page up", show=False, id="page-up"),
         Binding("enter", "select", "Open", tooltip="Open the paper full-screen", id="open-paper"),
+        Binding("space", "toggle_mark", "Mark", tooltip="Mark or unmark the paper", id="mark"),
+        Binding(
+            "v", "mark_range", "Range", show=False, tooltip="Mark a range: v, move", id="range"
+        ),
+        Binding(
+            "asterisk", "mark_all", "All", show=False, tooltip="Mark every paper shown", id="all"
+        ),
     ]
 
     COMPONENT_CLASSES = {
         "paper-list--cursor",
+        "paper-list--marked",
         "paper-list--unread",
         "paper-list--reading",
         "paper-list--read",
         "paper-list--stars",
         "paper-list--tags",
+        "paper-list--authors",
         "paper-list--date",
         "paper-list--empty",
     }
@@ -67,18 +80,33 @@ class PaperList(ScrollView, can_focus=True):
             super().__init__()
             self.paper_id = paper_id
 
-    def __init__(self, loader: RowLoader, *, id: str | None = None) -> None:
+    class Marked(Message):
+        """The marked papers changed (the screen counts them in its status line)."""
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, PaperList.Marked)
+
+    def __init__(
+        self, loader: RowLoader, *, columns: Sequence[str] = DEFAULT_COLUMNS, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self._loader = loader
+        self.columns = tuple(columns)
         self.ids: list[int] = []
-        self._rows: dict[int, PaperRow] = {}
+        self._rows: dict[int, Paper] = {}
         self.empty_text = "No papers."
+        self._marked: dict[int, None] = {}  # in the order marked
+        self.anchor: int | None = None  # where ``v`` started a range
+        self._layout_key: tuple[int, int, int, int] | None = None
+        self._layout: list[Column] = []
+        self._version = 0
 
     # -- data --------------------------------------------------------------------------------
 
     def set_ids(self, ids: Sequence[int], *, keep: int | None = None) -> None:
         """Show new results; keep the cursor on paper ``keep`` when it is still there."""
         self.ids = list(ids)
+        self._version += 1
         self.virtual_size = Size(0, len(self.ids))
         index = 0
         if keep is not None:
@@ -86,6 +114,8 @@ class PaperList(ScrollView, can_focus=True):
                 index = self.ids.index(keep)
             except ValueError:
                 index = 0
+        if self.anchor is not None:
+            self.anchor = min(self.anchor, max(len(self.ids) - 1, 0))
         self._set_cursor(index, scroll=True)
         self.refresh()
 
@@ -96,13 +126,14 @@ class PaperList(ScrollView, can_focus=True):
         else:
             for paper_id in paper_ids:
                 self._rows.pop(paper_id, None)
+        self._version += 1
         self.refresh()
 
     @property
     def highlighted(self) -> int | None:
         return self.ids[self.cursor] if 0 <= self.cursor < len(self.ids) else None
 
-    def _row(self, index: int) -> PaperRow | None:
+    def _row(self, index: int) -> Paper | None:
         paper_id = self.ids[index]
         row = self._rows.get(paper_id)
         if row is None:
@@ -115,6 +146,64 @@ class PaperList(ScrollView, can_focus=True):
             row = self._rows.get(paper_id)
         return row
 
+    # -- marks -------------------------------------------------------------------------------
+
+    @property
+    def marked(self) -> list[int]:
+        """The marked papers, a range being marked with ``v`` included, in list order."""
+        chosen = set(self._marked) | set(self._range())
+        return [paper_id for paper_id in self.ids if paper_id in chosen]
+
+    def _range(self) -> list[int]:
+        if self.anchor is None or not self.ids:
+            return []
+        low, high = sorted((self.anchor, self.cursor))
+        return self.ids[low : high + 1]
+
+    def _marks_changed(self) -> None:
+        self.refresh()
+        self.post_message(self.Marked())
+
+    def action_toggle_mark(self) -> None:
+        paper_id = self.highlighted
+        if paper_id is None:
+            return
+        if self.anchor is not None:
+            self._end_range()
+        if paper_id in self._marked:
+            del self._marked[paper_id]
+        else:
+            self._marked[paper_id] = None
+        self._marks_changed()
+        self._set_cursor(self.cursor + 1)
+
+    def action_mark_range(self) -> None:
+        """``v`` starts a range at the cursor; moving extends it; ``v`` again keeps it."""
+        if self.anchor is None:
+            self.anchor = self.cursor
+        else:
+            self._end_range()
+        self._marks_changed()
+
+    def _end_range(self) -> None:
+        for paper_id in self._range():
+            self._marked[paper_id] = None
+        self.anchor = None
+
+    def action_mark_all(self) -> None:
+        self.anchor = None
+        self._marked = dict.fromkeys(self.ids)
+        self._marks_changed()
+
+    def clear_marks(self) -> bool:
+        """Forget every mark; False when there was none."""
+        if not self._marked and self.anchor is None:
+            return False
+        self._marked = {}
+        self.anchor = None
+        self._marks_changed()
+        return True
+
     # -- cursor ------------------------------------------------------------------------------
 
     def _set_cursor(self, index: int, *, scroll: bool = True) -> None:
@@ -125,8 +214,12 @@ class PaperList(ScrollView, can_focus=True):
         index = max(0, min(index, len(self.ids) - 1))
         old = self.cursor
         self.cursor = index
-        self.refresh_line(old - self.scroll_offset.y)
-        self.refresh_line(index - self.scroll_offset.y)
+        if self.anchor is not None:
+            self.refresh()
+            self.post_message(self.Marked())
+        else:
+            self.refresh_line(old - self.scroll_offset.y)
+            self.refresh_line(index - self.scroll_offset.y)
         if scroll:
             self.scroll_to_region(
                 Region(0, index, max(self.size.width, 1), 1), animate=False, immediate=True
@@ -178,7 +271,7 @@ class PaperList(ScrollView, can_focus=True):
         base = self.rich_style
         if not self.ids:
             if y == 1:
-                style = base + self.get_component_rich_style("paper-list--empty", partial=True)
+                style = base + foreground(self, "paper-list--empty")
                 return Strip(
                     [Segment(truncate(f"  {self.empty_text}", width), style)]
                 ).extend_cell_length(width, base)
@@ -188,47 +281,75 @@ class PaperList(ScrollView, can_focus=True):
         row = self._row(index)
         if row is None:
             return Strip.blank(width, base)
+        columns = self._columns(width)
+        marked = row.id in self._marked or (
+            self.anchor is not None
+            and min(self.anchor, self.cursor) <= index <= max(self.anchor, self.cursor)
+        )
+        if marked:
+            marks = self.get_component_rich_style("paper-list--marked", partial=False)
+            base = base + Style(bgcolor=marks.bgcolor)
         cursor = None
         if index == self.cursor:
-            cursor = self.get_component_rich_style("paper-list--cursor", partial=True)
+            cursor = self.get_component_rich_style("paper-list--cursor", partial=False)
             base = base + cursor
-        return self._render_row(row, width, base, cursor)
+        return self._render_row(row, width, base, cursor, columns, marked)
 
-    def _render_row(self, row: PaperRow, width: int, base: Style, cursor: Style | None) -> Strip:
-        """Mark, title, then right-aligned columns: tags, stars (always reserved), date.
+    def _columns(self, width: int) -> list[Column]:
+        """The columns for the papers on screen now: wanted, filled by one of them at least,
+        and leaving the title at least half the row."""
+        top = self.scroll_offset.y
+        key = (top, self.size.height, width, self._version)
+        if key == self._layout_key:
+            return self._layout
+        window = [self._row(i) for i in range(top, min(top + self.size.height, len(self.ids)))]
+        papers = [paper for paper in window if paper is not None]
+        wanted = [
+            COLUMNS[name]
+            for name in COLUMNS
+            if name in self.columns and any(COLUMNS[name].value(paper) for paper in papers)
+        ]
+        title_room = max(24, width // 2)
+        for name in reversed(KEEP):
+            if sum(c.width + 1 for c in wanted) + title_room + 4 <= width:
+                break
+            wanted = [column for column in wanted if column.name != name]
+        self._layout_key, self._layout = key, wanted
+        return wanted
 
-        The cursor's style goes on top of each column's own colour, so the highlighted row
-        reads as one bar whatever the status colours are.
-        """
+    def _render_row(
+        self,
+        row: Paper,
+        width: int,
+        base: Style,
+        cursor: Style | None,
+        columns: list[Column],
+        marked: bool,
+    ) -> Strip:
+        """Mark, status, title, then the columns. The cursor's style goes on top of each
+        column's own colour, so the highlighted row reads as one bar."""
 
         def styled(part: Style) -> Style:
             return base + part + cursor if cursor is not None else base + part
 
-        status_style = self.get_component_rich_style(f"paper-list--{row.status}", partial=True)
-        star_style = self.get_component_rich_style("paper-list--stars", partial=True)
-        tag_style = self.get_component_rich_style("paper-list--tags", partial=True)
-        date_style = self.get_component_rich_style("paper-list--date", partial=True)
-        mark = STATUS_MARKS.get(row.status, " ")
-        right_parts: list[tuple[str, Style]] = []
-        if width >= 48 and row.tags:
-            # The first tag, and how many more: all of them are in the detail pane.
-            more = f" +{len(row.tags) - 1}" if len(row.tags) > 1 else ""
-            room = max(8, width // 4) - len(more)
-            right_parts.append((truncate(f"#{one_line(row.tags[0])}", room) + more, tag_style))
-        rating = stars(row.rating) if row.rating else ""
-        right_parts.append((f"{rating:<5}", star_style))
-        if width >= 50:
-            # Listing dates come from imported files: clean them like every other field.
-            date = truncate(one_line(row.listed or ""), 8)
-            right_parts.append((f"{date:<6}", date_style))
-        right_width = sum(cell_len(text) + 1 for text, _ in right_parts)
+        def component(name: str) -> Style:
+            return foreground(self, f"paper-list--{name}")
+
+        status_style = component(row.status)
+        show_status = "status" in self.columns
+        mark = STATUS_MARKS.get(row.status, " ") if show_status else " "
+        right_width = sum(column.width + 1 for column in columns)
         title_width = max(width - 3 - right_width - 1, 8)
         title = truncate(one_line(row.title), title_width)
         title += " " * (title_width - cell_len(title))
         segments = [
-            Segment(f" {mark} ", styled(status_style)),
+            Segment("▌" if marked else " ", styled(component("marked"))),
+            Segment(f"{mark} ", styled(status_style)),
             Segment(title, styled(status_style if row.status == "unread" else Style())),
         ]
-        for text, style in right_parts:
-            segments.append(Segment(" " + text, styled(style)))
+        for column in columns:
+            text = truncate(column.value(row), column.width)
+            segments.append(
+                Segment(" " + text.ljust(column.width), styled(component(column.style)))
+            )
         return Strip(segments).crop(0, width).extend_cell_length(width, base)

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import var
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from reader.models import ReadingList, TagCount
-from reader.text import one_line
+from reader.text import one_line, truncate
+
+# The sidebar is 26 cells: its border, the options' padding and a scrollbar leave this.
+LABEL_WIDTH = 21
 
 
 @dataclass(frozen=True)
 class Scope:
     """What the paper list is showing before any search: a status, a list or a tag."""
 
-    kind: str  # "all", "status", "list", "tag"
+    kind: str  # "all", "new", "status", "list", "tag", "related"
     value: str = ""
     label: str = "Library"
 
@@ -38,6 +43,7 @@ class Overview:
     statuses: dict[str, int] = field(default_factory=dict)
     lists: list[ReadingList] = field(default_factory=list)
     tags: list[TagCount] = field(default_factory=list)
+    new: int = 0
 
     def find_list(self, name: str) -> ReadingList | None:
         """A reading list by name (names are unique regardless of case)."""
@@ -45,6 +51,7 @@ class Overview:
         return next((item for item in self.lists if item.name.casefold() == wanted), None)
 
 
+NEW = Scope("new", "", "New")
 STATUS_SCOPES = [
     Scope("status", "unread", "Unread"),
     Scope("status", "reading", "Reading"),
@@ -58,12 +65,30 @@ class Sidebar(OptionList):
     The screen binds its ``overview`` (what to count) and ``scope`` (what is shown) into it.
     """
 
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="sidebar-down"),
+        Binding("k", "cursor_up", "Up", show=False, id="sidebar-up"),
+        Binding("R", "manage('rename')", "Rename", tooltip="Rename the list or tag", id="rename"),
+        Binding("D", "manage('describe')", "Describe", tooltip="Describe the list", id="describe"),
+        Binding(
+            "delete,d", "manage('delete')", "Delete", tooltip="Delete the list or tag", id="delete"
+        ),
+    ]
+
     overview: var[Overview | None] = var(None)
     scope: var[Scope] = var(LIBRARY)
 
     class ScopeChosen(Message):
         def __init__(self, scope: Scope) -> None:
             super().__init__()
+            self.scope = scope
+
+    class Manage(Message):
+        """Rename, describe or delete the list or tag under the cursor."""
+
+        def __init__(self, verb: str, scope: Scope) -> None:
+            super().__init__()
+            self.verb = verb
             self.scope = scope
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -87,9 +112,10 @@ class Sidebar(OptionList):
         counts = {"all": overview.total, **overview.statuses}
         options: list[Option | None] = []
         self._scopes = {}
-        for scope in [LIBRARY, *STATUS_SCOPES]:
-            count = counts.get(scope.value or "all", 0)
-            options.append(self._option(scope, scope.label, f"{count}"))
+        options.append(self._option(LIBRARY, LIBRARY.label, f"{overview.total}"))
+        options.append(self._option(NEW, "New", f"{overview.new}"))
+        for scope in STATUS_SCOPES:
+            options.append(self._option(scope, scope.label, f"{counts.get(scope.value, 0)}"))
         options.append(None)
         options.append(Option(Text("Reading lists", style="bold dim"), disabled=True))
         if not overview.lists:
@@ -113,15 +139,21 @@ class Sidebar(OptionList):
             self.highlighted = highlighted if highlighted is not None else 0
 
     def _option(self, scope: Scope, label: str, count: str) -> Option:
+        """Name and count on one line, whatever the width: room is kept for a scrollbar."""
         self._scopes[scope.option_id] = scope
-        width = 24
-        name = (
-            label if len(label) <= width - len(count) - 1 else label[: width - len(count) - 2] + "…"
-        )
-        text = Text(name)
-        text.append(" " * max(1, width - len(name) - len(count)))
+        width = LABEL_WIDTH
+        name = truncate(label, width - len(count) - 1)
+        text = Text(name, no_wrap=True, overflow="ellipsis")
+        text.append(" " * max(1, width - cell_len(name) - len(count)))
         text.append(count, style="dim")
         return Option(text, id=scope.option_id)
+
+    def action_manage(self, verb: str) -> None:
+        if self.highlighted is None:
+            return
+        scope = self._scopes.get(self.get_option_at_index(self.highlighted).id or "")
+        if scope is not None:
+            self.post_message(self.Manage(verb, scope))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -42,6 +42,7 @@ TEX_ESCAPES: dict[str, str] = {
     ">": r"\textgreater{}",
     "|": r"\textbar{}",
 }
+_TEX_TABLE = str.maketrans(TEX_ESCAPES)
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # Where each entry type keeps the venue; other types use howpublished.
 VENUE_FIELDS = {
@@ -57,6 +58,7 @@ VENUE_FIELDS = {
 # ``url`` package); the rest are percent-encoded, which any web server treats the same.
 _URL_ENCODE = frozenset('{}\\"')
 _AND = re.compile(r"\band\b", re.IGNORECASE)
+_ALNUM = re.compile(r"[^\W_]")
 
 
 def escape_tex(text: str) -> str:
@@ -65,8 +67,7 @@ def escape_tex(text: str) -> str:
     Runs of whitespace become one space: BibTeX reads them that way anyway, and a newline inside
     a field could let a line starting with ``@`` look like a new entry.
     """
-    line = " ".join(safe(text).split())
-    escaped = "".join(TEX_ESCAPES.get(ch, ch) for ch in line)
+    escaped = " ".join((text if text.isprintable() else safe(text)).split()).translate(_TEX_TABLE)
     while "--" in escaped:
         escaped = escaped.replace("--", "-{}-")
     return escaped
@@ -74,8 +75,11 @@ def escape_tex(text: str) -> str:
 
 def escape_url(url: str) -> str:
     """A URL (or DOI) for a verbatim field: braces, backslashes, quotes and spaces encoded."""
+    url = url.strip()
+    if url.isprintable() and not any(ch in url for ch in ' {}\\"'):
+        return url
     parts = []
-    for ch in url.strip():
+    for ch in url:
         if ch in _URL_ENCODE or ch.isspace() or not ch.isprintable():
             parts.append("".join(f"%{byte:02X}" for byte in ch.encode("utf-8")))
         else:
@@ -86,16 +90,18 @@ def escape_url(url: str) -> str:
 def protect_capitals(title: str) -> str:
     """The escaped title with words whose capitals a style must keep wrapped in braces."""
     words = " ".join(safe(title).split()).split(" ")
+    escaped = escape_tex(title).split(" ")  # escaping keeps the words where they were
     return " ".join(
-        "{" + escape_tex(word) + "}" if _needs_protection(word) else escape_tex(word)
-        for word in words
+        "{" + text + "}" if _needs_protection(word) else text
+        for word, text in zip(words, escaped, strict=True)
     )
 
 
 def _needs_protection(word: str) -> bool:
     """A capital after the word's first letter or digit: ``LoRA``, ``BERT``, ``iPhone``, ``3D``."""
-    start = next((index for index, ch in enumerate(word) if ch.isalnum()), len(word))
-    return any(ch.isupper() for ch in word[start + 1 :])
+    first = _ALNUM.search(word)
+    rest = word[first.end() :] if first else ""
+    return rest.lower() != rest
 
 
 def format_authors(authors: Sequence[Author]) -> str:

@@ -41,6 +41,8 @@ _ENTRY_START = re.compile(r"@[A-Za-z]+[ \t]*[{(]")
 _LISTED = re.compile(r"\blisted\s+([^;]+)", re.IGNORECASE)
 _WEB_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 _URL_COMMAND = re.compile(r"^\s*\\url\s*")
+_URL_ESCAPE = re.compile(r"\\([_%#&~$])")
+_URL_NOISE = re.compile(r"[{}\s]")
 _CATEGORY = re.compile(r"[A-Za-z-]{2,20}(?:\.[A-Za-z-]{1,20})?", re.ASCII)
 _DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2}))?", re.ASCII)
 # A line as str.splitlines sees one.
@@ -284,8 +286,8 @@ def _plain_url(value: str) -> str:
     if not value:
         return ""
     value = _URL_COMMAND.sub("", value)
-    value = re.sub(r"\\([_%#&~$])", r"\1", value)
-    return re.sub(r"[{}\s]", "", clean_text(value))
+    value = _URL_ESCAPE.sub(r"\1", value)
+    return _URL_NOISE.sub("", clean_text(value))
 
 
 class _DropRecords(logging.Filter):

@@ -209,8 +209,6 @@ def _validate_record(paper: dict[str, Any], where: str, unique: dict[str, set[st
         )
     for name in ("venue", "publisher"):
         _text(paper, name, where)
-        if isinstance(paper.get(name), str):
-            paper[name] = " ".join(paper[name].split())
     if "entry_type" in paper:
         kind = paper["entry_type"] or "misc"
         _require(isinstance(kind, str), f"{where}: entry_type {_shown(kind)} is not text")
@@ -258,8 +256,8 @@ def _author(item: Any, where: str) -> dict[str, str]:
     _object(item, where)
     family, given = item.get("family"), item.get("given", "")
     _require(isinstance(family, str) and isinstance(given, str), f"{where} is not a name")
-    family, given = " ".join(clean_text(family).split()), " ".join(clean_text(given).split())
-    _require(bool(family), f"{where} has no family name")
+    family, given = clean_text(family), clean_text(given)
+    _require(not is_blank(family), f"{where} has no family name")
     return {"family": family, "given": given}
 
 

@@ -92,9 +92,10 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
     for item in (
         ExportFormat("markdown", "Markdown", ".md", _markdown),
         ExportFormat("bibtex", "BibTeX", ".bib", _bibtex),
-        ExportFormat("csl-json", "CSL-JSON", ".json", _csl_json),
         ExportFormat("csv", "CSV", ".csv", _csv),
+        # Two formats write .json: reader's own comes first, for whoever goes by extension.
         ExportFormat("json", "JSON", ".json", _json, backup=True),
+        ExportFormat("csl-json", "CSL-JSON", ".json", _csl_json),
     )
 }
 FORMATS = tuple(EXPORT_FORMATS)

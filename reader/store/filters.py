@@ -149,7 +149,8 @@ def _positive_term_sql(term: Term, list_id: Callable[[str], int]) -> tuple[str, 
     if term.field == "has":
         return HAS_SQL[term.value], []
     if term.field == "is":
-        return "p.triage = ?", [term.value]
+        # "!= 'seen'" lets SQLite use the partial index of triaged papers.
+        return "(p.triage != 'seen' AND p.triage = ?)", [term.value]
     if term.field == "year":
         return f"p.year {term.op} ?", [int(term.value)]
     if term.field == "author":

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from pyroaring import BitMap
 from sqlite_utils import Database
 
 from reader.keys import normalize_title
@@ -23,8 +24,11 @@ from reader.store.filters import (
     ranking_expression,
     sqlite_tokens,
 )
+from reader.store.results import Results
 
 ABSTRACTS_RANKED = 1500  # abstract-only matches scored by bm25 up to this many
+SCORED_MATCHES = 20_000  # beyond this many matches, no bm25: each tier newest first
+HEAD = 1000  # at most this many papers per tier then, before the rest (newest first)
 EXACT_TITLES = 500  # title candidates checked for being exactly the query
 
 
@@ -37,9 +41,9 @@ def _tokens(word: str) -> list[str]:
 
 
 class Ranking:
-    def __init__(self, db: Database, ids: list[int]) -> None:
+    def __init__(self, db: Database, ids: BitMap) -> None:
         self.db = db
-        self.present = set(ids)
+        self.present = ids
         self.ids = ids
         self.order: list[int] = []
         self.seen: set[int] = set()
@@ -51,27 +55,33 @@ class Ranking:
                 self.order.append(paper_id)
 
     def titles(self, expression: str) -> list[tuple[int]]:
+        """Title matches best first (bm25); when the query matches too many papers to score
+        them all on a keystroke, the newest first, as many as a person scrolls through."""
+        if len(self.ids) > SCORED_MATCHES:
+            return self.db.execute(
+                "SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
+                [expression, HEAD],
+            ).fetchall()
         return self.db.execute(
             "SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? ORDER BY rank", [expression]
         ).fetchall()
 
-    def rest(self, tokens: str) -> list[int]:
-        left = [paper_id for paper_id in self.ids if paper_id not in self.seen]
-        if tokens and len(left) <= ABSTRACTS_RANKED:
+    def rest(self, tokens: str) -> Results:
+        if tokens and len(self.ids) - len(self.seen) <= ABSTRACTS_RANKED:
             scored = self.db.execute(
                 "SELECT rowid FROM abstracts_fts WHERE abstracts_fts MATCH ? ORDER BY rank",
                 [tokens],
             ).fetchall()
             self.take(scored)
-            left = [paper_id for paper_id in left if paper_id not in self.seen]
-        return self.order + sorted(left, reverse=True)
+        return Results(self.order, self.ids, descending=True)
 
 
-def rank(db: Database, ids: list[int], query: Query, *, min_prefix: int) -> list[int]:
-    """``ids`` (every paper the query matched) in the order a person wants to see them."""
+def rank(db: Database, ids: BitMap, query: Query, *, min_prefix: int) -> Results:
+    """``ids`` (every paper the query matched) in the order a person wants to see them: with
+    no words to rank by, in the order they were added."""
     expression = ranking_expression(query, min_prefix=min_prefix)
     if not expression:
-        return ids
+        return Results((), ids)
     ranking = Ranking(db, ids)
     text_groups = [group for group in query.groups if is_text_group(group)]
     words = [

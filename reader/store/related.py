@@ -147,7 +147,7 @@ class Related:
                 "SELECT id, rating, triage, "
                 "EXISTS (SELECT 1 FROM paper_tags WHERE paper_id = papers.id), "
                 "EXISTS (SELECT 1 FROM list_items WHERE paper_id = papers.id) FROM papers "
-                "WHERE rating IS NOT NULL OR triage IN ('kept', 'skipped') "
+                "WHERE rating IS NOT NULL OR (triage != 'seen' AND triage IN ('kept', 'skipped')) "
                 "OR id IN (SELECT paper_id FROM paper_tags) "
                 "OR id IN (SELECT paper_id FROM list_items)"
             ):

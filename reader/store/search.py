@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from pyroaring import BitMap
+
 from reader.query import Query, QueryError, Term, parse_query
 from reader.store.filters import (
     fts_phrase,
@@ -27,13 +29,13 @@ if TYPE_CHECKING:
 
 # Papers that ``related:REF`` stands for.
 RELATED_LIMIT = 100
-# Ids kept in the per-word search cache before it is emptied (a few words at 100,000 papers).
-WORD_CACHE_IDS = 600_000
+# Words whose matches are kept while the library does not change (the oldest goes first).
+WORD_CACHE_SIZE = 256
 
 
 @dataclass(frozen=True)
 class SearchResult:
-    ids: list[int]
+    ids: Sequence[int]  # a list, or Results (a list that holds no object per paper)
     fuzzy: bool = False
     corrections: dict[str, list[str]] = field(default_factory=dict)
 
@@ -43,10 +45,10 @@ class SearchIndex:
         self.library = library
         self.db = library.db
         self._vocabulary: tuple[int, list[str]] | None = None
-        self._word_cache: dict[tuple[str, bool], tuple[int, ...]] = {}
+        self._word_cache: dict[tuple[str, bool], BitMap] = {}
         self._word_cache_stamp: tuple[int, int] | None = None
-        self._all_ids_cache: tuple[tuple[int, int], tuple[int, ...]] | None = None
-        self._skipped_cache: tuple[tuple[int, int], frozenset[int]] | None = None
+        self._all_ids_cache: tuple[tuple[int, int], BitMap] | None = None
+        self._skipped_cache: tuple[tuple[int, int], BitMap] | None = None
 
     def forget_vocabulary(self) -> None:
         self._vocabulary = None
@@ -119,37 +121,49 @@ class SearchIndex:
 
     def _search_ids(
         self, query: Query, limit: int | None, list_id: int | None, ranking: Query | None = None
-    ) -> list[int]:
+    ) -> Sequence[int]:
         query, similar = self._related_terms(query)
         if similar is not None:
             ranking = None  # the most similar first, whatever the words
         try:
-            matched = self._text_matches(query)
-            if similar is not None:
-                matched = set(similar) if matched is None else matched & set(similar)
-            if matched is not None and not matched:
-                return []
-            filters = [group for group in query.groups if not is_text_group(group)]
-            if filters or list_id is not None or matched is None:
-                ordered = self._filter_ids(filters, list_id, matched)
-                if matched is not None:
-                    ordered = [paper_id for paper_id in ordered if paper_id in matched]
-            else:
-                ordered = sorted(matched)
-            if list_id is None and not _asks_triage(query):
-                hidden = self.hidden_ids()  # skipped in triage: out of the default views
-                if hidden:
-                    ordered = [paper_id for paper_id in ordered if paper_id not in hidden]
-            if similar is not None:
-                position = {paper_id: index for index, paper_id in enumerate(similar)}
-                ordered.sort(key=position.__getitem__)
-            elif list_id is None:
-                ordered = rank(self.db, ordered, ranking or query, min_prefix=3)
+            ordered = self._ordered(query, list_id, similar, ranking)
         except sqlite3.OperationalError as error:
             if "fts5" in str(error).lower():
                 raise QueryError(str(error), 1, query.text) from None
             raise
         return ordered if limit is None else ordered[: int(limit)]
+
+    def _ordered(
+        self,
+        query: Query,
+        list_id: int | None,
+        similar: list[int] | None,
+        ranking: Query | None,
+    ) -> Sequence[int]:
+        """Matches as a bitmap (text, filters, hidden papers meet as set operations in C),
+        then in order: a list's own order, similarity, or ranking."""
+        matched = self._text_matches(query)
+        if similar is not None:
+            found = BitMap(similar)
+            matched = found if matched is None else matched & found
+        if matched is not None and not matched:
+            return []
+        filters = [group for group in query.groups if not is_text_group(group)]
+        if list_id is not None:  # a list shows all its papers, in its order
+            in_list = self._filter_ids(filters, list_id, matched)
+            return in_list if matched is None else [pid for pid in in_list if pid in matched]
+        if filters:
+            allowed = BitMap(self._filter_ids(filters, None, matched))
+            matched = allowed if matched is None else matched & allowed
+        elif matched is None:
+            matched = self._all_ids()
+        if not _asks_triage(query):
+            hidden = self.hidden_ids()  # skipped in triage: out of the default views
+            if hidden:
+                matched = matched - hidden
+        if similar is not None:
+            return [paper_id for paper_id in similar if paper_id in matched]
+        return rank(self.db, matched, ranking or query, min_prefix=3)
 
     def _related_terms(self, query: Query) -> tuple[Query, list[int] | None]:
         """``related:REF`` stands for the papers most like REF, most similar first."""
@@ -169,28 +183,27 @@ class SearchIndex:
             return query, None
         return Query(groups=tuple(groups), text=query.text), similar
 
-    def _text_matches(self, query: Query) -> set[int] | None:
+    def _text_matches(self, query: Query) -> BitMap | None:
         """Ids matching every positive free-word group, or None when there are none."""
-        matched: set[int] | None = None
+        matched: BitMap | None = None
         for group in query.groups:
             if not is_text_group(group):
                 continue
-            ids: set[int] = set()
+            ids = BitMap()
             for term in group:
-                ids.update(self._word_ids(term.value, term.prefix))
-            matched = ids if matched is None else matched.intersection(ids)
+                ids |= self._word_ids(term.value, term.prefix)
+            matched = ids if matched is None else matched & ids
             if not matched:
                 return matched
         return matched
 
-    def _word_ids(self, word: str, prefix: bool) -> tuple[int, ...]:
+    def _word_ids(self, word: str, prefix: bool) -> BitMap:
         """Papers whose title, abstract or notes hold the word; memoised until data changes.
 
-        Kept as tuples of ints, which the garbage collector stops scanning: a cache of sets
-        holding a million ids made every full collection take ~50 ms while typing.
-        """
+        Bitmaps: a word matching most of a million papers costs a few hundred kilobytes, and
+        the garbage collector never scans them (sets of ints made every collection slow)."""
         if not has_tokens(word):
-            return tuple(self._all_ids())
+            return self._all_ids()
         stamp = self.library.stamp()
         key = (word.casefold(), prefix)
         if self._word_cache_stamp != stamp:
@@ -203,45 +216,54 @@ class SearchIndex:
         # One or two letters as a prefix would expand to most of the abstracts' vocabulary:
         # titles still match as you type, abstracts once the word is longer.
         tokens = fts_tokens(word, prefix and len(word) >= 3)
-        found = {
-            row[0]
-            for row in self.db.execute(
-                "SELECT rowid FROM abstracts_fts WHERE abstracts_fts MATCH ?", [tokens]
-            )
-        }
-        found.update(
-            row[0]
-            for row in self.db.execute(
-                "SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? "
-                "UNION SELECT a.paper_id FROM annotations a WHERE a.id IN "
-                "(SELECT rowid FROM annotations_fts WHERE annotations_fts MATCH ?)",
-                [phrase, phrase],
-            )
+        found = self._bitmap(
+            "SELECT group_concat(rowid) FROM abstracts_fts WHERE abstracts_fts MATCH ?", [tokens]
         )
-        ids = tuple(found)
-        if sum(len(cached) for cached in self._word_cache.values()) > WORD_CACHE_IDS:
-            self._word_cache.clear()
-        self._word_cache[key] = ids
-        return ids
+        found |= self._bitmap(
+            "SELECT group_concat(id) FROM (SELECT rowid AS id FROM titles_fts "
+            "WHERE titles_fts MATCH ? UNION SELECT a.paper_id FROM annotations a WHERE a.id IN "
+            "(SELECT rowid FROM annotations_fts WHERE annotations_fts MATCH ?))",
+            [phrase, phrase],
+        )
+        if len(self._word_cache) >= WORD_CACHE_SIZE:
+            self._word_cache.pop(next(iter(self._word_cache)))
+        self._word_cache[key] = found
+        return found
 
-    def hidden_ids(self) -> frozenset[int]:
+    def _bitmap(self, sql: str, params: list[Any]) -> BitMap:
+        """The ids a query gives, as one string of digits: half the cost of a row per id."""
+        text = self.db.execute(sql, params).fetchone()[0]
+        return BitMap(map(int, text.split(","))) if text else BitMap()
+
+    def hidden_ids(self) -> BitMap:
         stamp = self.library.stamp()
         if self._skipped_cache is None or self._skipped_cache[0] != stamp:
-            ids = frozenset(
-                row[0] for row in self.db.execute("SELECT id FROM papers WHERE triage = 'skipped'")
+            ids = BitMap(
+                row[0]
+                for row in self.db.execute(
+                    "SELECT id FROM papers WHERE triage != 'seen' AND triage = 'skipped'"
+                )
             )
             self._skipped_cache = (stamp, ids)
         return self._skipped_cache[1]
 
-    def _all_ids(self) -> tuple[int, ...]:
+    def _all_ids(self) -> BitMap:
         stamp = self.library.stamp()
         if self._all_ids_cache is None or self._all_ids_cache[0] != stamp:
-            ids = tuple(row[0] for row in self.db.execute("SELECT id FROM papers ORDER BY id"))
+            low, high, count = self.db.execute(
+                "SELECT (SELECT min(id) FROM papers), (SELECT max(id) FROM papers), "
+                "(SELECT count(*) FROM papers)"
+            ).fetchone()
+            ids = BitMap()
+            if count and high - low + 1 == count:  # no gaps (nothing removed): a range
+                ids.add_range(low, high + 1)
+            elif count:
+                ids = self._bitmap("SELECT group_concat(id) FROM papers", [])
             self._all_ids_cache = (stamp, ids)
         return self._all_ids_cache[1]
 
     def _filter_ids(
-        self, groups: Sequence[tuple[Term, ...]], list_id: int | None, within: set[int] | None
+        self, groups: Sequence[tuple[Term, ...]], list_id: int | None, within: BitMap | None
     ) -> list[int]:
         where: list[str] = []
         params: list[Any] = []
@@ -257,7 +279,7 @@ class SearchIndex:
             where.append("p.id IN (SELECT value FROM json_each(?))")
             params.append(json.dumps(sorted(within)))
         if not where and list_id is None:
-            return list(self._all_ids())
+            return list(self._all_ids())  # (callers ask only with filters or a list)
         joins, order = "", "p.id"
         if list_id is not None:
             joins = " JOIN list_items li ON li.paper_id = p.id AND li.list_id = ?"

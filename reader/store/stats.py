@@ -81,7 +81,9 @@ def library_stats(library: Library, *, weeks: int = 12, tags: int = 15) -> Libra
         ratings=ratings,
         notes=db.execute("SELECT count(*) FROM annotations").fetchone()[0],
         lists=db.execute("SELECT count(*) FROM lists").fetchone()[0],
-        new=db.execute("SELECT count(*) FROM papers WHERE triage = 'new'").fetchone()[0],
+        new=db.execute(
+            "SELECT count(*) FROM papers WHERE triage != 'seen' AND triage = 'new'"
+        ).fetchone()[0],
         weeks=[monday.isoformat() for monday in mondays],
         added=_week_counts(added, mondays),
         read=_week_counts(read, mondays),

@@ -100,14 +100,16 @@ class Triage:
         return [
             row[0]
             for row in self.db.execute(
-                "SELECT id FROM papers WHERE triage = 'new' ORDER BY batch_id DESC, id"
+                "SELECT id FROM papers WHERE triage != 'seen' AND triage = 'new' "
+                "ORDER BY batch_id DESC, id"
             )
         ]
 
     def batches(self, limit: int = 20) -> list[Batch]:
         rows = self.db.execute(
             "SELECT b.id, b.created, b.kind, b.source, b.papers, "
-            "(SELECT count(*) FROM papers p WHERE p.batch_id = b.id AND p.triage = 'new') "
+            "(SELECT count(*) FROM papers p WHERE p.triage != 'seen' AND p.triage = 'new' "
+            "AND p.batch_id = b.id) "
             "FROM batches b ORDER BY b.id DESC LIMIT ?",
             [limit],
         ).fetchall()

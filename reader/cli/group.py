@@ -31,12 +31,23 @@ def main(ctx: click.Context, db_path: Path | None) -> None:
 
 
 @handle_errors
-def run_app(path: Path) -> None:
+def run_app(path: Path, *, start: str = "library") -> None:
+    """The app on ``path``; a missing library is created only once the person says so."""
     from reader.store import Library
     from reader.tui.app import ReaderApp
 
-    Library(path).close()  # refuse a foreign or newer file before the screen takes over
-    ReaderApp(path).run()
+    if path.exists():
+        # Refuse a foreign or newer file before the screen takes over.
+        Library(path, create=False).close()
+    ReaderApp(path, ask_to_create=True, start=start).run()
+
+
+@main.command()
+@click.pass_obj
+@handle_errors
+def triage(obj: LibraryPath) -> None:
+    """Open the app in triage: the new papers one at a time, best for you first."""
+    run_app(obj.path, start="triage")
 
 
 @main.command()

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from reader.models import Paper
-from reader.text import one_line, stars, truncate
+from reader.text import one_line, truncate
 
 
 def short_authors(paper: Paper) -> str:
@@ -31,23 +31,24 @@ class Column:
     style: str
 
 
-def _tags(paper: Paper) -> str:
+def tag_chip(paper: Paper) -> str:
+    """The first tag and how many more (all of them are in the detail pane); drawn in the
+    room a title leaves, never as a column of its own."""
     if not paper.tags:
         return ""
     more = f" +{len(paper.tags) - 1}" if len(paper.tags) > 1 else ""
-    return truncate(f"#{one_line(paper.tags[0])}", 14 - len(more)) + more
+    return truncate(f"#{one_line(paper.tags[0])}", 20) + more
 
 
 # Left to right as drawn; ``KEEP`` says which go last when the list is narrow.
 COLUMNS = {
-    "tags": Column("tags", 14, _tags, "tags"),
     "authors": Column("authors", 18, lambda p: one_line(short_authors(p)), "authors"),
     "year": Column("year", 4, lambda p: str(p.year or ""), "date"),
-    "rating": Column("rating", 5, lambda p: stars(p.rating), "stars"),
+    "rating": Column("rating", 2, lambda p: f"★{p.rating}" if p.rating else "", "stars"),
     "listed": Column("listed", 6, lambda p: one_line(p.listed or ""), "date"),
     "added": Column("added", 6, lambda p: _day(p.added), "date"),
 }
-KEEP = ("rating", "year", "listed", "tags", "authors", "added")
+KEEP = ("rating", "year", "listed", "authors", "added")
 
 
 def _day(stamp: str) -> str:

@@ -23,7 +23,7 @@ from textual.strip import Strip
 from reader.config import DEFAULT_COLUMNS
 from reader.models import Paper
 from reader.text import STATUS_MARKS, one_line, truncate
-from reader.tui.widgets.columns import COLUMNS, KEEP, Column
+from reader.tui.widgets.columns import COLUMNS, KEEP, Column, tag_chip
 from reader.tui.widgets.styles import foreground
 
 RowLoader = Callable[[Sequence[int]], list[Paper]]
@@ -341,11 +341,18 @@ class PaperList(ScrollView, can_focus=True):
         right_width = sum(column.width + 1 for column in columns)
         title_width = max(width - 3 - right_width - 1, 8)
         title = truncate(one_line(row.title), title_width)
-        title += " " * (title_width - cell_len(title))
+        # Tags go in the room the title leaves: they never cut a title short.
+        chip = ""
+        room = title_width - cell_len(title) - 2
+        if "tags" in self.columns and row.tags and room >= 6:
+            chip = truncate(tag_chip(row), room)
+        gap = " " * (title_width - cell_len(title) - cell_len(chip) - (2 if chip else 0))
         segments = [
             Segment("▌" if marked else " ", styled(component("marked"))),
             Segment(f"{mark} ", styled(status_style)),
             Segment(title, styled(status_style if row.status == "unread" else Style())),
+            Segment(f"  {chip}" if chip else "", styled(component("tags"))),
+            Segment(gap, styled(Style())),
         ]
         for column in columns:
             text = truncate(column.value(row), column.width)

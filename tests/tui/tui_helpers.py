@@ -152,3 +152,36 @@ def library_screen(app: ReaderApp) -> LibraryScreen:
     screen = app.screen
     assert isinstance(screen, LibraryScreen), f"expected the library screen, got {screen!r}"
     return screen
+
+
+async def run_in_palette(pilot: Pilot, typed: str, wanted: str) -> None:
+    """Open the palette, type, wait until ``wanted`` is the highlighted command, run it."""
+    from textual.command import CommandList, CommandPalette
+
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+    await pilot.press(*typed)
+    commands = app.screen.query_one(CommandList)
+
+    def first_is_wanted() -> bool:
+        if not commands.option_count or commands.highlighted is None:
+            return False
+        prompt = commands.get_option_at_index(commands.highlighted).prompt
+        return plain(prompt).split("\n")[0].strip() == wanted
+
+    await wait_until(pilot, first_is_wanted)
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: not isinstance(app.screen, CommandPalette))
+    await settle(pilot)
+
+
+def palette_labels(app: ReaderApp) -> list[str]:
+    """The commands the open palette lists, first to last."""
+    from textual.command import CommandList
+
+    commands = app.screen.query_one(CommandList)
+    return [
+        plain(commands.get_option_at_index(i).prompt).split("\n")[0].strip()
+        for i in range(commands.option_count)
+    ]

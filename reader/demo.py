@@ -9,6 +9,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from reader.demo_records import demo_records
 from reader.importers.listing import parse_listing
 from reader.models import ImportSummary
 from reader.store import Library
@@ -24,24 +25,24 @@ def sample_texts() -> list[tuple[str, str]]:
 
 
 def import_sample(library: Library) -> ImportSummary:
+    """The sample's listings, then the facts that make each paper citable."""
     listings = [parse_listing(text, name) for name, text in sample_texts()]
-    return library.import_listings(listings)
-
-
-def _ref(library: Library, title_start: str) -> int:
-    return library.resolve(title_start)
+    summary = library.import_listings(listings)
+    for prefix, record in demo_records():
+        library.enrich_paper(library.resolve(prefix), record)
+    return summary
 
 
 def seed_demo(library: Library) -> None:
     """Import the sample and curate a few papers: tags, ratings, a note and a reading list."""
     import_sample(library)
-    attention = _ref(library, "attention-is-all-you-need")
-    lora = _ref(library, "lora-low-rank")
-    resnet = _ref(library, "deep-residual-learning")
-    ddpm = _ref(library, "denoising-diffusion-probabilistic")
-    vit = _ref(library, "an-image-is-worth")
-    clip = _ref(library, "learning-transferable-visual-models")
-    sam = _ref(library, "segment-anything")
+    attention = library.resolve("attention-is-all-you-need")
+    lora = library.resolve("lora-low-rank")
+    resnet = library.resolve("deep-residual-learning")
+    ddpm = library.resolve("denoising-diffusion-probabilistic")
+    vit = library.resolve("an-image-is-worth")
+    clip = library.resolve("learning-transferable-visual-models")
+    sam = library.resolve("segment-anything")
     for paper_id, tags in [
         (attention, ["nlp/transformers", "classic"]),
         (lora, ["nlp/fine-tuning", "to-try"]),

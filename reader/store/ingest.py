@@ -6,8 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from reader.keys import clean_tag
-from reader.models import ImportSummary, ParsedListing, ParsedPaper, ReaderError
+from reader.models import ImportSummary, ParsedListing, ParsedPaper
 from reader.store import indexing
 from reader.store.identity import Identities, enrich
 from reader.store.related import refresh_term_df
@@ -106,21 +105,3 @@ class Ingest:
         self.db.execute(
             "INSERT INTO abstracts_fts (rowid, abstract) VALUES (?, ?)", [paper_id, new]
         )
-
-    def attach_tags(self, tags_by_key: dict[str, Sequence[str]]) -> None:
-        """Add tags to imported papers (BibTeX keywords); not recorded for undo."""
-        tag_id = self.library.tag_store.tag_id
-        with self.library.write():
-            for key, names in tags_by_key.items():
-                row = self.db.execute("SELECT id FROM papers WHERE key = ?", [key]).fetchone()
-                if row is None:
-                    continue
-                for name in names:
-                    try:
-                        name = clean_tag(name)
-                    except ReaderError:
-                        continue
-                    self.db.execute(
-                        "INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) VALUES (?, ?)",
-                        [row[0], tag_id(name, create=True)],
-                    )

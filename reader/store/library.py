@@ -116,9 +116,6 @@ class Library(Connection):
     def enrich_paper(self, paper_id: int, paper: ParsedPaper) -> list[str]:
         return self.ingest.enrich_paper(paper_id, paper)
 
-    def attach_tags(self, tags_by_key: dict[str, Sequence[str]]) -> None:
-        self.ingest.attach_tags(tags_by_key)
-
     def dump(self) -> dict[str, Any]:
         return self.backups.dump()
 

@@ -35,6 +35,7 @@ class PaperWriter:
         self.added_at = clock.now()
         self.identities = Identities(self.db)
         self.files: dict[tuple[str, str], int] = {}
+        self.tag_ids: dict[str, int | None] = {}
         self.listings = 0
         self.parsed = 0
         self.added = 0
@@ -61,6 +62,10 @@ class PaperWriter:
             twin = self._pending_twin(paper, key, new_rows, pending)
             if twin is not None:
                 self._merge_pending(new_rows[twin], paper)
+                for column in ("arxiv", "doi"):  # the twin now answers to its ids too
+                    value = getattr(paper, column)
+                    if value and new_rows[twin].get(column) == value:
+                        pending.setdefault((column, value), twin)
                 continue
             new_rows[key] = self._new_row(key, paper)
             for column in ("arxiv", "doi"):
@@ -199,11 +204,9 @@ class PaperWriter:
             for position, link in enumerate(paper.links):
                 links.setdefault((paper_id, link.url), (paper_id, link.url, link.kind, position))
             for name in paper.tags:
-                try:
-                    tag_id = self.library.tag_store.tag_id(clean_tag(name), create=True)
-                except ReaderError:
-                    continue
-                tags.add((paper_id, tag_id))
+                tag_id = self._tag_id(name)
+                if tag_id is not None:
+                    tags.add((paper_id, tag_id))
             if paper.files:
                 attach_found_files(self.db, paper_id, paper.files, self.warnings, paper.source)
         conn = self.db.conn
@@ -219,6 +222,17 @@ class PaperWriter:
             conn.executemany(
                 "INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) VALUES (?, ?)", sorted(tags)
             )
+
+    def _tag_id(self, name: str) -> int | None:
+        """A keyword's tag, looked up once per import (imports repeat a few keywords often)."""
+        key = name.casefold()
+        if key not in self.tag_ids:
+            try:
+                tags = self.library.tag_store
+                self.tag_ids[key] = tags.tag_id(tags.spelled(clean_tag(name)), create=True)
+            except ReaderError:
+                self.tag_ids[key] = None
+        return self.tag_ids[key]
 
     def _file_id(self, name: str, listed: str) -> int:
         file_id = self.files.get((name, listed))

@@ -268,3 +268,15 @@ def test_attach_can_move_a_download_into_place(lib: Library, tmp_path: Path) -> 
     again = tmp_path / ".again.pdf"
     again.write_bytes(b"%PDF-1.4 moved")
     assert lib.attach(2, again, move=True).path == item.path and not again.exists()
+
+
+def test_one_import_naming_one_doi_under_two_titles_is_one_paper(tmp_path: Path) -> None:
+    with Library(tmp_path / "lib.db") as lib:
+        add(
+            lib,
+            record("A Title"),
+            record("A title", doi="10.1234/abcd"),  # the same title: merged into the first
+            record("Another Title", doi="10.1234/abcd"),  # the same DOI: the same work
+        )
+        assert lib.count() == 1
+        assert lib.paper(1).doi == "10.1234/abcd"

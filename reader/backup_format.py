@@ -10,26 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from reader.models import RECORD_FIELDS
 from reader.text import json_text
 
 FORMAT = "reader-backup"
 VERSION = 2
 # The fields a person can edit by hand (a backup's ``edited`` names only these).
-EDITABLE_FIELDS = (
-    "title",
-    "abstract",
-    "authors",
-    "year",
-    "month",
-    "venue",
-    "publisher",
-    "entry_type",
-    "citekey",
-    "arxiv",
-    "doi",
-    "url",
-    "categories",
-)
+EDITABLE_FIELDS = ("title", "abstract", *RECORD_FIELDS)
 
 
 def render_backup(data: dict[str, Any]) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from reader.identifiers import normalize_citekey, parse_arxiv_id, parse_doi
 from reader.keys import MONTHS
-from reader.models import Author, Paper, ReaderError
+from reader.models import RECORD_FIELDS, Author, Paper, ReaderError
 from reader.text import clean_text
 
 ENTRY_TYPES = (
@@ -28,20 +28,7 @@ ENTRY_TYPES = (
     "dataset",
 )
 # The fields in the order the TOML form and ``reader edit --help`` show them.
-FIELDS = (
-    "title",
-    "authors",
-    "year",
-    "month",
-    "venue",
-    "publisher",
-    "entry_type",
-    "citekey",
-    "arxiv",
-    "doi",
-    "url",
-    "abstract",
-)
+FIELDS = ("title", *(field for field in RECORD_FIELDS if field != "categories"), "abstract")
 _MONTH_NUMBERS = {name: index for index, name in enumerate(dict.fromkeys(MONTHS.values()), 1)}
 
 

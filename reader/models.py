@@ -9,6 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 STATUSES: tuple[str, ...] = ("unread", "reading", "read")
+# The bibliographic record beyond title and abstract, in the order of the papers table's columns.
+RECORD_FIELDS: tuple[str, ...] = (
+    "authors",
+    "year",
+    "month",
+    "venue",
+    "publisher",
+    "entry_type",
+    "citekey",
+    "arxiv",
+    "doi",
+    "url",
+    "categories",
+)
 # Orders of the paper list and of ``reader papers --sort``.
 SORTS: tuple[str, ...] = ("relevance", "added", "listed", "year", "title", "rating", "changed")
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from reader.backup_format import FORMAT, VERSION
-from reader.models import Author, ImportSummary, ParsedPaper
+from reader.models import RECORD_FIELDS, Author, ImportSummary, ParsedPaper
 from reader.store import clock
 from reader.store.fields import decode_authors, decode_categories, encode_authors
 from reader.store.identity import Identities, citekey_for, enrich
@@ -23,21 +23,7 @@ if TYPE_CHECKING:
 
 # A backup's paper: these columns, then the record's, in the order they are written.
 PAPER_COLUMNS = ("id", "key", "title", "abstract", "listed", "added", "rating", "status", "read_at")
-RECORD = (
-    "authors",
-    "year",
-    "month",
-    "venue",
-    "publisher",
-    "entry_type",
-    "citekey",
-    "arxiv",
-    "doi",
-    "url",
-    "categories",
-    "edited",
-    "changed",
-)
+RECORD = (*RECORD_FIELDS, "edited", "changed")
 
 
 class Backup:

@@ -7,22 +7,10 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from reader.models import Author, ParsedPaper
+from reader.models import RECORD_FIELDS, Author, ParsedPaper
 
 # Columns a source may fill; the order is the order of papers' columns after the first schema.
-RECORD_COLUMNS = (
-    "authors",
-    "year",
-    "month",
-    "venue",
-    "publisher",
-    "entry_type",
-    "citekey",
-    "arxiv",
-    "doi",
-    "url",
-    "categories",
-)
+RECORD_COLUMNS = RECORD_FIELDS
 # What a column holds when nothing is known: filling replaces these.
 EMPTY: dict[str, Any] = {
     "authors": "[]",

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from reader.identifiers import Identifier, IdentifierError, require_identifier
 from reader.keys import paper_key
+from reader.models import RECORD_FIELDS as RECORD
 from reader.models import Paper, ParsedPaper, ReaderError
 from reader.web.reports import AddReport, PdfResult, Progress, ProgressCallback, ThingResult
 
@@ -25,20 +26,7 @@ if TYPE_CHECKING:
 
 SOURCE = "reader add"
 # The fields a lookup can fill, as the store names them (and ``reader edit`` shows them).
-RECORD_FIELDS = (
-    "abstract",
-    "authors",
-    "year",
-    "month",
-    "venue",
-    "publisher",
-    "entry_type",
-    "citekey",
-    "arxiv",
-    "doi",
-    "url",
-    "categories",
-)
+RECORD_FIELDS = ("abstract", *RECORD)
 
 
 def _report(progress: ProgressCallback | None, event: Progress) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from typing import TYPE_CHECKING
 
-from reader.models import Paper, ParsedPaper, ReaderError
+from reader.models import RECORD_FIELDS, Paper, ParsedPaper, ReaderError
 from reader.web.reports import EnrichReport, Progress, ProgressCallback, TitleMatch
 
 if TYPE_CHECKING:
@@ -23,18 +23,7 @@ UNKNOWN_QUERY = "-has:arxiv -has:doi"
 BATCH = 10  # titles per request to arXiv (and papers per transaction)
 # What a field holds when nothing is known (a dry run reports the fields that would fill).
 _EMPTY: dict[str, object] = {"entry_type": "misc"}
-_FIELDS = (
-    "authors",
-    "year",
-    "month",
-    "venue",
-    "publisher",
-    "entry_type",
-    "arxiv",
-    "doi",
-    "url",
-    "categories",
-)
+_FIELDS = tuple(field for field in RECORD_FIELDS if field != "citekey")
 
 
 def candidates(library: Library, query: str = "") -> list[int]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 from reader.duplicates import Candidate
 from reader.identifiers import parse_arxiv_id, parse_doi
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from reader.store.library import Library
 
 CHUNK = 500
+T = TypeVar("T")
 PAPER_COLUMNS = (
     "id, key, title, abstract, listed, added, rating, status, read_at, authors, year, month, "
     "venue, publisher, entry_type, citekey, arxiv, doi, url, categories"
@@ -113,43 +114,40 @@ class Catalog:
 
     def _load(self, ids: list[int], with_notes: bool) -> dict[int, Paper]:
         marks = ",".join("?" * len(ids))
-        sources: dict[int, list[Source]] = {}
-        for paper_id, file, listed in self.db.execute(
-            f"SELECT s.paper_id, f.name, f.listed FROM sources s JOIN files f ON f.id = s.file_id "
-            f"WHERE s.paper_id IN ({marks}) ORDER BY f.id",
+        sources = self._grouped(
+            "SELECT s.paper_id, f.name, f.listed FROM sources s JOIN files f ON f.id = s.file_id "
+            "WHERE s.paper_id IN ({marks}) ORDER BY f.id",
             ids,
-        ):
-            sources.setdefault(paper_id, []).append(Source(file, listed or None))
-        links: dict[int, list[Link]] = {}
-        for paper_id, url, kind in self.db.execute(
-            f"SELECT paper_id, url, kind FROM links WHERE paper_id IN ({marks}) "
+            lambda file, listed: Source(file, listed or None),
+        )
+        links = self._grouped(
+            "SELECT paper_id, url, kind FROM links WHERE paper_id IN ({marks}) "
             "ORDER BY paper_id, position, url",
             ids,
-        ):
-            links.setdefault(paper_id, []).append(Link(url, kind))
+            Link,
+        )
         tags = self.tags_for(ids)
         notes: dict[int, list[Annotation]] = {}
         lists: dict[int, list[str]] = {}
         if with_notes:
-            for row in self.db.execute(
-                f"SELECT id, paper_id, body, quote, created, updated FROM annotations "
-                f"WHERE paper_id IN ({marks}) ORDER BY id",
+            notes = self._grouped(
+                "SELECT paper_id, id, paper_id, body, quote, created, updated FROM annotations "
+                "WHERE paper_id IN ({marks}) ORDER BY id",
                 ids,
-            ):
-                notes.setdefault(row[1], []).append(Annotation(*row))
-            for paper_id, name in self.db.execute(
-                f"SELECT li.paper_id, l.name FROM list_items li JOIN lists l ON l.id = li.list_id "
-                f"WHERE li.paper_id IN ({marks}) ORDER BY l.name COLLATE NOCASE",
+                Annotation,
+            )
+            lists = self._grouped(
+                "SELECT li.paper_id, l.name FROM list_items li JOIN lists l ON l.id = li.list_id "
+                "WHERE li.paper_id IN ({marks}) ORDER BY l.name COLLATE NOCASE",
                 ids,
-            ):
-                lists.setdefault(paper_id, []).append(name)
-        files: dict[int, list[AttachedFile]] = {}
-        for paper_id, path, sha256 in self.db.execute(
-            f"SELECT paper_id, path, sha256 FROM attachments WHERE paper_id IN ({marks}) "
+                str,
+            )
+        files = self._grouped(
+            "SELECT paper_id, path, sha256 FROM attachments WHERE paper_id IN ({marks}) "
             "ORDER BY id",
             ids,
-        ):
-            files.setdefault(paper_id, []).append(AttachedFile(path, sha256))
+            AttachedFile,
+        )
         result = {}
         for row in self.db.execute(
             f"SELECT {PAPER_COLUMNS} FROM papers WHERE id IN ({marks})", ids
@@ -184,6 +182,15 @@ class Catalog:
                 files=tuple(files.get(paper_id, ())),
             )
         return result
+
+    def _grouped(self, sql: str, ids: list[int], make: Callable[..., T]) -> dict[int, list[T]]:
+        """Rows of a query whose first column is a paper id, made into objects per paper.
+        ``{marks}`` in the SQL stands for the ids' placeholders."""
+        grouped: dict[int, list[T]] = {}
+        marks = ",".join("?" * len(ids))
+        for paper_id, *values in self.db.execute(sql.format(marks=marks), ids):
+            grouped.setdefault(paper_id, []).append(make(*values))
+        return grouped
 
     def tags_for(self, ids: list[int]) -> dict[int, list[str]]:
         marks = ",".join("?" * len(ids))

@@ -3,11 +3,8 @@
 Run as a script (``python benchmarks/app_driver.py MODE DB``) by ``benchmarks.run``, never
 imported by it, so that each measurement starts a fresh interpreter.
 
-What "painted" means here: Textual renders a frame by asking every dirty widget for its lines
-(``PaperList.render_line``) and then hands the finished frame to ``App._display``, which writes it
-to the terminal (and, headless, drops it). The driver wraps both: a frame counts once
-``_display`` receives it, and it "shows" something when the paper list drew the wanted lines
-while building it. Nothing in the app is changed; the wrappers only record times.
+"Painted" means a frame Textual handed to the terminal in which the paper list drew the wanted
+lines (see ``benchmarks.probe``); nothing in the app is changed, the wrappers only record times.
 
 Modes:
 
@@ -32,6 +29,12 @@ Modes:
     * End and PgDn on the whole library, with the list's row cache emptied before each End
       (a first jump) and PgDn paging from the top through rows never loaded before;
     * peak memory (VmHWM) at the end.
+
+``triage DB --moves N``
+    The app opened in triage (``reader triage``) on a library with new papers: the time from
+    the screen's mount to the first new paper drawn (the order worked out by recommending every
+    new paper), then Space (next) and x (skip) pressed in turn, each timed from the key to the
+    first frame after the screen drew the next paper.
 """
 
 from __future__ import annotations
@@ -42,92 +45,13 @@ _STARTED = time.time()
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
-import json  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
 from typing import Any  # noqa: E402
 
+from benchmarks.probe import Probe, emit, key_event, peak_memory_mb  # noqa: E402
+
 SIZE = (120, 40)
-
-
-def peak_memory_mb() -> float:
-    """Peak resident memory of this process (VmHWM), in MiB."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def emit(data: dict[str, Any]) -> None:
-    os.write(1, (json.dumps(data) + "\n").encode())
-
-
-@dataclass
-class Waiter:
-    predicate: Callable[[], bool]
-    future: asyncio.Future[float]
-
-
-@dataclass
-class Probe:
-    """Records what the paper list drew in the frame being built, and when frames go out."""
-
-    frames: int = 0
-    drawn: set[int] = field(default_factory=set)  # list indexes drawn in this frame
-    drawn_any: bool = False  # the list drew any line (rows, or the empty message)
-    drawn_generation: int = -1  # search generation on screen when the list drew
-    cursor_drawn: int = -1  # index of the cursor row, when drawn in this frame
-    waiters: list[Waiter] = field(default_factory=list)
-    on_frame: Callable[[float], None] | None = None
-
-    def install(self, app: Any) -> None:
-        from reader.tui.widgets.paper_list import PaperList
-
-        probe = self
-        render_line = PaperList.render_line
-
-        def traced_render_line(widget: PaperList, y: int):  # type: ignore[no-untyped-def]
-            strip = render_line(widget, y)
-            index = y + widget.scroll_offset.y
-            probe.drawn_any = True
-            probe.drawn_generation = max(probe.drawn_generation, app.search_generation_done)
-            if index < len(widget.ids):
-                probe.drawn.add(index)
-                if index == widget.cursor:
-                    probe.cursor_drawn = index
-            return strip
-
-        PaperList.render_line = traced_render_line  # type: ignore[method-assign]
-        display = app._display
-
-        def traced_display(screen, renderable):  # type: ignore[no-untyped-def]
-            display(screen, renderable)
-            if renderable is None:
-                return
-            now = time.perf_counter()
-            probe.frames += 1
-            if probe.on_frame is not None:
-                probe.on_frame(now)
-            for waiter in list(probe.waiters):
-                if not waiter.future.done() and waiter.predicate():
-                    waiter.future.set_result(now)
-            probe.waiters = [w for w in probe.waiters if not w.future.done()]
-            probe.drawn = set()
-            probe.drawn_any = False
-            probe.drawn_generation = -1
-            probe.cursor_drawn = -1
-
-        app._display = traced_display
-
-    def wait_for(self, predicate: Callable[[], bool]) -> asyncio.Future[float]:
-        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
-        self.waiters.append(Waiter(predicate, future))
-        return future
 
 
 # -- cold start ------------------------------------------------------------------------------
@@ -170,18 +94,6 @@ def cold_start(db: str) -> None:
 
 
 # -- one session -----------------------------------------------------------------------------
-
-
-def key_event(app: Any, key: str) -> Any:
-    from textual import events
-
-    if len(key) == 1:
-        name = "space" if key == " " else key
-        event = events.Key(name, key)
-    else:
-        event = events.Key(key, None)
-    event.set_sender(app)
-    return event
 
 
 async def session(args: argparse.Namespace) -> dict[str, Any]:
@@ -343,20 +255,79 @@ async def session(args: argparse.Namespace) -> dict[str, Any]:
     return results
 
 
+# -- triage ----------------------------------------------------------------------------------
+
+
+async def triage(args: argparse.Namespace) -> dict[str, Any]:
+    from reader.tui.app import ReaderApp
+    from reader.tui.screens.triage import TriageScreen
+
+    app = ReaderApp(args.db, start="triage")
+    probe = Probe()
+    probe.install(app)
+    mounted: list[float] = []
+    draw, mount = TriageScreen._draw, TriageScreen.on_mount
+
+    def traced_mount(screen: TriageScreen) -> None:
+        mounted.append(time.perf_counter())
+        mount(screen)
+
+    def traced_draw(screen: TriageScreen) -> None:
+        draw(screen)
+        shown = screen.paper.id if screen.paper is not None else None
+        probe.marks["triage"] = (screen.index, shown)
+
+    TriageScreen.on_mount = traced_mount  # type: ignore[method-assign]
+    TriageScreen._draw = traced_draw  # type: ignore[method-assign]
+    results: dict[str, Any] = {}
+    async with app.run_test(size=SIZE) as pilot:
+        first = probe.wait_for(lambda: probe.marks.get("triage", (0, None))[1] is not None)
+        shown = await asyncio.wait_for(first, args.timeout)
+        screen = app.screen
+        if not isinstance(screen, TriageScreen):
+            raise SystemExit("the triage screen did not open")
+        results["order_ms"] = (shown - mounted[0]) * 1000
+        results["new_papers"] = len(screen.order or [])
+        driver = app._driver
+        moves: list[dict[str, Any]] = []
+        for number in range(args.moves):
+            if screen.index + 1 >= len(screen.order or []):
+                break
+            key = " " if number % 2 == 0 else "x"
+            expected = screen.index + 1
+
+            def moved(expected: int = expected) -> bool:
+                index, paper = probe.marks.get("triage", (-1, None))
+                return index == expected and paper is not None
+
+            future = probe.wait_for(moved)
+            start = time.perf_counter()
+            driver.send_message(key_event(app, key))
+            painted = await asyncio.wait_for(future, args.timeout)
+            moves.append({"key": "space" if key == " " else key, "ms": (painted - start) * 1000})
+            while any(worker.is_running for worker in app.workers):
+                await asyncio.sleep(0.002)
+            await pilot._wait_for_screen()
+        results["moves"] = moves
+    results["peak_mb"] = peak_memory_mb()
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=("start", "session"))
+    parser.add_argument("mode", choices=("start", "session", "triage"))
     parser.add_argument("db")
     parser.add_argument("--queries", nargs="*", default=["diffusion model"])
     parser.add_argument("--typo", default="difusion")
     parser.add_argument("--burst-interval", type=float, default=60.0)
     parser.add_argument("--jumps", type=int, default=10)
-    parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--moves", type=int, default=20)
+    parser.add_argument("--timeout", type=float, default=300.0)
     args = parser.parse_args()
     if args.mode == "start":
         cold_start(args.db)
         return
-    data = asyncio.run(session(args))
+    data = asyncio.run(session(args) if args.mode == "session" else triage(args))
     emit(data)
     sys.stdout.flush()
     os._exit(0)

@@ -1,15 +1,17 @@
-"""Deterministic synthetic listing dumps for the benchmarks.
+"""Deterministic synthetic papers for the benchmarks, and the listing dumps made of them.
 
 The papers are built from a seeded random generator, so the same size and seed always give the
 same files. Each paper has a main topic, drawn with Zipf-like weights, that supplies most of its
 words: queries like ``diffusion model`` then hit a realistic share of the library (a few per cent)
 instead of nothing or everything. Made-up method names and acronyms ("FlexDiff-2", "QTRiM") give
 the titles a vocabulary of tens of thousands of words, as real titles have, which matters for the
-typo correction that searches the title vocabulary.
+typo correction that searches the title vocabulary. Each paper's topic is recorded beside the
+dump (``labels.tsv``: paper key, topic), for the labelled benchmark of related papers.
 
 Titles are 60-120 characters, abstracts about 1,200; about one abstract in ten gives a GitHub URL.
-Papers are split into files of 1,000, each with its own date line, in the layout with a blank line
-between every line.
+The benchmark corpus splits papers into files of 1,000, each with its own date line, in the
+layout with a blank line between every line. Other inputs (one big listing, BibTeX, the arXiv
+snapshot) are written by ``benchmarks.formats``; every input is cached by ``cached``.
 """
 
 from __future__ import annotations
@@ -19,13 +21,28 @@ import json
 import random
 import re
 import shutil
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from reader.importers.listing import paper_key
+from benchmarks.vocabulary import (
+    ADJECTIVES,
+    FILLER_OPENERS,
+    FILLER_SENTENCES,
+    INTRO_VERBS,
+    NAME_HEADS,
+    NAME_SUFFIXES,
+    NAME_TAILS,
+    ORGS,
+    SMALL_WORDS,
+    TOPICS,
+    VERBS,
+    Topic,
+)
+from reader.keys import paper_key
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 PAPERS_PER_FILE = 1_000
 DEFAULT_SEED = 20240311
 HEADER = (
@@ -35,317 +52,15 @@ HEADER = (
     "byAK and the research community",
 )
 MANIFEST = "manifest.json"
-
-# -- vocabulary ----------------------------------------------------------------------------------
+LABELS = "labels.tsv"  # inside a dump's folder: imports of a folder read only .txt/.bib/.json
 
 
 @dataclass(frozen=True)
-class Topic:
-    name: str
-    weight: float
-    methods: tuple[str, ...]  # noun phrases naming a kind of method
-    tasks: tuple[str, ...]  # what the method is for
-    things: tuple[str, ...]  # objects the method works on
-    datasets: tuple[str, ...]
-    metrics: tuple[str, ...]
-
-
-def _t(text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in text.split(",") if part.strip())
-
-
-TOPICS: tuple[Topic, ...] = (
-    Topic(
-        "language models",
-        10,
-        _t(
-            "large language models, language models, instruction tuning, chain-of-thought "
-            "prompting, retrieval-augmented generation, preference optimization, reward models, "
-            "mixture of experts, speculative decoding, in-context learning, tool use, "
-            "direct preference optimization, process supervision, self-consistency"
-        ),
-        _t(
-            "mathematical reasoning, code generation, long-context understanding, question "
-            "answering, instruction following, alignment, hallucination detection, summarization, "
-            "machine translation, multi-step reasoning, dialogue, fact verification"
-        ),
-        _t(
-            "tokens, prompts, reasoning chains, instructions, human preferences, documents, "
-            "retrieved passages, context windows, attention heads, language agents"
-        ),
-        _t("GSM8K, MATH, MMLU, HumanEval, MBPP, TruthfulQA, BIG-Bench, AlpacaEval, LongBench"),
-        _t("accuracy, pass@1, win rate, exact match, perplexity"),
-    ),
-    Topic(
-        "diffusion",
-        7,
-        _t(
-            "diffusion models, latent diffusion, score-based generative models, flow matching, "
-            "consistency models, denoising diffusion, classifier-free guidance, diffusion "
-            "transformers, rectified flow, diffusion distillation"
-        ),
-        _t(
-            "text-to-image generation, image editing, video generation, image synthesis, "
-            "inpainting, super-resolution, personalized generation, controllable generation, "
-            "text-to-video synthesis, style transfer"
-        ),
-        _t(
-            "images, videos, noise schedules, latent codes, text prompts, sampling steps, "
-            "attention maps, denoisers, generated samples"
-        ),
-        _t("ImageNet, COCO, LAION, FFHQ, UCF-101, DrawBench, CelebA-HQ"),
-        _t("FID, CLIP score, Inception score, human preference"),
-    ),
-    Topic(
-        "vision",
-        6,
-        _t(
-            "vision transformers, convolutional networks, self-supervised learning, masked "
-            "autoencoders, contrastive learning, object detectors, segmentation models, "
-            "foundation models, state space models, neural architecture search"
-        ),
-        _t(
-            "image classification, object detection, semantic segmentation, instance "
-            "segmentation, depth estimation, visual tracking, open-vocabulary detection, "
-            "representation learning, video understanding, pose estimation"
-        ),
-        _t(
-            "images, patches, feature maps, bounding boxes, visual tokens, masks, backbones, "
-            "video frames, pixels, receptive fields"
-        ),
-        _t("ImageNet, COCO, ADE20K, Cityscapes, Kinetics-400, LVIS, Pascal VOC"),
-        _t("top-1 accuracy, mAP, mIoU, AP, throughput"),
-    ),
-    Topic(
-        "multimodal",
-        5,
-        _t(
-            "vision-language models, multimodal large language models, contrastive "
-            "language-image pretraining, visual instruction tuning, multimodal transformers, "
-            "audio-visual models, cross-modal retrieval"
-        ),
-        _t(
-            "visual question answering, image captioning, visual grounding, document "
-            "understanding, video question answering, referring expression comprehension, "
-            "multimodal reasoning, chart understanding"
-        ),
-        _t(
-            "image-text pairs, visual tokens, captions, interleaved documents, charts, "
-            "screenshots, video clips, region descriptions"
-        ),
-        _t("VQAv2, GQA, TextVQA, MMBench, ScienceQA, NoCaps, Flickr30k, DocVQA"),
-        _t("accuracy, CIDEr, recall@1, BLEU"),
-    ),
-    Topic(
-        "3d",
-        4,
-        _t(
-            "neural radiance fields, Gaussian splatting, implicit neural representations, "
-            "point cloud networks, mesh generation, multi-view diffusion, signed distance fields"
-        ),
-        _t(
-            "novel view synthesis, 3D reconstruction, scene understanding, avatar animation, "
-            "text-to-3D generation, SLAM, relighting, shape completion"
-        ),
-        _t(
-            "point clouds, meshes, camera poses, radiance fields, 3D Gaussians, depth maps, "
-            "voxels, multi-view images"
-        ),
-        _t("ScanNet, ShapeNet, KITTI, nuScenes, Objaverse, Replica, DTU, LLFF"),
-        _t("PSNR, SSIM, LPIPS, Chamfer distance, F-score"),
-    ),
-    Topic(
-        "reinforcement learning",
-        4,
-        _t(
-            "reinforcement learning, offline reinforcement learning, policy optimization, "
-            "model-based reinforcement learning, actor-critic methods, inverse reinforcement "
-            "learning, multi-agent reinforcement learning, world models"
-        ),
-        _t(
-            "continuous control, exploration, decision making, reward design, sequential "
-            "decision making, game playing, planning, credit assignment"
-        ),
-        _t(
-            "policies, value functions, rewards, trajectories, agents, environments, "
-            "demonstrations, replay buffers"
-        ),
-        _t("Atari, MuJoCo, D4RL, Procgen, Meta-World, NetHack, DeepMind Control Suite"),
-        _t("normalized return, success rate, sample efficiency, regret"),
-    ),
-    Topic(
-        "robotics",
-        3,
-        _t(
-            "vision-language-action models, imitation learning, diffusion policies, "
-            "sim-to-real transfer, embodied agents, legged locomotion controllers, "
-            "task and motion planning"
-        ),
-        _t(
-            "robotic manipulation, navigation, dexterous grasping, humanoid locomotion, "
-            "long-horizon tasks, autonomous driving, mobile manipulation"
-        ),
-        _t(
-            "robots, demonstrations, end effectors, trajectories, grippers, occupancy maps, "
-            "tactile signals, language instructions"
-        ),
-        _t("RLBench, CALVIN, Habitat, LIBERO, nuPlan, Open X-Embodiment"),
-        _t("success rate, collision rate, completion time"),
-    ),
-    Topic(
-        "graphs",
-        3,
-        _t(
-            "graph neural networks, message passing networks, graph transformers, knowledge "
-            "graph embeddings, equivariant networks, graph contrastive learning"
-        ),
-        _t(
-            "node classification, link prediction, molecular property prediction, "
-            "recommendation, drug discovery, protein structure prediction, traffic forecasting"
-        ),
-        _t(
-            "graphs, nodes, edges, molecules, proteins, knowledge graphs, subgraphs, "
-            "heterogeneous graphs"
-        ),
-        _t("OGB, Cora, QM9, ZINC, PCQM4Mv2, MovieLens, FB15k-237"),
-        _t("ROC-AUC, MAE, Hits@10, NDCG, accuracy"),
-    ),
-    Topic(
-        "speech",
-        3,
-        _t(
-            "speech language models, neural audio codecs, text-to-speech models, self-supervised "
-            "speech representations, speech recognizers, voice conversion models"
-        ),
-        _t(
-            "speech recognition, speech synthesis, speaker verification, speech translation, "
-            "music generation, audio captioning, spoken dialogue"
-        ),
-        _t("waveforms, spectrograms, speakers, audio tokens, phonemes, utterances, music"),
-        _t("LibriSpeech, VCTK, Common Voice, AudioCaps, MusicCaps, VoxCeleb"),
-        _t("word error rate, MOS, speaker similarity, FAD"),
-    ),
-    Topic(
-        "efficiency",
-        4,
-        _t(
-            "low-rank adaptation, quantization, structured pruning, knowledge distillation, "
-            "sparse attention, parameter-efficient fine-tuning, KV cache compression, "
-            "linear attention, early exiting"
-        ),
-        _t(
-            "efficient inference, memory-efficient training, model compression, on-device "
-            "deployment, long-sequence modeling, serving large models, efficient fine-tuning"
-        ),
-        _t(
-            "weights, activations, attention heads, KV caches, GPUs, adapters, tokens, "
-            "layers, sparse kernels"
-        ),
-        _t("WikiText-2, C4, GLUE, LongBench, ImageNet, MMLU"),
-        _t("perplexity, speedup, memory footprint, latency, throughput"),
-    ),
-    Topic(
-        "theory",
-        2,
-        _t(
-            "stochastic gradient descent, adaptive optimizers, kernel methods, overparameterized "
-            "networks, Bayesian neural networks, optimal transport, scaling laws"
-        ),
-        _t(
-            "generalization, convergence analysis, uncertainty estimation, implicit bias, "
-            "sample complexity, robustness certification, calibration"
-        ),
-        _t(
-            "gradients, loss landscapes, learning rates, hidden layers, random features, "
-            "posteriors, step sizes"
-        ),
-        _t("CIFAR-10, CIFAR-100, MNIST, synthetic data, UCI datasets"),
-        _t("test error, generalization gap, expected calibration error"),
-    ),
-    Topic(
-        "time series and health",
-        2,
-        _t(
-            "time series foundation models, forecasting transformers, federated learning, "
-            "medical foundation models, clinical language models, anomaly detectors"
-        ),
-        _t(
-            "time series forecasting, anomaly detection, medical image segmentation, "
-            "clinical prediction, weather forecasting, privacy-preserving learning"
-        ),
-        _t(
-            "time series, sensor readings, patients, radiology reports, CT scans, "
-            "electronic health records, weather fields"
-        ),
-        _t("ETTh1, Weather, MIMIC-IV, BraTS, ERA5, CheXpert"),
-        _t("MSE, MAE, Dice score, AUROC, F1"),
-    ),
-)
-
-ADJECTIVES = _t(
-    "Efficient, Scalable, Robust, Unified, Adaptive, Simple, Fast, Generalizable, Interpretable, "
-    "Hierarchical, Modular, Sparse, Dense, Lightweight, Training-Free, Zero-Shot, Few-Shot, "
-    "Self-Supervised, Multi-Scale, Controllable, Faithful, Compositional, Data-Efficient, "
-    "Open-Vocabulary, Continual, Federated, Causal, Probabilistic, Differentiable, Universal, "
-    "Consistent, Calibrated, Energy-Efficient, Memory-Efficient, Long-Horizon, Real-Time"
-)
-VERBS = _t(
-    "improves, outperforms, matches, surpasses, reduces, accelerates, stabilizes, simplifies, "
-    "generalizes, scales"
-)
-INTRO_VERBS = _t("propose, introduce, present, develop, study, revisit, investigate")
-NAME_HEADS = _t(
-    "Flex, Omni, Mamba, Hyper, Fast, Meta, Neo, Uni, Any, Deep, Sparse, Long, Octo, Mix, Dream, "
-    "Insta, Magic, Pixel, Token, Graph, Robo, Sound, Wave, Light, Quant, Lo, Mo, Co, Open, Star, "
-    "Tiny, Mega, Vid, Lumi, Astra, Echo, Nova, Zen, Swift, Prism, Atlas, Orca, Lynx, Kite"
-)
-NAME_TAILS = _t(
-    "Gen, Former, Diff, Net, LM, Fusion, GPT, Mind, Bench, Agent, Edit, Flow, Splat, Nav, Coder, "
-    "Seg, Det, Voice, Bot, Rank, Cast, Sim, Zero, Tune, Mix, Pilot, Scope, Sync, Craft, Vision, "
-    "Chat, Grasp, Map"
-)
-NAME_SUFFIXES = ("", "", "", "", "-2", "-3", "-XL", "++", "v2", "-R1", "-Lite", "-Pro")
-ORGS = _t(
-    "openai, google-research, facebookresearch, microsoft, nvlabs, huggingface, "
-    "apple, alibaba, thudm, baaivision, mit-han-lab, stanford-crfm, allenai, "
-    "deepseek-ai, salesforce, tencent, bytedance, open-mmlab, cvg, ylab"
-)
-SMALL_WORDS = frozenset(
-    ("a", "an", "the", "of", "for", "with", "via", "in", "on", "to", "and", "from", "by", "at")
-    + ("as", "is", "are", "into", "over", "under", "beyond")
-)
-FILLER_OPENERS = (
-    "Despite rapid progress, {task} remains challenging because {things} are scarce, noisy "
-    "and expensive to annotate.",
-    "Recent work on {method} has shown strong results, yet its cost grows quickly with the "
-    "number of {things}.",
-    "{Task} is a central problem in machine learning, with applications ranging from science "
-    "to everyday software.",
-    "Existing approaches to {task} rely on hand-designed heuristics that fail to transfer "
-    "across domains.",
-)
-FILLER_SENTENCES = (
-    "We {intro} {name}, a {adj} framework that combines {method} with {method2} to handle "
-    "{things} at scale.",
-    "Our key observation is that {things} carry redundant information, which {method} can "
-    "exploit without additional supervision.",
-    "The approach requires no task-specific tuning and adds negligible overhead at inference time.",
-    "We further introduce a {adj} training objective that aligns {things} with {things2}, "
-    "together with a curriculum over increasingly difficult examples.",
-    "Experiments on {dataset} and {dataset2} show that {name} {verb} strong baselines by "
-    "{number} points of {metric} while using {factor} fewer parameters.",
-    "On {dataset}, our model reaches {percent}% {metric}, a new state of the art among "
-    "methods of similar size.",
-    "Ablation studies confirm that each component contributes to the final performance and "
-    "that the gains hold across model scales from {small} to {large} parameters.",
-    "We analyze the failure modes of prior {method} and show theoretically that they stem "
-    "from a mismatch between training and evaluation distributions.",
-    "In addition, {name} generalizes to unseen {things} and to {task} without retraining.",
-    "Human evaluations indicate that outputs of our system are preferred in {percent}% of "
-    "pairwise comparisons.",
-    "We release a benchmark of {count} curated examples for {task} to support future research.",
-    "Compared with {method}, our approach is {factor} faster and more stable across random seeds.",
-)
+class Paper:
+    topic: str
+    name: str  # the method's made-up name, which titles and abstracts mention
+    title: str
+    abstract: str
 
 
 def _title_case(text: str) -> str:
@@ -364,10 +79,10 @@ def _title_case(text: str) -> str:
 class PaperFactory:
     """Makes one paper at a time from a seeded generator; titles are unique by paper key."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, taken: set[str] | None = None) -> None:
         self.rng = rng
         self.weights = [topic.weight for topic in TOPICS]
-        self.keys: set[str] = set()
+        self.keys: set[str] = set() if taken is None else taken
 
     def name(self) -> str:
         rng = self.rng
@@ -431,9 +146,10 @@ class PaperFactory:
             name = self.name()
         raise RuntimeError("could not make a unique title")
 
-    def abstract(self, topic: Topic, name: str) -> str:
+    def abstract(self, topic: Topic, name: str, mean: int = 1200) -> str:
+        """About ``mean`` characters (700-1,800 at the default), sentences of the topic."""
         rng = self.rng
-        target = max(700, min(1800, int(rng.gauss(1200, 160))))
+        target = max(mean - 500, min(mean + 600, int(rng.gauss(mean, 160))))
 
         def fill(template: str) -> str:
             method, method2 = rng.sample(topic.methods, 2)
@@ -479,62 +195,155 @@ class PaperFactory:
             sentences.append(f"Project page: https://{slug}.example.org/.")
         return " ".join(sentences)
 
-    def paper(self) -> tuple[str, str]:
+    def paper(self) -> Paper:
         topic = self.topic()
         name = self.name()
-        return self.title(topic, name), self.abstract(topic, name)
+        title = self.title(topic, name)
+        return Paper(topic.name, name, title, self.abstract(topic, name))
 
 
-def listing_text(listed: str, papers: list[tuple[str, str]]) -> str:
+def listing_text(listed: str, papers: Iterable[tuple[str, str]]) -> str:
     lines = [*HEADER, listed]
     for title, abstract in papers:
         lines += [title, abstract]
     return "\n\n".join(lines) + "\n"
 
 
+def listing_date(index: int) -> str:
+    day = date(2024, 1, 2) + timedelta(days=index % 365)
+    return f"{day:%b} {day.day}"
+
+
 @dataclass(frozen=True)
 class Dump:
-    """A generated folder of listings."""
+    """A generated input: ``path`` is what ``reader import`` is given (a folder or one file),
+    ``files`` the input files in it, ``bytes`` their total size."""
 
-    folder: Path
+    path: Path
     papers: int
     files: int
     bytes: int
+    folder: Path
+
+    @property
+    def inputs(self) -> list[Path]:
+        if self.path.is_file():
+            return [self.path]
+        return sorted(p for p in self.path.iterdir() if p.suffix in (".txt", ".bib", ".json"))
+
+    @property
+    def labels(self) -> Path:
+        return self.folder / LABELS
 
 
-def generate(count: int, folder: Path, *, seed: int = DEFAULT_SEED) -> Dump:
-    """Write ``count`` papers into ``folder`` (created), ~1,000 per file with its own date."""
+Maker = Callable[[Path], tuple[str, int, int, int]]  # folder -> (import path, papers, files, bytes)
+
+
+def cached(name: str, cache: Path, make: Maker) -> Dump:
+    """The input called ``name``, made once by ``make(folder)`` and reused afterwards."""
+    folder = cache / f"{name}-v{GENERATOR_VERSION}"
+    manifest = cache / f"{folder.name}.{MANIFEST}"  # beside the folder: imports read *.json
+    if manifest.exists():
+        data = json.loads(manifest.read_text())
+        return Dump(folder / data["path"], data["papers"], data["files"], data["bytes"], folder)
+    if folder.exists():  # an interrupted run: start that folder again
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    path, papers, files, size = make(folder)
+    data = {"path": path, "papers": papers, "files": files, "bytes": size}
+    manifest.write_text(json.dumps(data) + "\n")
+    return Dump(folder / path, papers, files, size, folder)
+
+
+def write_labels(folder: Path, papers: Iterable[Paper]) -> None:
+    with open(folder / LABELS, "w", encoding="utf-8") as out:
+        out.writelines(f"{paper_key(p.title)}\t{p.topic}\n" for p in papers)
+
+
+def read_labels(path: Path) -> dict[str, str]:
+    """Paper key -> topic, as ``write_labels`` wrote them."""
+    with open(path, encoding="utf-8") as handle:
+        return dict(line.rstrip("\n").split("\t", 1) for line in handle if line.strip())
+
+
+def generate(count: int, folder: Path, *, seed: int = DEFAULT_SEED) -> tuple[int, int]:
+    """Write ``count`` papers into ``folder``, 1,000 per file each with its own date, and
+    their labels; returns (files, bytes)."""
     folder.mkdir(parents=True, exist_ok=True)
     factory = PaperFactory(random.Random(f"{seed}-{count}"))
-    start = date(2024, 1, 2)
-    total = 0
-    files = 0
+    total = files = 0
+    made: list[Paper] = []
     for index, first in enumerate(range(0, count, PAPERS_PER_FILE)):
-        size = min(PAPERS_PER_FILE, count - first)
-        day = start + timedelta(days=index % 365)
-        listed = f"{day:%b} {day.day}"
-        text = listing_text(listed, [factory.paper() for _ in range(size)])
+        papers = [factory.paper() for _ in range(min(PAPERS_PER_FILE, count - first))]
+        made += papers
+        text = listing_text(listing_date(index), ((p.title, p.abstract) for p in papers))
         data = text.encode("utf-8")
         (folder / f"listing-{index + 1:04d}.txt").write_bytes(data)
         total += len(data)
         files += 1
-    return Dump(folder, count, files, total)
+    write_labels(folder, made)
+    return files, total
 
 
-def cached_dump(count: int, cache: Path, *, seed: int = DEFAULT_SEED) -> Dump:
-    """The dump for ``count`` papers, generated once into the cache and reused afterwards."""
-    folder = cache / f"listings-{count}-seed{seed}-v{GENERATOR_VERSION}"
-    manifest = cache / f"{folder.name}.{MANIFEST}"  # beside the folder: import reads *.json
-    if manifest.exists():
-        data = json.loads(manifest.read_text())
-        return Dump(folder, data["papers"], data["files"], data["bytes"])
-    if folder.exists():  # an interrupted run: start that folder again
-        shutil.rmtree(folder)
-    dump = generate(count, folder, seed=seed)
-    manifest.write_text(
-        json.dumps({"papers": dump.papers, "files": dump.files, "bytes": dump.bytes}) + "\n"
-    )
-    return dump
+def corpus(count: int, cache: Path, *, seed: int = DEFAULT_SEED) -> Dump:
+    """The benchmark corpus: ``count`` papers in files of 1,000."""
+
+    def make(folder: Path) -> tuple[str, int, int, int]:
+        files, size = generate(count, folder, seed=seed)
+        return ".", count, files, size
+
+    return cached(f"listings-{count}-seed{seed}", cache, make)
+
+
+def new_papers(count: int, after: Dump, cache: Path, *, seed: int = DEFAULT_SEED) -> Dump:
+    """``count`` more papers in one listing, none with a title of ``after`` (they arrive as
+    new papers in a library made from it), labelled with their topics."""
+
+    def make(folder: Path) -> tuple[str, int, int, int]:
+        taken = set(read_labels(after.labels)) if after.labels.exists() else set()
+        factory = PaperFactory(random.Random(f"{seed}-new-{count}"), taken)
+        papers = [factory.paper() for _ in range(count)]
+        data = listing_text("Dec 31", ((p.title, p.abstract) for p in papers)).encode("utf-8")
+        (folder / "new-papers.txt").write_bytes(data)
+        write_labels(folder, papers)
+        return "new-papers.txt", count, 1, len(data)
+
+    return cached(f"new-{count}-after-{after.papers}-seed{seed}", cache, make)
+
+
+def pooled_abstracts(factory: PaperFactory, per_topic: int, mean: int) -> dict[str, list[str]]:
+    """A few hundred abstracts per topic, to be reused by many papers (as real listings repeat
+    papers): big inputs are then written in seconds."""
+    pool: dict[str, list[str]] = {}
+    for topic in TOPICS:
+        pool[topic.name] = [factory.abstract(topic, factory.name(), mean) for _ in range(per_topic)]
+    return pool
+
+
+def pooled_papers(factory: PaperFactory, count: int, per_topic: int, mean: int) -> Iterator[Paper]:
+    """``count`` papers with unique titles and abstracts drawn from a pool of their topic."""
+    pool = pooled_abstracts(factory, per_topic, mean)
+    rng = factory.rng
+    for _ in range(count):
+        topic = factory.topic()
+        name = factory.name()
+        title = factory.title(topic, name)
+        yield Paper(topic.name, name, title, rng.choice(pool[topic.name]))
+
+
+def one_file(count: int, cache: Path, *, seed: int = DEFAULT_SEED) -> Dump:
+    """``count`` papers in one listing file (1,400 bytes a paper: 140 MB for 100,000), with
+    abstracts reused from a pool."""
+
+    def make(folder: Path) -> tuple[str, int, int, int]:
+        factory = PaperFactory(random.Random(f"{seed}-one-file-{count}"))
+        papers = pooled_papers(factory, count, per_topic=300, mean=1300)
+        text = listing_text("Jun 3", ((p.title, p.abstract) for p in papers))
+        data = text.encode("utf-8")
+        (folder / "listing.txt").write_bytes(data)
+        return "listing.txt", count, 1, len(data)
+
+    return cached(f"one-file-{count}-seed{seed}", cache, make)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -543,8 +352,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("folder", type=Path, help="where to write the listing files")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     args = parser.parse_args(argv)
-    dump = generate(args.count, args.folder, seed=args.seed)
-    print(f"{dump.papers} papers in {dump.files} files ({dump.bytes:,} bytes) in {dump.folder}")
+    files, size = generate(args.count, args.folder, seed=args.seed)
+    print(f"{args.count} papers in {files} files ({size:,} bytes) in {args.folder}")
 
 
 if __name__ == "__main__":

@@ -19,12 +19,12 @@ from textual.worker import Worker, WorkerState
 
 from reader.config import Settings, load_settings_or_defaults, save_setting
 from reader.importers import collect_files, import_files
-from reader.searcher import Searcher
 from reader.store import Library
 from reader.tui.background import Background
 from reader.tui.commands import ReaderCommands
 from reader.tui.errors import app_work, describe, report, reported
 from reader.tui.messages import LibraryChanged, OpenPaper
+from reader.tui.scoped_search import ScopedSearcher
 from reader.tui.writer import LibraryWriter
 
 T = TypeVar("T")
@@ -91,7 +91,7 @@ class ReaderApp(App):
         # Every change goes through one writer thread, in the order the keys were pressed.
         self.writer = LibraryWriter(path)
         # Searches run in worker threads on a connection of their own, one at a time.
-        self.searcher = Searcher(path)
+        self.searcher = ScopedSearcher(path)
         # Related papers, recommendations and statistics: another, for slow reads.
         self.background = Background(path)
         self._connected = True

@@ -35,6 +35,7 @@ LORA = ParsedPaper(
     authors=(Author("Hu", "Edward J."),),
     year=2021,
     arxiv="2106.09685",
+    publisher="A publisher the demo record lacks",
 )
 NEW = ParsedPaper(
     title="A Paper Nobody Has Seen",

@@ -25,12 +25,13 @@ from textual.widgets import Footer, Input, Static
 
 from reader.config import Settings
 from reader.models import Paper
-from reader.query import QueryError
+from reader.query import QueryError, Term
 from reader.searcher import Searcher
 from reader.store import Library, SearchResult
 from reader.tui.background import Background
 from reader.tui.errors import app_work, reported
 from reader.tui.messages import Apply, LibraryChanged, OpenPaper, Write
+from reader.tui.scoped_search import ScopedSearcher
 from reader.tui.screens.library_views import LibraryViews
 from reader.tui.screens.list_actions import ReadingListActions
 from reader.tui.screens.manage import Management
@@ -218,7 +219,12 @@ class LibraryScreen(
             return generation != self.generation
 
         try:
-            found = self.searcher.search(text, scope_query, list_name, stale=stale)
+            if self.scope.kind == "tag" and isinstance(self.searcher, ScopedSearcher):
+                # By the tag's exact name: a name with a quote cannot be written as a query.
+                scope = (Term("tag", self.scope.value),)
+                found = self.searcher.search_in(text, scope, list_name, stale=stale)
+            else:
+                found = self.searcher.search(text, scope_query, list_name, stale=stale)
         except QueryError as error:  # an answer to what was typed, shown under the box
             self.app.call_from_thread(self._query_refused, generation, str(error))
             return

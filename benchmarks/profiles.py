@@ -61,3 +61,33 @@ def profile_misses(figures: Sequence[Figure], env: dict[str, str], folder: Path)
             continue
         written.append(output)
     return written
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """``python -m benchmarks.profiles RESULTS.json``: profile the misses of an earlier run."""
+    import argparse
+    import json
+
+    from benchmarks.processes import environment
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("results", type=Path)
+    parser.add_argument("--work", type=Path, help="the run's work folder (default: beside it)")
+    args = parser.parse_args(argv)
+    data = json.loads(args.results.read_text())
+    work = (args.work or args.results.parent).resolve()
+    fields = Figure.__dataclass_fields__
+    figures = [
+        Figure(
+            **{name: value for name, value in item.items() if name in fields},
+            stat=item["target_stat"] or "median",
+            higher=item["higher_is_better"],
+        )
+        for item in data["figures"]
+    ]
+    for path in profile_misses(figures, environment(work), work / "profiles"):
+        print(f"profile: {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -31,7 +31,7 @@ def megabytes(size: int) -> str:
     return f"{size / 1e9:.1f} GB" if size >= 1e9 else f"{size / 1e6:.0f} MB"
 
 
-def corpus(suite: Suite, plan: Plan) -> tuple[generate.Dump, Path]:
+def corpus(suite: Suite, plan: Plan, ratio_target: float | None) -> tuple[generate.Dump, Path]:
     dump = generate.corpus(plan.papers, suite.cache, seed=suite.seed)
     library = suite.dbs / f"listings-{plan.papers}.db"
     imports.import_vs_bare(
@@ -42,13 +42,14 @@ def corpus(suite: Suite, plan: Plan) -> tuple[generate.Dump, Path]:
         label=f"listings in {dump.files:,} files" if dump.files > 1 else "one listing file",
         kind="listing",
         library=library,
+        ratio_target=ratio_target,
     )
     return dump, library
 
 
 def tier_10k(suite: Suite, plan: Plan) -> None:
     if not suite.quick:  # the quick run imports the corpus in the 100k tier
-        corpus(suite, plan)
+        corpus(suite, plan, None)  # the ratio's target is stated for 100,000 papers
     dump = formats.bibtex(plan.papers, suite.cache, seed=suite.seed)
     library = imports.bibtex_import(
         suite, plan, dump, suite.dbs / f"bibtex-{plan.papers}.db", BIBTEX_TARGET
@@ -58,7 +59,7 @@ def tier_10k(suite: Suite, plan: Plan) -> None:
 
 
 def tier_100k(suite: Suite, plan: Plan) -> None:
-    dump, library = corpus(suite, plan)
+    dump, library = corpus(suite, plan, imports.RATIO_TARGET)
     one = generate.one_file(plan.papers, suite.cache, seed=suite.seed)
     kept = suite.dbs / f"one-file-{plan.papers}.db"
     label = f"one listing of {megabytes(one.bytes)}"

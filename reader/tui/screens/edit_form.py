@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
@@ -28,7 +28,7 @@ LABELS = {
     "url": "landing page",
 }
 HINTS = {
-    "authors": "Family, Given; Family, Given ({Corporate Name} kept whole)",
+    "authors": "Family, Given; Family, Given ({Corporate Name} whole)",
     "month": "1-12 or jan…dec",
     "entry_type": "article, inproceedings, misc, …",
 }
@@ -55,18 +55,18 @@ class EditDialog(ModalScreen[dict[str, Any] | None]):
             )
             for name in FIELDS:
                 with Vertical(classes="field"):
-                    label = LABELS.get(name, name)
-                    hint = HINTS.get(name)
-                    yield Label(
-                        Text.assemble((label, "bold"), (f"  {hint}" if hint else "", "dim")),
-                        classes="field-label",
-                    )
-                    if name == "abstract":
-                        yield TextArea(
-                            self.current.get(name, ""), id=f"field-{name}", soft_wrap=True
-                        )
-                    else:
-                        yield Input(self.current.get(name, ""), id=f"field-{name}")
+                    with Horizontal(classes="field-row"):
+                        yield Label(LABELS.get(name, name), classes="field-label")
+                        value = self.current.get(name, "")
+                        if name == "abstract":
+                            yield TextArea(value, id=f"field-{name}", soft_wrap=True)
+                        else:
+                            yield Input(
+                                value,
+                                placeholder=HINTS.get(name, ""),
+                                compact=True,
+                                id=f"field-{name}",
+                            )
                     yield Static("", id=f"error-{name}", classes="field-error")
             yield Static("Enter or Ctrl+S saves · Esc cancels", classes="dialog-hint")
 

@@ -42,7 +42,8 @@ class BarChart(Static):
         def style(name: str):  # type: ignore[no-untyped-def]
             return foreground(self, f"bar-chart--{name}")
 
-        text = Text(self.title + "\n", style=style("title"))
+        text = Text()
+        text.append(self.title + "\n", style=style("title"))
         if not self.rows:
             text.append("nothing yet", style=style("label"))
             self.update(text)

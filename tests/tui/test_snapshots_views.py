@@ -1,0 +1,99 @@
+"""SVG snapshots of the newer views, each in a dark and a light theme (fixed size and clock).
+
+Update the baselines after an intended change with ``pytest tests/tui --snapshot-update`` and
+look at the new SVGs before committing them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from tui_helpers import SIZE, settle, wait_until
+
+import reader.store.stats
+from reader.tui.app import ReaderApp
+
+THEMES = ["textual-dark", "catppuccin-latte"]
+
+
+class FixedDatetime(datetime):
+    @classmethod
+    def now(cls, tz=None):  # type: ignore[no-untyped-def]
+        return datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
+
+
+def themed(path: Path, theme: str) -> ReaderApp:
+    app = ReaderApp(path)
+    app.theme = theme
+    return app
+
+
+async def _keys(pilot: Pilot, *keys: str) -> None:
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_triage(snap_compare, demo_path: Path, theme: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await _keys(pilot, "T")
+        await wait_until(pilot, lambda: pilot.app.screen.order is not None)  # type: ignore[attr-defined]
+        await _keys(pilot, "k")
+
+    assert snap_compare(themed(demo_path, theme), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_edit_form(snap_compare, demo_path: Path, theme: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await _keys(pilot, "E")
+        form = pilot.app.screen
+        form.query_one("#field-year").value = "twenty"  # type: ignore[attr-defined]
+        await _keys(pilot, "ctrl+s")  # an error shown inline
+
+    assert snap_compare(themed(demo_path, theme), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_statistics(
+    snap_compare, demo_path: Path, theme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reader.store.stats, "datetime", FixedDatetime)
+
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await _keys(pilot, "percent_sign")
+        await wait_until(pilot, lambda: pilot.app.screen.stats is not None)  # type: ignore[attr-defined]
+        await settle(pilot)
+
+    assert snap_compare(themed(demo_path, theme), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_related_list(snap_compare, demo_path: Path, theme: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await _keys(pilot, "r")
+        screen = pilot.app.screen
+        await wait_until(pilot, lambda: isinstance(screen.related, list))  # type: ignore[attr-defined]
+        await settle(pilot)
+
+    assert snap_compare(themed(demo_path, theme), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_marked_papers(snap_compare, demo_path: Path, theme: str) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await _keys(pilot, "space", "space", "j", "v", "j", "j")
+        screen = pilot.app.screen
+        await wait_until(pilot, lambda: isinstance(screen.related, list))  # type: ignore[attr-defined]
+        await settle(pilot)
+
+    assert snap_compare(themed(demo_path, theme), terminal_size=SIZE, run_before=run_before)

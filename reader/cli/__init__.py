@@ -12,6 +12,7 @@ from reader.cli import (  # noqa: F401 (the modules register their commands)
     lists,
     reading,
     records,
+    serve,
     settings,
     transfer,
     web,

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+PYCACHE = ROOT / "benchmarks" / "out" / "pycache"
 SAMPLE_SECONDS = 0.02  # how often a process tree's memory is read while it runs
 
 
@@ -28,8 +29,15 @@ def log(message: str) -> None:
 def environment(work: Path) -> dict[str, str]:
     """What every measured process runs with: this checkout importable, no library or settings
     of the person running the benchmark, and reader's cache of libraries found sound in the
-    work folder (so the damage check is skipped exactly as it would be for them)."""
+    work folder (so the damage check is skipped exactly as it would be for them).
+
+    Compiled bytecode is kept, as it is for any installed program (where
+    ``PYTHONDONTWRITEBYTECODE`` is set, every start would otherwise compile reader's modules
+    from source again): in ``benchmarks/out/pycache``, whatever the work folder, so that it
+    is compiled once per machine and the checkout stays clean."""
     env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env.pop("READER_DB", None)
     env["READER_CONFIG"] = str(work / "no-config.toml")

@@ -81,8 +81,9 @@ def test_related_list(snap_compare, demo_path: Path, theme: str) -> None:
         await settle(pilot)
         await _keys(pilot, "r")
         screen = pilot.app.screen
-        await wait_until(pilot, lambda: isinstance(screen.related, list))  # type: ignore[attr-defined]
         await settle(pilot)
+        await wait_until(pilot, lambda: isinstance(screen.related, list))  # type: ignore[attr-defined]
+        await pilot.pause(0.2)  # the detail pane's new height laid out (and its scrollbar)
 
     assert snap_compare(themed(demo_path, theme), terminal_size=SIZE, run_before=run_before)
 
@@ -93,7 +94,8 @@ def test_marked_papers(snap_compare, demo_path: Path, theme: str) -> None:
         await settle(pilot)
         await _keys(pilot, "space", "space", "j", "v", "j", "j")
         screen = pilot.app.screen
+        await settle(pilot)  # the detail pane follows the cursor, then its related papers
         await wait_until(pilot, lambda: isinstance(screen.related, list))  # type: ignore[attr-defined]
-        await settle(pilot)
+        await pilot.pause(0.2)  # the detail pane's new height laid out (and its scrollbar)
 
     assert snap_compare(themed(demo_path, theme), terminal_size=SIZE, run_before=run_before)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -17,13 +16,14 @@ from textual.dom import DOMNode
 from textual.notifications import Notification, Notify
 from textual.worker import Worker, WorkerState
 
-from reader.config import Settings, load_settings_or_defaults, save_setting
+from reader.config import Settings, load_settings_or_defaults
 from reader.importers import collect_files, import_files
 from reader.store import Library
 from reader.tui.background import Background
 from reader.tui.commands import ReaderCommands
 from reader.tui.errors import app_work, describe, report, reported
 from reader.tui.messages import LibraryChanged, OpenPaper
+from reader.tui.preferences import Preferences
 from reader.tui.scoped_search import ScopedSearcher
 from reader.tui.writer import LibraryWriter
 
@@ -35,7 +35,7 @@ WAIT_NOTICE = 1.0
 POLL_SECONDS = 2.0
 
 
-class ReaderApp(App):
+class ReaderApp(Preferences, App):
     """``reader`` with no arguments. The library path is passed in, as the CLI and tests do."""
 
     CSS_PATH = "app.tcss"
@@ -108,15 +108,7 @@ class ReaderApp(App):
         self.library.close()
 
     def on_mount(self) -> None:
-        if self.settings_problem:
-            self.notify(self.settings_problem, severity="warning", timeout=10, markup=False)
-        if self.settings.theme in self.available_themes:
-            self.theme = self.settings.theme
-        elif self.settings.theme:
-            self.notify(f"Unknown theme {self.settings.theme!r}", severity="warning", markup=False)
-        if self.keymap:
-            self.set_keymap(self.keymap)
-        self.theme_changed_signal.subscribe(self, self._theme_chosen)
+        self.apply_settings()
         self.set_interval(POLL_SECONDS, self.check_outside_changes)
         if self._ask_to_create:
             from reader.tui.screens.dialogs import ConfirmDialog
@@ -150,14 +142,6 @@ class ReaderApp(App):
             from reader.tui.screens.welcome import WelcomeScreen
 
             self.push_screen(WelcomeScreen())
-
-    def _theme_chosen(self, theme: object) -> None:
-        """A theme chosen (in the palette) is the theme of the next start too."""
-        name = getattr(theme, "name", None)
-        if name and name != self.settings.theme:
-            self.settings = replace(self.settings, theme=name)
-            with reported(self, "save the theme"):
-                save_setting("theme", name)
 
     def action_open_demo(self) -> None:
         """The bundled sample, as ``reader demo`` opens it: a library of its own in a

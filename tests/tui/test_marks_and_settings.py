@@ -190,8 +190,9 @@ async def test_the_theme_chosen_is_saved_and_applied_at_the_next_start(
     demo_path: Path, own_settings: Path
 ) -> None:
     async with running(demo_path) as (app, pilot):
-        app.theme = "catppuccin-latte"  # what the palette's theme picker does
-        await settle(pilot)
+        app.theme = "nord"  # what the palette's theme picker does, passing themes by
+        app.theme = "catppuccin-latte"
+        await pilot.pause(0.7)
     assert load_settings(own_settings).theme == "catppuccin-latte"
     async with running(demo_path) as (app, pilot):
         assert app.theme == "catppuccin-latte"

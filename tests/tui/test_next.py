@@ -82,9 +82,18 @@ async def test_triage_keeps_skips_rates_goes_back_and_undoes(demo_path: Path) ->
         await press(pilot, "b")  # back to the skipped one
         assert triage.current_paper_id == second
         assert "skipped" in static_text(app, "#triage-body")
-        await press(pilot, "space", "u")  # undo the rating of the third
+        await press(pilot, "space", "u")  # undo the rating of the third: it stays decided
         with open_library(demo_path) as library:
             assert not library.paper(third).rating
+        assert triage.current_paper_id == third
+        assert "1 kept · 1 skipped" in static_text(app, "#triage-progress")
+        await press(pilot, "k")
+        assert "2 kept" in static_text(app, "#triage-progress")
+        await press(pilot, "u")  # undoing a keep brings its paper back, undecided
+        assert triage.current_paper_id == third
+        assert "1 kept · 1 skipped" in static_text(app, "#triage-progress")
+        with open_library(demo_path) as library:
+            assert third not in library.reading_list("To read")[1]
 
         await press(pilot, "escape")  # leaving keeps what was decided
         assert isinstance(app.screen, LibraryScreen)
@@ -120,12 +129,13 @@ async def test_next_paper_is_on_screen_within_50_ms(demo_path: Path) -> None:
     async with running(demo_path) as (app, pilot):
         triage = await open_triage(pilot)
         timings = []
-        for _ in range(10):
+        for _ in range(15):
             begun = time.perf_counter()
             triage.action_next()  # what Space does: one paper read and drawn
             await pilot.pause(0)
             timings.append(time.perf_counter() - begun)
         timings.sort()
+        # The median, not the worst: the machine running the tests may be busy.
         assert timings[len(timings) // 2] < 0.05, timings
 
 
@@ -168,7 +178,7 @@ async def test_the_detail_pane_shows_related_papers_found_in_a_worker(demo_path:
         assert [pid for pid, _, _ in screen.related] == [s.paper_id for s in expected]
         text = static_text(app, "#detail-body")
         assert "Related" in text and f"{expected[0].score:4.2f}" in text
-        assert title[:30] in " ".join(text.split())
+        assert title[:20] in " ".join(text.split())
 
 
 async def test_r_lists_the_related_papers(demo_path: Path) -> None:

@@ -138,7 +138,7 @@ async def press(pilot: Pilot, *keys: str) -> None:
     await settle(pilot)
 
 
-async def wait_until(pilot: Pilot, condition: Callable[[], bool], rounds: int = 400) -> None:
+async def wait_until(pilot: Pilot, condition: Callable[[], bool], rounds: int = 1000) -> None:
     """Pause until ``condition()`` holds, for a bounded number of rounds."""
     for _ in range(rounds):
         await pilot.pause(0)

@@ -69,6 +69,7 @@ class TriageScreen(PaperActions, RecordActions, Screen):
         self.index = 0
         self.list_name = DEFAULT_LIST
         self.decided: dict[int, str] = {}  # paper id -> "kept" or "skipped", this session
+        self.choices: list[int] = []  # the papers decided, in order (for undo)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="triage-progress")
@@ -159,6 +160,7 @@ class TriageScreen(PaperActions, RecordActions, Screen):
         else:
             self.write("skip the paper", lambda library: library.skip(paper_id))
         self.decided[paper_id] = state
+        self.choices.append(paper_id)
         self._advance()
 
     def action_keep(self) -> None:
@@ -174,17 +176,26 @@ class TriageScreen(PaperActions, RecordActions, Screen):
         self._advance(-1)
 
     def action_undo(self) -> None:
-        """Undo the last change; a decision undone puts its paper back on screen."""
-        previous = self.order[self.index - 1] if self.order and self.index > 0 else None
+        """Undo the last change; when it was a decision made here, its paper comes back on
+        screen, undecided."""
 
-        def undone(description: str) -> None:
+        def undo(library: Library) -> tuple[str, bool]:
+            # What is undone is read in the same place the undo happens: after every change
+            # asked for before it.
+            history = library.undo_history(1)
+            last = history[0].description if history else ""
+            return library.undo(), last.startswith(("kept '", "skipped '"))
+
+        def undone(outcome: tuple[str, bool]) -> None:
+            description, was_decision = outcome
             self.notify(one_line(f"Undid: {description}"), title="Undo", markup=False)
-            if previous is not None and previous in self.decided:
-                self.decided.pop(previous)
-                self.index -= 1
+            if was_decision and self.choices and self.order is not None:
+                paper_id = self.choices.pop()
+                self.decided.pop(paper_id, None)
+                self.index = self.order.index(paper_id)
             self.show()
 
-        self.write("undo", lambda library: library.undo(), undone)
+        self.write("undo", undo, undone)
 
     @app_work("choose the list")
     async def action_choose_list(self) -> None:

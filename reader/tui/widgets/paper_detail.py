@@ -57,7 +57,7 @@ def record_view(paper: Paper) -> Text:
     return text
 
 
-def related_view(related: list[tuple[int, str, float]] | None) -> Text:
+def related_view(related: list[tuple[int, str, float]] | None, width: int = 75) -> Text:
     """The most similar papers, with how similar (cosine of their words, 0 to 1)."""
     text = Text("\nRelated", style="bold")
     if related is None:
@@ -69,11 +69,13 @@ def related_view(related: list[tuple[int, str, float]] | None) -> Text:
     text.append("  (r lists them)", style="dim")
     for _, title, score in related:
         text.append(f"\n{score:4.2f} ", style="dim")
-        text.append(truncate(one_line(title), 70))
+        text.append(truncate(one_line(title), max(width - 5, 20)))
     return text
 
 
-def paper_view(paper: Paper, related: list[tuple[int, str, float]] | None | bool = False) -> Group:
+def paper_view(
+    paper: Paper, related: list[tuple[int, str, float]] | None | bool = False, width: int = 75
+) -> Group:
     """The paper as styled text; every imported string is cleaned of control characters.
     ``related`` is False when not shown, None while being found."""
     text = Text()
@@ -112,7 +114,7 @@ def paper_view(paper: Paper, related: list[tuple[int, str, float]] | None | bool
             # Notes are the person's own Markdown: show it rendered, as the note dialog promises.
             parts.append(Markdown(safe(note.body).strip(), hyperlinks=False))
     if related is not False:
-        parts.append(related_view(related))  # type: ignore[arg-type]
+        parts.append(related_view(related, width))  # type: ignore[arg-type]
     sources = ", ".join(safe(source.file) for source in paper.sources)
     # The key has no spaces: on a line of its own it folds cleanly in a narrow pane.
     parts.append(Text(f"\nid {paper.id} · from {sources}\nkey:{paper.key}", style="dim"))
@@ -145,8 +147,12 @@ class PaperDetail(VerticalScroll):
     def watch_related(self) -> None:
         self._draw()
 
+    def on_resize(self) -> None:
+        self._draw()  # related titles are cut to the pane's width
+
     def _draw(self) -> None:
         if self.paper is None:
             self._body.update(Text("Nothing highlighted.", style="dim"))
         else:
-            self._body.update(paper_view(self.paper, self.related))
+            width = self._body.content_size.width or 75
+            self._body.update(paper_view(self.paper, self.related, width))

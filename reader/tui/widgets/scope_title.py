@@ -44,12 +44,12 @@ class ScopeTitle(Static):
             if item is not None:
                 title = f"≡ {one_line(item.name)}  ·  {item.progress}"
         right = Text()
+        width = max(self.size.width - 2, 20)
         if self.marked:
             right.append(f" {self.marked} marked ", style="reverse")
-            right.append("  Esc clears  ", style="dim")
+            right.append("  Esc clears  " if width >= 60 else "  ", style="dim")
         if self.order:
             right.append(self.order, style="dim")
-        width = max(self.size.width - 2, 20)
         left = truncate(title, max(width - right.cell_len - 2, 10))
         text = Text(left)
         text.append(" " * max(2, width - cell_len(left) - right.cell_len))

@@ -90,7 +90,9 @@ def paper_view(
         facts.append(stars(paper.rating), style="yellow")
     if paper.listings:
         facts.append("   ")
-        facts.append("listed " + ", ".join(one_line(d) for d in paper.listings), style="dim")
+        # A date is not split over two lines in a narrow pane.
+        dates = ", ".join(one_line(d).replace(" ", "\u00a0") for d in paper.listings)
+        facts.append(f"listed {dates}", style="dim")
     text.append_text(facts)
     text.append("\n")
     if paper.tags:

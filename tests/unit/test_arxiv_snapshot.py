@@ -308,17 +308,17 @@ def _generate(path: Path, count: int, words: int) -> None:
 
 
 def test_reading_a_snapshot_takes_the_same_memory_however_long(tmp_path: Path) -> None:
-    """200,000 lines parsed in a child process: its peak RSS after the last part is that after
+    """100,000 lines parsed in a child process: its peak RSS after the last part is that after
     the second (the first two are alive together), give or take a few MB, while the file is
-    ten times a part."""
+    five times a part."""
     path = tmp_path / "snapshot.jsonl"
-    _generate(path, 200_000, 20)
+    _generate(path, 100_000, 20)
     size = path.stat().st_size
     result = subprocess.run(
         [sys.executable, "-c", _PARSE, str(path)], check=True, capture_output=True, text=True
     )
     count, first, last = (int(word) for word in result.stdout.split())
-    assert count == 200_000
+    assert count == 100_000
     grown = (last - first) * 1024
     assert grown < 8 * 1024 * 1024, f"grew {grown / 2**20:.0f} MB reading {size / 2**20:.0f} MB"
 

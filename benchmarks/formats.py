@@ -229,7 +229,9 @@ def snapshot(count: int, cache: Path, *, seed: int = DEFAULT_SEED) -> Dump:
         factory = PaperFactory(rng)
         pool = {
             topic: ["  " + _wrap(text) + "\n" for text in texts]
-            for topic, texts in pooled_abstracts(factory, 400, 1000).items()
+            for topic, texts in pooled_abstracts(
+                factory, min(400, max(20, count // 50)), 1000
+            ).items()
         }
         for texts in pool.values():  # arXiv keeps maths as typed
             for position in range(0, len(texts), 7):

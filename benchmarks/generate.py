@@ -337,7 +337,8 @@ def one_file(count: int, cache: Path, *, seed: int = DEFAULT_SEED) -> Dump:
 
     def make(folder: Path) -> tuple[str, int, int, int]:
         factory = PaperFactory(random.Random(f"{seed}-one-file-{count}"))
-        papers = pooled_papers(factory, count, per_topic=300, mean=1300)
+        per_topic = min(300, max(20, count // 100))  # small inputs need no big pool
+        papers = pooled_papers(factory, count, per_topic=per_topic, mean=1300)
         text = listing_text("Jun 3", ((p.title, p.abstract) for p in papers))
         data = text.encode("utf-8")
         (folder / "listing.txt").write_bytes(data)

@@ -53,7 +53,11 @@ def curate(db: Path, papers: int, seed: int) -> int:
 
 
 def steady(
-    suite: Suite, what: str, command: Callable[[int], list[str]], check=None, runs=None
+    suite: Suite,
+    what: str,
+    command: Callable[[int], list[str]],
+    check: Callable[[str], None] | None = None,
+    runs: int | None = None,
 ) -> list[float]:
     """Run ``command(0)`` once untimed (not in a quick run), then ``command(1)``,
     ``command(2)``... timed."""

@@ -41,10 +41,12 @@ TRIAGE_MS = 50.0
 def copy_library(source: Path, target: Path) -> None:
     """A consistent copy through SQLite (the source may have a write-ahead log)."""
     remove_db(target)
-    with sqlite3.connect(source) as original, sqlite3.connect(target) as copy:
+    original, copy = sqlite3.connect(source), sqlite3.connect(target)
+    try:
         original.backup(copy)
-    original.close()
-    copy.close()
+    finally:
+        original.close()
+        copy.close()
 
 
 def build(suite: Suite, plan: Plan, corpus: Dump, library: Path) -> tuple[Path, dict, list[int]]:

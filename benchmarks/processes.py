@@ -161,7 +161,9 @@ def json_line(stdout: str, what: str) -> dict[str, Any]:
     return data
 
 
-def run_driver(arguments: Sequence[str], env: dict[str, str], timeout: float = 1800) -> dict:
+def run_driver(
+    arguments: Sequence[str], env: dict[str, str], timeout: float = 1800
+) -> dict[str, Any]:
     """Run benchmarks.app_driver in a fresh interpreter; returns its JSON line."""
     env = {**env, "READER_BENCH_T0": repr(time.time())}
     command = [sys.executable, "-m", "benchmarks.app_driver", *arguments]

@@ -106,7 +106,9 @@ class Suite:
             return 1 if papers >= BIG_IMPORT else min(self.repeat, 3)
         return self.repeat
 
-    def repeated(self, what: str, function: Callable[[], float], runs: int | None = None) -> list:
+    def repeated(
+        self, what: str, function: Callable[[], float], runs: int | None = None
+    ) -> list[float]:
         samples = []
         count = self.repeat if runs is None else runs
         for run in range(count):

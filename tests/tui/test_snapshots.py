@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.pilot import Pilot
-from tui_helpers import SIZE, settle
+from tui_helpers import SIZE, settle, settle_shown
 
 from reader.demo import DEMO_LIST
 from reader.tui.app import ReaderApp
@@ -19,8 +19,9 @@ from reader.tui.widgets.sidebar import Scope
 
 async def _keys(pilot: Pilot, *keys: str) -> None:
     for key in keys:
+        await settle_shown(pilot)  # what is under a dialog is finished too
         await pilot.press(key)
-        await settle(pilot)
+        await settle_shown(pilot)
 
 
 def test_library_view(snap_compare, demo_path: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from tui_helpers import SIZE, settle, wait_until
+from tui_helpers import SIZE, settle, settle_shown, wait_until
 
 import reader.store.stats
 from reader.tui.app import ReaderApp
@@ -33,8 +33,9 @@ def themed(path: Path, theme: str) -> ReaderApp:
 
 async def _keys(pilot: Pilot, *keys: str) -> None:
     for key in keys:
+        await settle_shown(pilot)  # what is under a dialog is finished too
         await pilot.press(key)
-        await settle(pilot)
+        await settle_shown(pilot)
 
 
 @pytest.mark.parametrize("theme", THEMES)

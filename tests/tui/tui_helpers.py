@@ -185,3 +185,13 @@ def palette_labels(app: ReaderApp) -> list[str]:
         plain(commands.get_option_at_index(i).prompt).split("\n")[0].strip()
         for i in range(commands.option_count)
     ]
+
+
+async def settle_shown(pilot: Pilot) -> None:
+    """``settle``, then wait for the detail pane's related papers (found in a worker) and
+    their layout: what a snapshot needs to come out the same every time."""
+    await settle(pilot)
+    screen = pilot.app.screen
+    if isinstance(screen, LibraryScreen):
+        await wait_until(pilot, lambda: screen.detail_settled and isinstance(screen.related, list))
+        await pilot.pause(0.05)

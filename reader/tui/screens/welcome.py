@@ -31,8 +31,10 @@ def welcome_text() -> Text:
     text.append(" to import a file from here.\n\n")
     text.append("Just looking?  Press ")
     text.append("l", style="reverse bold")
-    text.append(" to open the demo library: about 40 well-known papers, in a throw-away\n")
-    text.append("file of its own. Your library stays as it is.")
+    text.append(
+        " to open the demo library: about 40 well-known papers in a throw-away file of "
+        "its own. Your library stays as it is."
+    )
     return text
 
 

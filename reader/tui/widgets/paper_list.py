@@ -297,7 +297,7 @@ class PaperList(ScrollView, can_focus=True):
 
     def _columns(self, width: int) -> list[Column]:
         """The columns for the papers on screen now: wanted, filled by one of them at least,
-        and leaving the title at least half the row."""
+        and leaving the title at least three fifths of the row."""
         top = self.scroll_offset.y
         key = (top, self.size.height, width, self._version)
         if key == self._layout_key:
@@ -309,7 +309,7 @@ class PaperList(ScrollView, can_focus=True):
             for name in COLUMNS
             if name in self.columns and any(COLUMNS[name].value(paper) for paper in papers)
         ]
-        title_room = max(24, width // 2)
+        title_room = max(30, width * 3 // 5)
         for name in reversed(KEEP):
             if sum(c.width + 1 for c in wanted) + title_room + 4 <= width:
                 break

@@ -31,6 +31,8 @@ from reader.tui.widgets.paper_detail import paper_view
 
 DEFAULT_LIST = "To read"
 NO_TASTE = "rate or keep a few papers to get recommendations"
+# At most this many new papers are ranked by taste when triage opens.
+RANKED = 2_000
 
 
 class TriageScreen(PaperActions, RecordActions, Screen):
@@ -91,10 +93,14 @@ class TriageScreen(PaperActions, RecordActions, Screen):
         def order(library: Library) -> tuple[list[int], dict[int, str]]:
             ids = library.new_ids()
             try:
-                ranked = library.recommend(ids)
+                # The newest first are ranked; a huge backlog follows in listing order.
+                ranked = library.recommend(ids[:RANKED])
             except ReaderError:
                 return ids, dict.fromkeys(ids, NO_TASTE)
-            return [r.paper_id for r in ranked], {r.paper_id: r.reason for r in ranked}
+            order = [r.paper_id for r in ranked]
+            chosen = set(order)
+            order += [paper_id for paper_id in ids if paper_id not in chosen]
+            return order, {r.paper_id: r.reason for r in ranked}
 
         try:
             ids, reasons = self.background.read(order)

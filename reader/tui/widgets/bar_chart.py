@@ -42,7 +42,7 @@ class BarChart(Static):
         def style(name: str):  # type: ignore[no-untyped-def]
             return foreground(self, f"bar-chart--{name}")
 
-        text = Text()
+        text = Text(no_wrap=True, overflow="crop")  # a bar never spills onto the next line
         text.append(self.title + "\n", style=style("title"))
         if not self.rows:
             text.append("nothing yet", style=style("label"))
@@ -50,7 +50,7 @@ class BarChart(Static):
             return
         label_width = min(max(cell_len(one_line(label)) for label, _ in self.rows), 18)
         value_width = max(len(str(value)) for _, value in self.rows)
-        room = max(self.size.width - label_width - value_width - 3, 4)
+        room = max(self.content_size.width - label_width - value_width - 3, 4)
         largest = max(value for _, value in self.rows)
         for index, (label, value) in enumerate(self.rows):
             name = truncate(one_line(label), label_width)

@@ -220,3 +220,23 @@ async def test_for_you_without_taste_says_so(demo_path: Path) -> None:
             await press(pilot, "S")
         await wait_until(pilot, lambda: any("Rate or keep" in m for m in notes.messages))
         assert app.is_running
+
+
+async def test_triage_tags_and_opens_the_paper_shown(demo_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import reader.launch
+
+    opened: list[str] = []
+    monkeypatch.setattr(reader.launch, "launch", opened.append)
+    async with running(demo_path) as (app, pilot):
+        triage = await open_triage(pilot)
+        paper_id = triage.current_paper_id
+        await press(pilot, "t", *"later", "enter")
+        assert isinstance(app.screen, TriageScreen)
+        with open_library(demo_path) as library:
+            paper = library.paper(paper_id)
+        assert "later" in paper.tags
+        assert "#later" in static_text(app, "#triage-body")
+        await press(pilot, "o")
+        await wait_until(pilot, lambda: bool(opened))
+        assert opened == [paper.landing_page]
+        assert triage.current_paper_id == paper_id  # still on it: tagging decides nothing

@@ -141,7 +141,8 @@ class HelpScreen(ModalScreen[None]):
             for title, bindings in self.sections
         ]
         blocks.append(("Search", key_table(query_help(), 16)))
-        left, right = split_in_two(blocks)
+        # Side by side when there is room; one column on a small terminal.
+        left, right = split_in_two(blocks) if self.app.size.width >= 110 else (blocks, [])
         with VerticalScroll(classes="dialog dialog-wide", id="help"):
             title = Text.assemble(("reader: keys", "bold"), ("  ·  Esc closes", "dim"))
             yield Static(title, classes="dialog-title")

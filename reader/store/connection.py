@@ -10,10 +10,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from reader.models import LibraryError
 from reader.store import checked, errors, opening, schema
+from reader.store.db import Database
 
 
 def storage_errors(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -54,8 +53,7 @@ class Connection:
             conn.close()  # an older library is upgraded once, by a connection that may write
             type(self)(self.path, create=False).close()
             conn, version = opening.connect(self.path, threads=threads, readonly=True)
-        # Plugins are not loaded: they would cost every command 35 ms and could run code.
-        self.db = sqlite_utils.Database(conn, execute_plugins=False)
+        self.db = Database(conn)
         self._writes = 0
         self._verified = False
         self._version = version

@@ -11,10 +11,9 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from reader.models import ParsedPaper
 from reader.store import clock, indexing
+from reader.store.db import Database
 from reader.store.fields import RECORD_COLUMNS, fillable, record_values
 
 

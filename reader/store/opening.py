@@ -82,6 +82,18 @@ def statements(script: str) -> Iterator[str]:
             buffer = ""
 
 
+def _connect(target: str, *, threads: bool, uri: bool = False) -> sqlite3.Connection:
+    """A connection with no implicit transactions: every write of the store opens its own
+    (``BEGIN IMMEDIATE``), and a lone statement outside one takes effect at once."""
+    return sqlite3.connect(
+        target,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        check_same_thread=not threads,
+        uri=uri,
+        isolation_level=None,
+    )
+
+
 def _refuse_odd_file(path: Path, *, create: bool) -> None:
     """Only a regular file can be a library: a FIFO would hang SQLite and a device would be
     written over. A missing file is created only by commands that may create a library."""
@@ -119,7 +131,7 @@ def connect(
             raise errors.describe(path, error) from None
     elif path.stat().st_size > 0:
         probe(path)
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=not threads)
+    conn = _connect(str(path), threads=threads)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version, tables = schema_facts(conn)
@@ -148,9 +160,7 @@ def _connect_readonly(path: Path, *, threads: bool) -> tuple[sqlite3.Connection,
     if path.stat().st_size > 0:
         probe(path)
     uri = path.resolve().as_uri()
-    conn = sqlite3.connect(
-        f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=not threads
-    )
+    conn = _connect(f"{uri}?mode=ro", threads=threads, uri=True)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version, tables = schema_facts(conn)
@@ -158,9 +168,7 @@ def _connect_readonly(path: Path, *, threads: bool) -> tuple[sqlite3.Connection,
         conn.close()
         if errors.environment_cause(path) is None:
             raise errors.describe(path, error) from None
-        conn = sqlite3.connect(
-            f"{uri}?mode=ro&immutable=1", uri=True, check_same_thread=not threads
-        )
+        conn = _connect(f"{uri}?mode=ro&immutable=1", threads=threads, uri=True)
         try:
             version, tables = schema_facts(conn)
         except sqlite3.Error as error:

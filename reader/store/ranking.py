@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from pyroaring import BitMap
-from sqlite_utils import Database
 
 from reader.keys import normalize_title
 from reader.query import Query
+from reader.store.db import Database
 from reader.store.filters import (
     fts_tokens,
     has_tokens,

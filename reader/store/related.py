@@ -15,10 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
 from reader.models import ReaderError
 from reader.similarity import Vector, centroid, cosine, term_counts, tfidf, top_terms
+from reader.store.db import Database
 from reader.store.filters import fts_phrase
 
 if TYPE_CHECKING:

@@ -8,10 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
 from reader.models import ReaderError
 from reader.store import clock
+from reader.store.db import Database
 from reader.store.undo import Scope
 
 if TYPE_CHECKING:

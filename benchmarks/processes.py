@@ -228,6 +228,6 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "sqlite": sqlite3.sqlite_version,
         "textual": version("textual"),
-        "sqlite_utils": version("sqlite-utils"),
+        "pyroaring": version("pyroaring"),
         "rapidfuzz": version("rapidfuzz"),
     }

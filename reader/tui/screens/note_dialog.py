@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
@@ -57,7 +57,8 @@ class NoteDialog(ModalScreen[NoteDraft | None]):
         self.heading = heading
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog dialog-wide"):
+        # Scrolls on a small terminal, so the sentences below the text can be reached.
+        with VerticalScroll(classes="dialog dialog-wide", id="note-dialog"):
             yield Label(self.heading, classes="dialog-title", markup=False)
             yield Static(
                 truncate(one_line(self.paper_title), 90), classes="dialog-subtitle", markup=False

@@ -89,7 +89,7 @@ class ReaderCommands(Provider):
             entries.append(
                 (
                     label,
-                    f"key {key_label(binding, keymap)}",
+                    f"key {key_label(binding, keymap)} · remap as {binding.id}",
                     partial(screen.run_action, binding.action),
                 )
             )

@@ -4,6 +4,7 @@ failure a person can cause into one line on stderr and exit code 1, and JSON out
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -122,6 +123,22 @@ class QueryCommand(click.Command):
             else:
                 words.append(arg)
         return super().parse_args(ctx, [*options, "--", *words])
+
+
+class LazyGroup(click.Group):
+    """A group whose commands' modules are imported only when a command is used: ``reader
+    tag`` loads the curation commands, not the web client or the exporters. ``lazy`` maps a
+    command name to the module that registers it on import."""
+
+    lazy: dict[str, str] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(self.lazy))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            importlib.import_module(self.lazy[cmd_name])
+        return self.commands.get(cmd_name)
 
 
 class DefaultGroup(click.Group):

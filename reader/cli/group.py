@@ -7,11 +7,15 @@ from pathlib import Path
 import click
 
 from reader import __version__
-from reader.cli.base import LibraryPath, handle_errors
+from reader.cli.base import LazyGroup, LibraryPath, handle_errors
 from reader.config import default_library_path
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--db",
     "db_path",

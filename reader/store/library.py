@@ -12,44 +12,87 @@ itself in ``undo_log`` inside that same transaction.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
-from reader.duplicates import find_duplicates
-from reader.models import (
-    STATUSES,
-    Annotation,
-    AttachedFile,
-    ImportSummary,
-    Paper,
-    PaperRow,
-    ParsedListing,
-    ParsedPaper,
-    ReadingList,
-    TagCount,
-)
-from reader.query import Query
+from reader.models import STATUSES
 from reader.store import opening
-from reader.store.attachments import Attachments
-from reader.store.backup import Backup
 from reader.store.connection import Connection, storage_errors
-from reader.store.curation import Curation
-from reader.store.editing import Records
-from reader.store.ingest import Ingest, RecordOutcome
-from reader.store.lists import ReadingLists
-from reader.store.papers import Catalog
-from reader.store.related import Recommendation, Related, Similar
-from reader.store.search import SearchIndex, SearchResult
-from reader.store.stats import LibraryStats, library_stats
-from reader.store.tags import TagChange, Tags
-from reader.store.triage import Batch, Triage
-from reader.store.undo import Change, Scope, UndoEntry, UndoLog
+
+if TYPE_CHECKING:
+    from reader.models import (
+        Annotation,
+        AttachedFile,
+        ImportSummary,
+        Paper,
+        PaperRow,
+        ParsedListing,
+        ParsedPaper,
+        ReadingList,
+        TagCount,
+    )
+    from reader.query import Query
+    from reader.store.attachments import Attachments
+    from reader.store.backup import Backup
+    from reader.store.curation import Curation
+    from reader.store.editing import Records
+    from reader.store.ingest import Ingest, RecordOutcome
+    from reader.store.lists import ReadingLists
+    from reader.store.papers import Catalog
+    from reader.store.related import Recommendation, Related, Similar
+    from reader.store.search import SearchIndex, SearchResult
+    from reader.store.stats import LibraryStats
+    from reader.store.tags import TagChange, Tags
+    from reader.store.triage import Batch, Triage
+    from reader.store.undo import Change, Scope, UndoEntry, UndoLog
+
+T = TypeVar("T")
+
+
+class Part(Generic[T]):
+    """A part of the library, made (and its module imported) the first time it is used: a
+    command that tags a paper loads neither the importer nor related papers."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module = module
+        self.name = name
+        self.attribute = ""
+
+    def __set_name__(self, owner: type, attribute: str) -> None:
+        self.attribute = attribute
+
+    @overload
+    def __get__(self, library: None, owner: type) -> Part[T]: ...
+
+    @overload
+    def __get__(self, library: Library, owner: type) -> T: ...
+
+    def __get__(self, library: Library | None, owner: type) -> T | Part[T]:
+        if library is None:
+            return self
+        part = getattr(importlib.import_module(self.module), self.name)(library)
+        library.__dict__[self.attribute] = part  # the instance attribute shadows this from now
+        return part
 
 
 class Library(Connection):
     """A reader library in one SQLite file."""
+
+    catalog: Part[Catalog] = Part("reader.store.papers", "Catalog")
+    search_index: Part[SearchIndex] = Part("reader.store.search", "SearchIndex")
+    tag_store: Part[Tags] = Part("reader.store.tags", "Tags")
+    curation: Part[Curation] = Part("reader.store.curation", "Curation")
+    reading_lists: Part[ReadingLists] = Part("reader.store.lists", "ReadingLists")
+    ingest: Part[Ingest] = Part("reader.store.ingest", "Ingest")
+    backups: Part[Backup] = Part("reader.store.backup", "Backup")
+    undo_log: Part[UndoLog] = Part("reader.store.undo", "UndoLog")
+    records: Part[Records] = Part("reader.store.editing", "Records")
+    triage: Part[Triage] = Part("reader.store.triage", "Triage")
+    attachments: Part[Attachments] = Part("reader.store.attachments", "Attachments")
+    similar: Part[Related] = Part("reader.store.related", "Related")
 
     def __init__(
         self,
@@ -65,18 +108,6 @@ class Library(Connection):
         ``readonly`` never writes a byte (it works on read-only media); ``create=False`` refuses
         a missing file instead of starting an empty library there."""
         super().__init__(path, threads=threads, readonly=readonly, create=create)
-        self.catalog = Catalog(self)
-        self.search_index = SearchIndex(self)
-        self.tag_store = Tags(self)
-        self.curation = Curation(self)
-        self.reading_lists = ReadingLists(self)
-        self.ingest = Ingest(self)
-        self.backups = Backup(self)
-        self.undo_log = UndoLog(self)
-        self.records = Records(self)
-        self.triage = Triage(self)
-        self.attachments = Attachments(self)
-        self.similar = Related(self)
         opening.migrate(self, self._version)
 
     @contextmanager
@@ -175,6 +206,8 @@ class Library(Connection):
         self.records.merge(keep, others)
 
     def duplicates(self) -> list[list[int]]:
+        from reader.duplicates import find_duplicates
+
         return find_duplicates(self.catalog.duplicate_candidates())
 
     def attach(
@@ -210,6 +243,8 @@ class Library(Connection):
 
     def stats(self, weeks: int = 12) -> LibraryStats:
         with self.read():
+            from reader.store.stats import library_stats
+
             return library_stats(self, weeks=weeks)
 
     def new_ids(self) -> list[int]:

@@ -4,6 +4,7 @@ sitting, no import cycles, and every command and option of the CLI is in the REA
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 from pathlib import Path
 
@@ -110,7 +111,10 @@ def test_no_import_cycles_between_modules() -> None:
 
 def commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
     found = []
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)
+    for name in group.list_commands(context):  # loads lazily registered commands too
+        command = group.get_command(context, name)
+        assert command is not None, f"`reader {prefix}{name}` is listed but does not load"
         full = f"{prefix}{name}"
         found.append((full, command))
         if isinstance(command, click.Group):
@@ -141,3 +145,17 @@ def test_every_command_is_in_the_readme(name: str) -> None:
 )
 def test_every_option_is_in_the_readme(name: str, option: str) -> None:
     assert option in README, f"`reader {name} {option}` is not documented in README.md"
+
+
+def test_every_command_module_is_loaded_lazily_by_the_right_name() -> None:
+    """A command registered by a module missing from ``main.lazy`` would never load."""
+    cli = PACKAGE / "cli"
+    for path in sorted(cli.glob("*.py")):
+        if path.stem in ("__init__", "base", "group"):
+            continue
+        importlib.import_module(f"reader.cli.{path.stem}")
+    for name, command in main.commands.items():
+        module = command.callback.__module__ if command.callback else ""
+        if module == "reader.cli.group":
+            continue
+        assert main.lazy.get(name) == module, f"`reader {name}` ({module}) is not in main.lazy"

@@ -12,12 +12,9 @@ import json
 import os
 import re
 import tempfile
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from platformdirs import user_config_path, user_data_path
 
 from reader.models import SORTS, ReaderError
 
@@ -56,11 +53,15 @@ def config_path() -> Path:
     override = os.environ.get(CONFIG_ENV)
     if override:
         return Path(override).expanduser()
+    from platformdirs import user_config_path  # only when the settings are looked for
+
     return user_config_path(APP_NAME, appauthor=False) / "config.toml"
 
 
 def load_settings(path: Path | None = None) -> Settings:
     """The settings in the file (defaults when there is none); ConfigError when it is broken."""
+    import tomllib
+
     path = path or config_path()
     try:
         text = path.read_text(encoding="utf-8")
@@ -130,6 +131,8 @@ def load_settings_or_defaults(path: Path | None = None) -> tuple[Settings, str |
 def save_setting(name: str, value: Any, path: Path | None = None) -> None:
     """Set one top-level setting, keeping the rest of the file (comments included) as it is;
     the file is replaced whole, never left half-written."""
+    import tomllib
+
     if name not in ("library", "theme", "sort", "columns"):
         raise ConfigError(f"{name} is not a setting that can be saved")
     path = path or config_path()
@@ -170,4 +173,6 @@ def default_library_path() -> Path:
     settings, _ = load_settings_or_defaults()
     if settings.library:
         return settings.library
+    from platformdirs import user_data_path
+
     return user_data_path(APP_NAME, appauthor=False) / "library.db"

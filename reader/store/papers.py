@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from reader.duplicates import Candidate
-from reader.identifiers import parse_arxiv_id, parse_doi
 from reader.keys import normalize_title
 from reader.models import (
     SORTS,
@@ -81,6 +80,8 @@ class Catalog:
 
     @staticmethod
     def _exact_lookups(text: str) -> list[tuple[str, str]]:
+        from reader.identifiers import parse_arxiv_id, parse_doi  # its patterns cost 10 ms
+
         lookups = [
             ("SELECT id FROM papers WHERE key = ?", text),
             ("SELECT id FROM papers WHERE citekey = ?", text),

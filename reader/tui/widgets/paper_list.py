@@ -92,7 +92,7 @@ class PaperList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self._loader = loader
         self.columns = tuple(columns)
-        self.ids: list[int] = []
+        self.ids: Sequence[int] = []
         self._rows: dict[int, Paper] = {}
         self.empty_text = "No papers."
         self._marked: dict[int, None] = {}  # in the order marked
@@ -105,7 +105,9 @@ class PaperList(ScrollView, can_focus=True):
 
     def set_ids(self, ids: Sequence[int], *, keep: int | None = None) -> None:
         """Show new results; keep the cursor on paper ``keep`` when it is still there."""
-        self.ids = list(ids)
+        # Kept as given: a result of a million papers is a compressed bitmap read where the
+        # screen looks; a list would make a Python int of every id on every keystroke.
+        self.ids = ids
         self._version += 1
         self.virtual_size = Size(0, len(self.ids))
         index = 0
@@ -152,7 +154,11 @@ class PaperList(ScrollView, can_focus=True):
     def marked(self) -> list[int]:
         """The marked papers, a range being marked with ``v`` included, in list order."""
         chosen = set(self._marked) | set(self._range())
-        return [paper_id for paper_id in self.ids if paper_id in chosen]
+        return (
+            sorted((paper_id for paper_id in chosen if paper_id in self.ids), key=self.ids.index)
+            if len(chosen) < 1000
+            else [paper_id for paper_id in self.ids if paper_id in chosen]
+        )
 
     def _range(self) -> list[int]:
         if self.anchor is None or not self.ids:

@@ -8,10 +8,20 @@ Listing dumps come in two layouts that must parse to the same papers:
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+import pilot_pacing
 import pytest
+
+# The suite starts hundreds of `reader` processes and two pytest workers. Where the environment
+# forbids writing bytecode, each of them would compile reader's modules (and pytest would
+# rewrite every test module) anew, which costs about a third of the suite's time; cached
+# bytecode is Python's default and is what a person's installation runs with.
+if os.environ.pop("PYTHONDONTWRITEBYTECODE", None) is not None:
+    sys.dont_write_bytecode = False
 
 from reader.store import Library
 
@@ -144,3 +154,15 @@ def filled(library: Library) -> Library:
 
     library.import_listings([parse_listing(blank_layout(), "mar-11.txt")])
     return library
+
+
+@pytest.fixture(autouse=True)
+def pilot_waits_for_what_it_needs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After every key, Textual's pilot waits until the process *looks* idle: its CPU time
+    against the wall clock, in 20 ms steps, for up to a second. Drawing the screen and the
+    app's worker threads make it look busy, so a key took ~100 ms and some a whole second.
+    Here a key waits until the app and its screen have handled what it caused; the tests wait
+    for writes and searches themselves (``settle`` and ``wait_until`` in tui_helpers)."""
+    app_module = sys.modules.get("textual.app")
+    if app_module is not None:
+        monkeypatch.setattr(app_module, "wait_for_idle", pilot_pacing.until_handled)

@@ -75,6 +75,7 @@ class ReaderApp(Preferences, App):
         self.wait_notice = WAIT_NOTICE
         self._closing = False
         self._data_version: tuple[int, int] | None = None
+        self._writes_in_flight = 0  # the poll waits for them: their commits are ours
         self.search_generation_done = 0
         self.keymap = dict(settings.keys)
         self._demo_folder: object | None = None  # a TemporaryDirectory for the sample
@@ -236,6 +237,8 @@ class ReaderApp(Preferences, App):
 
     def check_outside_changes(self) -> None:
         """Every two seconds (a timer, so its failures go to the one error path by hand)."""
+        if self._writes_in_flight:
+            return  # a commit seen now may be this app's own, told once it is saved
         with reported(self, "check for changes made elsewhere"):
             if self.library.data_version() != self._data_version:
                 self.library_changed()
@@ -305,6 +308,7 @@ class ReaderApp(Preferences, App):
         if self._closing:
             raise asyncio.CancelledError  # too late: the writer is closed
         job = self.writer.submit(write)
+        self._writes_in_flight += 1
         done = asyncio.wrap_future(job)
         # Should this task be cancelled (the app closing), nobody else will look at the outcome.
         done.add_done_callback(lambda future: future.cancelled() or future.exception())
@@ -326,6 +330,7 @@ class ReaderApp(Preferences, App):
                 if notice is None and message:
                     notice = self._show_waiting(message)
         finally:
+            self._writes_in_flight -= 1
             if notice is not None:
                 self._withdraw(notice)
         self.library_changed(paper_ids, membership=membership)

@@ -423,7 +423,7 @@ async def test_quitting_mid_import_interrupts_and_rolls_it_back(demo_path: Path)
 QUIT_MID_SEARCH = textwrap.dedent(
     """
     import sys, threading
-    sys.path.insert(0, sys.argv[2])
+    sys.path[:0] = [sys.argv[2], sys.argv[2] + "/.."]
     from test_app_safety import make_search_slow
     from reader.tui.app import ReaderApp
 

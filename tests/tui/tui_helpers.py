@@ -14,9 +14,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import ExitStack, asynccontextmanager, contextmanager
 from pathlib import Path
 
+from pilot_pacing import handled
 from rich.console import Console
 from rich.text import Text
 from textual.pilot import Pilot
+from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.store import Library
@@ -32,19 +34,20 @@ Settle = Callable[[Pilot], Awaitable[None]]
 async def settle(pilot: Pilot, rounds: int = 1000) -> None:
     """Wait until the library screen's latest search is shown (or another screen is on top).
 
-    ``pause(0)`` lets every queued message be handled without the pilot's idle wait, so a
-    settled app costs almost nothing; a search still running is polled in small steps.
+    ``handled`` lets every queued message be handled without the pilot's idle wait or a forced
+    redraw, so a settled app costs almost nothing; a search still running is polled in small
+    steps (the screen is drawn meanwhile at the app's own pace).
     """
     app = pilot.app
     assert isinstance(app, ReaderApp)
     for _ in range(rounds):
-        await pilot.pause(0)
+        await handled(app)
         if writes_pending(app):
             await asyncio.sleep(0.002)
             continue
         # What the last write told the screens (LibraryChanged), and the highlight messages
         # the last results posted, are handled by now.
-        await pilot.pause(0)
+        await handled(app)
         screen = app.screen
         if not isinstance(screen, LibraryScreen):
             return
@@ -61,8 +64,16 @@ async def settle(pilot: Pilot, rounds: int = 1000) -> None:
 
 
 def writes_pending(app: ReaderApp) -> int:
-    """How many changes asked for are not saved (and shown) yet."""
-    return sum(1 for worker in app.workers if worker.group == "write" and not worker.is_finished)
+    """How many changes asked for are not saved (and shown) yet: the writes, and the flows
+    that ask for a change once their dialog is answered (tag, note, edit, lists...), unless a
+    dialog is open and they are waiting for it."""
+    answering = isinstance(app.screen, ModalScreen)
+    return sum(
+        1
+        for worker in app.workers
+        if not worker.is_finished
+        and (worker.group == "write" or (worker.group == "default" and not answering))
+    )
 
 
 @contextmanager

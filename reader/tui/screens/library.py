@@ -47,8 +47,6 @@ from reader.tui.widgets.sidebar import LIBRARY, Overview, Scope, Sidebar
 NARROW_WIDTH = 100
 # A malformed query is said once typing pauses this long (or on Enter), not at every key.
 ERROR_PAUSE = 0.6
-# How long the cursor rests on a paper before its related papers are looked for.
-RELATED_AFTER = 0.3
 
 
 class LibraryScreen(
@@ -128,7 +126,6 @@ class LibraryScreen(
         self._detail_for: int | None = -1  # the paper the detail pane was last filled for
         self._error_timer: Timer | None = None
         self._error: tuple[int, str] | None = None
-        self._related_timer: Timer | None = None
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -361,18 +358,9 @@ class LibraryScreen(
         papers = self.library.papers([paper_id]) if paper_id is not None else []
         if paper_id != self._detail_for:
             self.related = None
-            # Related papers only once the cursor rests: holding j, or typing, moves on first.
-            if self._related_timer is not None:
-                self._related_timer.stop()
-            self._related_timer = self.set_timer(
-                RELATED_AFTER, lambda: self._find_related_if_still(paper_id)
-            )
+            self.find_related(paper_id)
         self.paper = papers[0] if papers else None
         self._detail_for = paper_id
-
-    def _find_related_if_still(self, paper_id: int | None) -> None:
-        if paper_id == self.current_paper_id:
-            self.find_related(paper_id)
 
     @on(PaperList.Selected)
     def selected(self, event: PaperList.Selected) -> None:

@@ -8,10 +8,12 @@ reads; an answer made stale by a newer key is dropped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual.binding import Binding
+from textual.timer import Timer
 
 from reader.models import SORTS, ReaderError
 from reader.query import quote_value
@@ -46,6 +48,8 @@ ORDER_WORDS = {
 FOR_YOU_LIMIT = 2_000
 NO_TASTE = "Rate or keep a few papers to get recommendations; shown in listing order for now."
 RELATED_SHOWN = 5
+# How long the cursor rests on a paper before its related papers are looked for.
+RELATED_AFTER = 0.3
 
 
 class LibraryViews:
@@ -73,6 +77,7 @@ class LibraryViews:
     order: str
     related: list[tuple[int, str, float]] | None | bool
     generation: int
+    _related_timer: Timer | None = None
 
     if TYPE_CHECKING:
         app: App
@@ -89,6 +94,8 @@ class LibraryViews:
         def run_search(self, keep: int | None = None) -> None: ...
 
         def notify(self, message: str, **kwargs) -> None: ...  # type: ignore[no-untyped-def]
+
+        def set_timer(self, delay: float, callback: Callable[[], object]) -> Timer: ...
 
     # -- scope -------------------------------------------------------------------------------
 
@@ -176,7 +183,19 @@ class LibraryViews:
     # -- related papers ----------------------------------------------------------------------
 
     def find_related(self, paper_id: int | None) -> None:
-        if paper_id is not None:
+        """Look for the papers like this one once the cursor has rested on it.
+
+        Holding j, or typing a search, moves on first: no lookup is started for the papers
+        passed over.
+        """
+        if self._related_timer is not None:
+            self._related_timer.stop()
+        self._related_timer = self.set_timer(
+            RELATED_AFTER, lambda: self._find_related_if_still(paper_id)
+        )
+
+    def _find_related_if_still(self, paper_id: int | None) -> None:
+        if paper_id is not None and paper_id == self.current_paper_id:
             self._related_worker(paper_id, self.generation)
 
     @app_work("find related papers", thread=True, exclusive=True, group="related")

@@ -83,7 +83,7 @@ class WebActions:
 
         return report
 
-    @app_work("add papers from the web")
+    @app_work("add papers from the web", group="web")
     async def action_add_from_web(self) -> None:
         from reader.web.add import look_up, store_found
 
@@ -122,7 +122,7 @@ class WebActions:
             markup=False,
         )
 
-    @app_work("find arXiv entries")
+    @app_work("find arXiv entries", group="web")
     async def action_enrich(self) -> None:
         """Find arXiv entries (by exact title) for the papers of the current search."""
         from reader.web.enrich import enrich_library

@@ -126,13 +126,24 @@ def app_work(
     The app's one ``on_worker_state_changed`` handler then reports a failure (Textual posts a
     worker's messages to its owner only), and ``exit_on_error=False`` keeps it from ending the
     app. ``doing`` names the work in a failure's title: "Could not {doing}".
+
+    A thread's work can outlive its screen (the app closing, the screen dismissed): once the
+    screen is gone, what it failed to hand back has nowhere to go and is not an error.
     """
 
     def decorator(method: Callable[..., Any]) -> Callable[..., Any]:
+        def in_thread(self: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(self, *args, **kwargs)
+            except Exception:
+                if self.is_attached:
+                    raise
+                return None
+
         @wraps(method)
         def start(self: Any, *args: Any, **kwargs: Any) -> Any:
             return self.app.run_worker(
-                partial(method, self, *args, **kwargs),
+                partial(in_thread if thread else method, self, *args, **kwargs),
                 name=doing,
                 group=group,
                 exclusive=exclusive,

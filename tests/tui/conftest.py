@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,14 +20,27 @@ def own_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo library made once per test process, with the store's clock fixed so that the
+    note's date is the same on every run; each test gets a copy of the file."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reader.store.clock, "now", lambda: FIXED_NOW)
+        path = create_demo_library(tmp_path_factory.mktemp("demo-template"))
+    assert not path.with_name(path.name + "-wal").exists()  # the file alone is the library
+    return path
+
+
 @pytest.fixture
-def demo_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def demo_path(tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh demo library (about 40 papers, tags, ratings, a note and a reading list).
 
-    The store's clock is fixed so that the note's date is the same on every run.
+    The store's clock stays fixed during the test, so notes written in it are dated alike.
     """
     monkeypatch.setattr(reader.store.clock, "now", lambda: FIXED_NOW)
-    return create_demo_library(tmp_path)
+    path = tmp_path / "demo.db"
+    shutil.copyfile(demo_template, path)
+    return path
 
 
 @pytest.fixture

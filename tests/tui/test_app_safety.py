@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from textual.screen import Screen
 from textual.widgets import Input
 from tui_helpers import (
     SIZE,
@@ -34,7 +35,7 @@ from reader.demo import DEMO_LIST
 from reader.models import STATUSES, LibraryError, ReaderError
 from reader.store import Library
 from reader.tui.app import ReaderApp
-from reader.tui.errors import BUSY, DISK_FULL, describe
+from reader.tui.errors import BUSY, DISK_FULL, app_work, describe
 from reader.tui.widgets.sidebar import LIBRARY, Scope
 
 
@@ -457,3 +458,34 @@ def test_the_app_process_quit_mid_search_exits_cleanly(demo_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().endswith("search started,search ended,closed")
     assert time.monotonic() - begun < 10
+
+
+class _SlowScreen(Screen):
+    """A screen whose thread work reaches for the app after the screen has gone."""
+
+    def __init__(self, go: threading.Event, done: threading.Event) -> None:
+        super().__init__()
+        self.go, self.done = go, done
+
+    @app_work("look something up", thread=True)
+    def look_up(self) -> None:
+        try:
+            self.go.wait(5)
+            self.app.call_from_thread(lambda: None)  # the screen is detached: no app here
+        finally:
+            self.done.set()
+
+
+async def test_thread_work_that_outlives_its_screen_is_dropped_quietly(demo_path: Path) -> None:
+    go, done = threading.Event(), threading.Event()
+    async with running(demo_path) as (app, pilot):
+        notes = Notes(app)
+        screen = _SlowScreen(go, done)
+        await app.push_screen(screen)
+        screen.look_up()
+        await app.pop_screen()
+        await pilot.pause(0)
+        go.set()
+        await wait_until(pilot, lambda: done.is_set() and not app.workers._workers)
+        assert app.is_running
+        assert notes.messages == []

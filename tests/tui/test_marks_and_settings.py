@@ -123,6 +123,10 @@ async def test_S_cycles_the_order_and_the_status_line_says_which(demo_path: Path
     async with running(demo_path) as (app, pilot):
         screen = library_screen(app)
         assert "library order" in static_text(app, "#scope-title")
+        await press(pilot, "slash", *"diffusion")
+        assert "best match first" in static_text(app, "#scope-title")  # once words are typed
+        await press(pilot, "escape", "escape")
+        assert "library order" in static_text(app, "#scope-title")
         for field in SORTS[1:]:
             await press(pilot, "S")
             assert screen.sort == field

@@ -196,6 +196,7 @@ class LibraryScreen(
 
     def run_search(self, keep: int | None = None) -> None:
         self.generation += 1
+        self.order = self.order_label()  # "library order" until words are typed
         self._search_worker(
             self.generation,
             self.search_input.value,

@@ -1,5 +1,6 @@
-"""The shape of the code, kept by tests: SQL stays in the store, modules stay readable in one
-sitting, no import cycles, and every command and option of the CLI is in the README."""
+"""The shape of the code, kept by tests: SQL stays in the store, Textual in the app, web clients
+in reader/web/, modules stay readable in one sitting, no import cycles, and every command and
+option of the CLI is in the README."""
 
 from __future__ import annotations
 
@@ -63,6 +64,22 @@ def test_the_core_never_imports_the_terminal_face() -> None:
         faces |= {name for name in imported_names(path) if name.startswith("reader.tui")}
         allowed = path.is_relative_to(PACKAGE / "cli")  # the CLI opens the app, lazily
         assert allowed or not faces, f"{path.relative_to(ROOT)} imports {faces}"
+
+
+WEB_CLIENTS = ("requests", "urllib3", "arxiv", "urllib.request", "http.client")
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda path: str(path.relative_to(ROOT)))
+def test_only_the_web_package_talks_to_other_hosts(path: Path) -> None:
+    """reader/web/ is the one client of other hosts (reader/serve/ is a server on this one)."""
+    if path.is_relative_to(PACKAGE / "web"):
+        return
+    clients = {
+        name
+        for name in imported_names(path)
+        if any(name == client or name.startswith(client + ".") for client in WEB_CLIENTS)
+    }
+    assert not clients, f"{path.relative_to(ROOT)} imports {clients}: the web is reader/web/"
 
 
 def test_no_import_cycles_between_modules() -> None:

@@ -82,8 +82,8 @@ def sessions(suite: Suite, plan: Plan, library: Path) -> None:
         "ms",
         [key["applied_ms"] for key in keys],
     )
-    typo = [key for session in found for key in session["typo"]]
-    fuzzy = [key for key in typo if key["fuzzy"]]
+    typo_keys = [key for session in found for key in session["typo"]]
+    fuzzy = [key for key in typo_keys if key["fuzzy"]]
     suite.add(
         plan,
         "keystroke_fuzzy",
@@ -91,7 +91,7 @@ def sessions(suite: Suite, plan: Plan, library: Path) -> None:
         "ms",
         [key["painted_ms"] for key in fuzzy],
         FUZZY_MS if held else None,
-        note=f"{len(fuzzy)} of {len(typo)} keys answered by the fuzzy fallback",
+        note=f"{len(fuzzy)} of {len(typo_keys)} keys answered by the fuzzy fallback",
     )
     bursts = [session["typo_burst"] for session in found]
     suite.add(

@@ -71,6 +71,7 @@ def test_suite_runs_quick(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     figures = results["figures"]
     assert {figure["key"] for figure in figures} == set(ORDER)
     for figure in figures:
+        assert len(figure["label"]) <= 100 and "{" not in figure["label"], figure["label"]
         assert figure["runs"] >= 1, figure["key"]
         assert figure["target"] is None, figure["key"]  # quick sizes are held to nothing
         if figure["key"] != "keystroke_fuzzy":  # the tiny library may need no fuzzy answer

@@ -1,9 +1,10 @@
 """The store's handle on its SQLite connection: ``execute``, ``query``, savepoints, and the
 few row operations the store uses (insert, insert many, update and delete by id).
 
-sqlite-utils offered these, but importing it (with click, pluggy and dateutil) took about 140 ms
-with bytecode cached, most of what a one-paper command like ``reader tag`` may spend in all;
-what the store used of it is these thirty lines.
+sqlite-utils offered these, but importing it took 60-80 ms with bytecode cached even after
+click (which the CLI imports anyway): pluggy, dateutil, tabulate and its plugin hooks, a good
+part of the 0.15 s a one-paper command like ``reader tag`` may spend in all. What the store
+used of it is these few functions.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 few row operations the store uses (insert, insert many, update and delete by id).
 
 sqlite-utils offered these, but importing it took 60-80 ms with bytecode cached even after
-click (which the CLI imports anyway): pluggy, dateutil, tabulate and its plugin hooks, a good
+click (which the CLI imports anyway): its recipes with dateutil, pluggy and its plugin hooks, a good
 part of the 0.15 s a one-paper command like ``reader tag`` may spend in all. What the store
 used of it is these few functions.
 """

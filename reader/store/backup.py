@@ -43,10 +43,12 @@ class Backup:
             "ORDER BY pt.paper_id, t.name COLLATE NOCASE, t.name"
         ):
             tags_by_paper.setdefault(paper_id, []).append(name)
+        # Sources in the order they came (ties by name and date), never by file id: a restore
+        # numbers the files afresh, and the backup of the copy must be the same bytes.
         sources: dict[int, list[dict[str, Any]]] = {}
         for paper_id, file, listed, added in self.db.execute(
             "SELECT s.paper_id, f.name, f.listed, f.added FROM sources s "
-            "JOIN files f ON f.id = s.file_id ORDER BY s.paper_id, f.id"
+            "JOIN files f ON f.id = s.file_id ORDER BY s.paper_id, f.added, f.name, f.listed"
         ):
             sources.setdefault(paper_id, []).append(
                 {"file": file, "listed": listed or None, "added": added}

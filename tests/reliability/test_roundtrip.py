@@ -485,3 +485,28 @@ def test_a_merge_fills_only_empty_fields_and_keeps_identifiers_unique(tmp_path: 
         assert library.paper("new-one").doi == "10.1000/new"
         edited = {row["key"]: row["edited"] for row in library.dump()["papers"]}
         assert edited["attention-my-copy"] == ["venue", "year"]
+
+
+def test_a_paper_listed_under_several_dates_restores_to_the_same_bytes() -> None:
+    """Found by the property above: sources were written in file-id order, which a restore
+    renumbers, so a paper seen under two dates of one file swapped them in the copy."""
+    plan = Plan(
+        papers=[
+            ("00", "", None, []),
+            ("000\\0\\0", "", "Mar 11", []),
+            ("000\\0\\0", "", "Apr 2, 2024", []),
+            ("00", "", "Apr 2, 2024", []),
+        ],
+        tags=[],
+        ratings=[],
+        statuses=[],
+        notes=[],
+        lists=[],
+        records=[{}, {}, {}, {}],
+    )
+    with tempfile.TemporaryDirectory() as folder, Library(Path(folder) / "a.db") as original:
+        build(original, plan)
+        first = render_backup(original.dump())
+        with Library(Path(folder) / "b.db") as copy:
+            copy.restore(parse_backup(first, "backup.json"))
+            assert render_backup(copy.dump()) == first

@@ -265,6 +265,12 @@ class Library(Connection):
     def untag_many(self, paper_ids: Sequence[int], names: Iterable[str]) -> TagChange:
         return self.tag_store.untag(paper_ids, names)
 
+    def retag_many(
+        self, paper_ids: Sequence[int], add: Iterable[str], remove: Iterable[str]
+    ) -> tuple[TagChange, TagChange]:
+        """Add and remove tags as one undoable change: (what was added, what was removed)."""
+        return self.tag_store.retag(paper_ids, add, remove)
+
     def tags(self) -> list[TagCount]:
         return self.tag_store.counts()
 

@@ -61,55 +61,70 @@ class Tags:
 
     def tag(self, paper_ids: int | Sequence[int], names: Iterable[str]) -> TagChange:
         """Add tags to papers, as one undoable change (existing tags keep their spelling)."""
-        ids = _ids(paper_ids)
-        cleaned = list(dict.fromkeys(clean_tag(name) for name in names))
-        if not ids or not cleaned:
-            return TagChange([], 0)
-        with self.library.write():
-            names = list(dict.fromkeys(self.spelled(name) for name in cleaned))
-            where, params = _in("paper_id", ids)
-            scopes = [Scope("tags", "name = ? COLLATE NOCASE", (name,)) for name in names]
-            scopes.append(Scope("paper_tags", where, params))
-            description = f"tagged {self._what(ids)} with {', '.join(names)}"
-            with self.library.change(description, scopes):
-                added: dict[str, None] = {}
-                changed: set[int] = set()
-                for name in names:
-                    tag_id = self.tag_id(name, create=True)
-                    for paper_id in ids:
-                        cursor = self.db.execute(
-                            "INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) VALUES (?, ?)",
-                            [paper_id, tag_id],
-                        )
-                        if cursor.rowcount:
-                            added[name] = None
-                            changed.add(paper_id)
-                touch(self.db, sorted(changed))
-        return TagChange(list(added), len(changed))
+        return self.retag(paper_ids, names, ())[0]
 
     def untag(self, paper_ids: int | Sequence[int], names: Iterable[str]) -> TagChange:
+        return self.retag(paper_ids, (), names)[1]
+
+    def retag(
+        self, paper_ids: int | Sequence[int], add: Iterable[str], remove: Iterable[str]
+    ) -> tuple[TagChange, TagChange]:
+        """Add some tags and remove others as one undoable change (the app's tag dialog does
+        both at once, and one ``u`` takes both back)."""
         ids = _ids(paper_ids)
-        names = list(dict.fromkeys(name.strip() for name in names if name.strip()))
-        if not ids or not names:
-            return TagChange([], 0)
+        cleaned = list(dict.fromkeys(clean_tag(name) for name in add))
+        removing = list(dict.fromkeys(name.strip() for name in remove if name.strip()))
+        if not ids or not (cleaned or removing):
+            return TagChange([], 0), TagChange([], 0)
         with self.library.write():
+            adding = list(dict.fromkeys(self.spelled(name) for name in cleaned))
             where, params = _in("paper_id", ids)
-            description = f"untagged {self._what(ids)}: {', '.join(names)}"
-            with self.library.change(description, [Scope("paper_tags", where, params)]):
-                removed: dict[str, None] = {}
-                changed: set[int] = set()
-                for name in names:
-                    for paper_id in ids:
-                        cursor = self.db.execute(
-                            "DELETE FROM paper_tags WHERE paper_id = ? AND tag_id = "
-                            "(SELECT id FROM tags WHERE name = ? COLLATE NOCASE)",
-                            [paper_id, name],
-                        )
-                        if cursor.rowcount:
-                            removed[name] = None
-                            changed.add(paper_id)
-                touch(self.db, sorted(changed))
-        return TagChange(list(removed), len(changed))
+            scopes = [Scope("tags", "name = ? COLLATE NOCASE", (name,)) for name in adding]
+            scopes.append(Scope("paper_tags", where, params))
+            description = self._describe(ids, adding, removing)
+            with self.library.change(description, scopes):
+                added, tagged = self._add(ids, adding)
+                removed, untagged = self._remove(ids, removing)
+                touch(self.db, sorted(tagged | untagged))
+        return TagChange(added, len(tagged)), TagChange(removed, len(untagged))
+
+    def _describe(self, ids: list[int], adding: list[str], removing: list[str]) -> str:
+        what = self._what(ids)
+        if adding and removing:
+            return f"retagged {what}: added {', '.join(adding)}; removed {', '.join(removing)}"
+        if adding:
+            return f"tagged {what} with {', '.join(adding)}"
+        return f"untagged {what}: {', '.join(removing)}"
+
+    def _add(self, ids: list[int], names: list[str]) -> tuple[list[str], set[int]]:
+        added: dict[str, None] = {}
+        changed: set[int] = set()
+        for name in names:
+            tag_id = self.tag_id(name, create=True)
+            for paper_id in ids:
+                cursor = self.db.execute(
+                    "INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) VALUES (?, ?)",
+                    [paper_id, tag_id],
+                )
+                if cursor.rowcount:
+                    added[name] = None
+                    changed.add(paper_id)
+        return list(added), changed
+
+    def _remove(self, ids: list[int], names: list[str]) -> tuple[list[str], set[int]]:
+        removed: dict[str, None] = {}
+        changed: set[int] = set()
+        for name in names:
+            for paper_id in ids:
+                cursor = self.db.execute(
+                    "DELETE FROM paper_tags WHERE paper_id = ? AND tag_id = "
+                    "(SELECT id FROM tags WHERE name = ? COLLATE NOCASE)",
+                    [paper_id, name],
+                )
+                if cursor.rowcount:
+                    removed[name] = None
+                    changed.add(paper_id)
+        return list(removed), changed
 
     def tag_id(self, name: str, *, create: bool = False) -> int:
         row = self.db.execute(

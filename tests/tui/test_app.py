@@ -315,6 +315,15 @@ async def test_t_adds_and_removes_tags(demo_path: Path) -> None:
             tags = library.paper(paper_id).tags
         assert "foo" not in tags and "bar" in tags
         assert "#foo" not in detail(app)
+        await press(pilot, "t", *"baz -bar", "enter")  # both at once: one change
+        with open_library(demo_path) as library:
+            tags = library.paper(paper_id).tags
+            assert "baz" in tags and "bar" not in tags
+            assert library.undo_history()[0].description.startswith("retagged")
+        await press(pilot, "u")  # one u takes both back
+        with open_library(demo_path) as library:
+            tags = library.paper(paper_id).tags
+        assert "bar" in tags and "baz" not in tags
 
 
 async def test_n_note_escape_cancels_and_ctrl_s_saves(demo_path: Path) -> None:

@@ -19,6 +19,7 @@ from reader.models import STATUSES, ParsedListing, ReaderError, TagCount
 from reader.store import Library
 from reader.store import schema as store_module
 from reader.store.schema import LATEST_VERSION, MIGRATIONS, Migration
+from reader.store.tags import TagChange
 
 # Papers for search tests: ids 1..6 in this order.
 SEARCH_PAPERS = (
@@ -1149,3 +1150,16 @@ def test_redo_makes_an_undone_change_again_until_a_new_change(lib: Library):
     lib.undo()
     lib.undo()
     assert lib.paper(1).tags == ()
+
+
+def test_adding_and_removing_tags_at_once_is_one_undoable_change(tmp_path: Path) -> None:
+    with Library(tmp_path / "lib.db") as library:
+        library.import_listings([listing([EXTRA])])
+        library.tag(1, ["old", "keep"])
+        added, removed = library.retag_many([1], ["new"], ["old", "absent"])
+        assert added.names == ["new"] and removed.names == ["old"]
+        assert set(library.paper(1).tags) == {"keep", "new"}
+        assert library.undo_history()[0].description.endswith("added new; removed old, absent")
+        library.undo()
+        assert set(library.paper(1).tags) == {"keep", "old"}
+        assert library.retag_many([1], [], []) == (TagChange([], 0), TagChange([], 0))

@@ -135,10 +135,8 @@ class PaperActions:
             return
 
         def retag(library: Library) -> tuple[list[str], list[str]]:
-            with library.transaction():  # both or neither
-                added = library.tag_many(ids, edit.add).names if edit.add else []
-                removed = library.untag_many(ids, edit.remove).names if edit.remove else []
-            return added, removed
+            added, removed = library.retag_many(ids, edit.add, edit.remove)  # one undo step
+            return added.names, removed.names
 
         added, removed = await self.apply(retag, paper_ids=set(ids), membership=False)
         parts = []

@@ -57,6 +57,10 @@ class Connection:
         self._writes = 0
         self._verified = False
         self._version = version
+        # PRAGMA data_version as this connection last saw it under its own write lock: a
+        # different value at the next write means another connection committed in between.
+        self._seen_version: int | None = self._data_version_now()
+        self._changed_elsewhere = False
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -115,6 +119,7 @@ class Connection:
                     self.verify()
                     checked.remember(self.path)
             self.db.execute("BEGIN IMMEDIATE")
+            self._note_commits_elsewhere()
         except sqlite3.Error as error:
             raise errors.describe(self.path, error) from None
         try:
@@ -128,6 +133,24 @@ class Connection:
             raise
         finally:
             self._writes += 1
+
+    def _data_version_now(self) -> int:
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def _note_commits_elsewhere(self) -> None:
+        """Under the write lock nobody else can commit, and this connection's own commits
+        leave its data_version alone: a change since the last write is someone else's."""
+        version = self._data_version_now()
+        if version != self._seen_version:
+            self._changed_elsewhere = True
+        self._seen_version = version
+
+    def take_changed_elsewhere(self) -> bool:
+        """Whether another connection committed between this one's opening or last write and
+        its latest write (asked once: the answer is then reset). An app that shows only what
+        its own writes changed asks it to know when to show everything again."""
+        changed, self._changed_elsewhere = self._changed_elsewhere, False
+        return changed
 
     @contextmanager
     def read(self) -> Iterator[None]:

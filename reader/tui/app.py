@@ -333,7 +333,11 @@ class ReaderApp(Preferences, App):
             self._writes_in_flight -= 1
             if notice is not None:
                 self._withdraw(notice)
-        self.library_changed(paper_ids, membership=membership)
+        if self.writer.library.take_changed_elsewhere():
+            # Another process wrote meanwhile (the poll waits for writes): show everything.
+            self.library_changed()
+        else:
+            self.library_changed(paper_ids, membership=membership)
         return result
 
     def write(

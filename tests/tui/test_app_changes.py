@@ -23,6 +23,7 @@ from tui_helpers import (
     settle,
     static_text,
     wait_until,
+    write_lock_held,
 )
 
 import reader.tui
@@ -119,6 +120,39 @@ async def test_changes_made_here_are_not_reloaded_again_by_the_poll(
         await pilot.pause(0.4)  # a few polls
         await settle(pilot)
         assert told == [({paper_id}, False)]
+
+
+async def test_a_change_made_elsewhere_while_a_write_waits_is_shown_after_it(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The poll waits while the app's own write is in flight; what another process committed
+    in that time is shown once the write is saved, not left until the next change."""
+    quick_poll(monkeypatch)
+    async with running(demo_path) as (app, pilot):
+        screen = library_screen(app)
+        paper_id = screen.paper_list.highlighted
+        assert paper_id is not None
+        told: list[object] = []
+        original = app.library_changed
+
+        def recorded(paper_ids: object = None, *, membership: bool = True) -> None:
+            told.append(paper_ids)
+            original(paper_ids, membership=membership)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(app, "library_changed", recorded)
+        with write_lock_held(demo_path) as (other, release):
+            await pilot.press("3")
+            await wait_until(pilot, lambda: app.writer.waiting_for_lock)
+            other.tag(paper_id, ["elsewhere"])
+            release()
+            await settle(pilot)
+        await pilot.pause(0.3)  # a few polls
+        await settle(pilot)
+        assert told == [None]  # everything shown again, once
+        assert "tag:elsewhere" in sidebar_ids(screen)
+        assert "#elsewhere" in static_text(app, "#detail-body")
+        with open_library(demo_path) as library:
+            assert library.paper(paper_id).rating == 3
 
 
 async def test_the_welcome_screen_gives_way_to_a_library_filled_elsewhere(

@@ -1163,3 +1163,19 @@ def test_adding_and_removing_tags_at_once_is_one_undoable_change(tmp_path: Path)
         library.undo()
         assert set(library.paper(1).tags) == {"keep", "old"}
         assert library.retag_many([1], [], []) == (TagChange([], 0), TagChange([], 0))
+
+
+def test_a_write_knows_whether_another_connection_committed_since_its_last(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "lib.db"
+    with Library(path) as mine, Library(path) as theirs:
+        mine.import_listings([listing([EXTRA])])
+        assert not mine.take_changed_elsewhere()  # nobody else wrote since it opened
+        theirs.rate(1, 4)
+        assert not mine.take_changed_elsewhere()  # known only at its next write
+        mine.tag(1, ["mine"])
+        assert mine.take_changed_elsewhere()
+        assert not mine.take_changed_elsewhere()  # asked once
+        mine.tag(1, ["again"])
+        assert not mine.take_changed_elsewhere()

@@ -176,6 +176,8 @@ class _Reader:
         key_start = first.end()
         while first.group() == ",":
             field = _FIELD.match(text, key_start)
+            if field is not None and field.group(1).endswith("\\"):
+                raise _GiveUp  # "name\=": bibtexparser reads the "=" as escaped
             if field is not None and "@" not in field.group(2):
                 name = field.group(1).strip()
                 if name in names:
@@ -190,7 +192,7 @@ class _Reader:
                     raise _GiveUp  # a name without "= value"
                 end = mark.end()
                 break
-            if mark.group() != "=":
+            if mark.group() != "=" or text[mark.start() - 1] == "\\":
                 raise _GiveUp
             name = text[key_start : mark.start()].strip()
             value_end = self._value_end(mark.end())

@@ -163,7 +163,7 @@ def fetch_pdf(lib: Library, refs: tuple[str, ...]) -> None:
 
 
 class EnrichCommand(QueryCommand):
-    flags = frozenset({"--dry-run", "-h", "--help"})
+    flags = frozenset({"--dry-run", "--again", "-h", "--help"})
     valued = frozenset()
 
 
@@ -195,24 +195,35 @@ def render_enrich(report: EnrichReport) -> None:
     )
     if report.near:
         counts += f", {len(report.near)} near {'match' if len(report.near) == 1 else 'matches'}"
+    if report.not_asked:
+        counts += f"; {report.not_asked} not on arXiv last time, not asked again (--again asks)"
     click.echo(counts + (" (dry run: nothing was written)" if report.dry_run else ""))
 
 
 @main.command(cls=EnrichCommand)
 @click.argument("query", nargs=-1)
 @click.option("--dry-run", is_flag=True, help="Show what would change and write nothing.")
-def enrich(query: tuple[str, ...], dry_run: bool) -> None:
+@click.option("--again", is_flag=True, help="Also ask about titles arXiv did not have last time.")
+def enrich(query: tuple[str, ...], dry_run: bool, again: bool) -> None:
     """Find arXiv entries for papers with no arXiv id and no DOI (those matching QUERY, or
-    all) by exact title, and fill in their records. Near matches are listed, not applied."""
+    all) by exact title, and fill in their records. Near matches are listed, not applied.
+    Titles arXiv did not have are remembered and not asked about again unless --again."""
     from reader.web.enrich import enrich_library
 
     where = click.get_current_context().find_object(LibraryPath)
     assert where is not None, "the main group always sets a LibraryPath"
     with reported_errors(), where.open(readonly=dry_run) as lib:
         with ProgressBars() as bars:
-            report = enrich_library(lib, " ".join(query), dry_run=dry_run, progress=bars)
+            report = enrich_library(
+                lib, " ".join(query), dry_run=dry_run, again=again, progress=bars
+            )
         if not report.candidates:
-            click.echo("No papers without an arXiv id or DOI to look up.", err=True)
+            more = (
+                f" ({report.not_asked} not on arXiv last time; --again asks again)"
+                if report.not_asked
+                else ""
+            )
+            click.echo(f"No papers without an arXiv id or DOI to look up{more}.", err=True)
             return
         render_enrich(report)
         if report.error:

@@ -241,6 +241,36 @@ class Library(Connection):
         with self.read():
             return self.similar.recommend(candidates, tag=tag, limit=limit)
 
+    def lookup_misses(self, paper_ids: Sequence[int]) -> set[int]:
+        """Of ``paper_ids``, the papers whose present title arXiv was found not to have."""
+        missed: set[int] = set()
+        for start in range(0, len(paper_ids), 900):
+            chunk = list(paper_ids[start : start + 900])
+            marks = ",".join("?" * len(chunk))
+            missed.update(
+                row[0]
+                for row in self.db.execute(
+                    "SELECT m.paper_id FROM lookup_misses m "
+                    "JOIN papers p ON p.id = m.paper_id AND p.title = m.title "
+                    f"WHERE m.paper_id IN ({marks})",
+                    chunk,
+                )
+            )
+        return missed
+
+    def note_lookup_misses(self, papers: Iterable[tuple[int, str]]) -> None:
+        """Remember that arXiv had no entry for these (paper id, title) pairs."""
+        from reader.store import clock
+
+        rows = [(paper_id, title, clock.now()) for paper_id, title in papers]
+        if rows:
+            with self.write():
+                self.db.conn.executemany(
+                    "INSERT OR REPLACE INTO lookup_misses (paper_id, title, looked_at) "
+                    "VALUES (?, ?, ?)",
+                    rows,
+                )
+
     def stats(self, weeks: int = 12) -> LibraryStats:
         with self.read():
             from reader.store.stats import library_stats

@@ -226,9 +226,20 @@ RECORD_SCHEMA = """
         INSERT INTO stats (name, value) SELECT 'term_df_papers', count(*) FROM papers;
 """
 
+# Titles arXiv had no entry for, so that ``reader enrich`` does not ask again (a new title is
+# asked about again). No foreign key: a cache, not part of any change that undo replays.
+LOOKUP_MISSES_SCHEMA = """
+        CREATE TABLE lookup_misses (
+            paper_id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            looked_at TEXT NOT NULL
+        );
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", INITIAL_SCHEMA),
     Migration(2, "bibliographic record", RECORD_SCHEMA),
+    Migration(3, "titles arXiv did not have", LOOKUP_MISSES_SCHEMA),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -4,7 +4,9 @@ Papers with neither an arXiv id nor a DOI (what listings give) are looked up sev
 request. A match counts only when both titles are the same after ``normalize_title``; a close
 title (rapidfuzz ratio >= 90) is reported and left alone, and a title arXiv holds more than once
 is ambiguous. Each request's papers are written in one transaction as soon as it is answered,
-so an interrupted run keeps what it found and the next run skips those papers.
+so an interrupted run keeps what it found and the next run skips those papers. Titles arXiv
+did not have are remembered and not asked about again (``again=True`` asks anyway; a paper
+whose title has changed since is asked again).
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ def enrich_library(
     query: str = "",
     *,
     dry_run: bool = False,
+    again: bool = False,
     progress: ProgressCallback | None = None,
     settings: Settings | None = None,
 ) -> EnrichReport:
@@ -74,6 +77,11 @@ def enrich_library(
 
     settings = settings or Settings.from_env()
     ids = candidates(library, query)
+    not_asked = 0
+    if not again:
+        missed = library.lookup_misses(ids)
+        not_asked = len(missed)
+        ids = [paper_id for paper_id in ids if paper_id not in missed]
     found: list[TitleMatch] = []
     near: list[TitleMatch] = []
     missing: list[int] = []
@@ -91,6 +99,7 @@ def enrich_library(
             except WebError as failure:
                 error = str(failure)
                 break
+            not_there: list[tuple[int, str]] = []
             with nullcontext() if dry_run else library.transaction():
                 for paper in papers:
                     match = matches[paper.title]
@@ -100,12 +109,15 @@ def enrich_library(
                         found.append(_apply(library, paper, match.exact[0], dry_run))
                     else:
                         missing.append(paper.id)
+                        not_there.append((paper.id, paper.title))
                         near.extend(
                             TitleMatch(
                                 paper.id, paper.title, entry.arxiv or "", entry.title, score=score
                             )
                             for entry, score in sorted(match.near, key=lambda item: -item[1])
                         )
+                if not dry_run:
+                    library.note_lookup_misses(not_there)
             looked_up += len(papers)
             if progress is not None:
                 progress(
@@ -116,6 +128,7 @@ def enrich_library(
     return EnrichReport(
         candidates=len(ids),
         looked_up=looked_up,
+        not_asked=not_asked,
         found=tuple(found),
         missing=tuple(missing),
         ambiguous=tuple(ambiguous),

@@ -98,10 +98,12 @@ class EnrichReport:
     """``reader enrich``: of ``looked_up`` papers, ``found`` were matched exactly (and filled,
     unless a dry run), ``missing`` are not on arXiv, ``ambiguous`` matched several entries;
     ``near`` lists close titles that were not applied. ``error`` is set when arXiv could not
-    be asked to the end: what was found before it is kept."""
+    be asked to the end: what was found before it is kept. ``not_asked`` papers were not
+    looked up because arXiv did not have their titles last time."""
 
     candidates: int
     looked_up: int
+    not_asked: int = 0
     found: tuple[TitleMatch, ...] = ()
     missing: tuple[int, ...] = ()
     ambiguous: tuple[int, ...] = ()

@@ -14,6 +14,7 @@ import pytest
 from reader.editing import parse_changes
 from reader.models import Author, ParsedListing, ParsedPaper, ReaderError
 from reader.store import Library
+from reader.store.schema import LATEST_VERSION
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -65,7 +66,7 @@ def test_a_v1_library_migrates_keeping_everything(tmp_path: Path) -> None:
     old["undo_log"] = before.execute("SELECT * FROM undo_log").fetchall()
     before.close()
     with Library(path) as library:
-        assert library.schema_version == 2
+        assert library.schema_version == LATEST_VERSION
         for table, rows in old.items():
             columns = "list_id, paper_id, position, added" if table == "list_items" else "*"
             if table == "papers":

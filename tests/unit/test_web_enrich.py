@@ -69,9 +69,25 @@ def test_enrich_fills_records_and_a_rerun_skips_what_it_found(web: Web, listed: 
     assert lora["year"] == 2021 and lora["categories"] == ["cs.CL", "cs.AI", "cs.LG"]
     assert lora["title"] == "LoRA:  low-rank adaptation of LARGE language models"  # kept as is
     assert len(listed.json("papers")) == 4
-    again = listed.ok("enrich").stdout.splitlines()
+    asked = len(web.api_requests())
+    rerun = listed.ok("enrich")  # the title arXiv did not have is not asked about again
+    assert rerun.stdout == ""
+    assert rerun.stderr == (
+        "No papers without an arXiv id or DOI to look up "
+        "(1 not on arXiv last time; --again asks again).\n"
+    )
+    assert len(web.api_requests()) == asked
+    again = listed.ok("enrich", "--again").stdout.splitlines()
     assert again[-1] == "1 looked up: 0 found, 1 not on arXiv, 0 ambiguous"
     assert phrases(web.api_requests()[-1]) == ["attention is not explanation"]
+    listed.ok(
+        "edit",
+        str(ids["Attention is not Explanation"]),
+        "--title",
+        "Attention is not not Explanation",
+    )
+    retitled = listed.ok("enrich").stdout.splitlines()  # a new title is asked about
+    assert retitled[-1] == "1 looked up: 1 found, 0 not on arXiv, 0 ambiguous"
 
 
 def test_a_query_limits_the_papers_looked_up(web: Web, listed: Reader) -> None:
@@ -144,9 +160,12 @@ def test_an_interrupted_run_keeps_each_finished_batch(
     web.server.clear()
     web.serve_arxiv()
     out = reader.ok("enrich").stdout.splitlines()
-    assert out[-1] == "10 looked up: 1 found, 9 not on arXiv, 0 ambiguous"
+    assert out[-1] == (
+        "2 looked up: 1 found, 1 not on arXiv, 0 ambiguous; "
+        "8 not on arXiv last time, not asked again (--again asks)"
+    )
     asked = [phrase for request in web.api_requests() for phrase in phrases(request)]
-    assert "attention is all you need" not in asked and len(asked) == 10
+    assert "attention is all you need" not in asked and len(asked) == 2
 
 
 def test_nothing_to_look_up(web: Web, tmp_path: Path) -> None:

@@ -111,6 +111,7 @@ async def test_find_arxiv_entries_for_the_search_from_the_palette(
             found=(TitleMatch(paper_id, "LoRA", "2106.09685", "LoRA", ("arxiv",)),),
             missing=(1, 2),
             ambiguous=(3,),
+            not_asked=5,
         )
 
     monkeypatch.setattr(reader.web.enrich, "enrich_library", enrich_library)
@@ -122,3 +123,4 @@ async def test_find_arxiv_entries_for_the_search_from_the_palette(
         assert asked == ["lora"]
         message = next(m for m in notes.messages if "filled" in m)
         assert message.startswith("1 filled, 2 not on arXiv, 1 ambiguous, of 4")
+        assert "5 not on arXiv last time were not asked again" in message

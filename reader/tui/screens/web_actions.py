@@ -144,6 +144,8 @@ class WebActions:
             f"{len(report.found)} filled, {len(report.missing)} not on arXiv, "
             f"{len(report.ambiguous)} ambiguous, of {report.candidates} without an arXiv id or DOI"
         )
+        if report.not_asked:
+            message += f"; {report.not_asked} not on arXiv last time were not asked again"
         if report.error:
             message += f"; stopped: {report.error}"
         self.notify(

@@ -32,24 +32,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from reader.models import RECORD_FIELDS
+
 PAGE_SIZE = 16_384  # reader.store.opening.PAGE_SIZE, checked against the schema's file
 FTS_TABLES = ("titles_fts", "abstracts_fts")
 VOCAB_TABLES = ("titles_vocab", "abstracts_vocab")
 OWN_TABLES = ("papers", "term_df", "stats")
 LISTING_COLUMNS = ("key", "title", "abstract", "listed", "added", "triage", "batch_id")
-RECORD_COLUMNS = (
-    "authors",
-    "year",
-    "month",
-    "venue",
-    "publisher",
-    "entry_type",
-    "citekey",
-    "arxiv",
-    "doi",
-    "url",
-    "categories",
-)
+RECORD_COLUMNS = RECORD_FIELDS  # the papers table's record columns, in order
 _DATE = re.compile(r"^[A-Z][a-z]{2} [0-9]{1,2}$")
 _CREATED = re.compile(r"([0-9]{1,2}) ([A-Za-z]{3}) ([0-9]{4})")
 _MONTHS = {

@@ -172,13 +172,12 @@ class Connection:
 
     def stamp(self) -> tuple[int, int]:
         """Changes whenever any connection, this one included, has committed a change."""
-        return self.db.execute("PRAGMA data_version").fetchone()[0], self._writes
+        return self._data_version_now(), self._writes
 
     def data_version(self) -> tuple[int, int]:
         """Changes whenever this or another connection commits; cheap to poll."""
-        version = self.db.execute("PRAGMA data_version").fetchone()[0]
         total = self.db.execute("SELECT count(*) FROM undo_log").fetchone()[0]
-        return version, total
+        return self._data_version_now(), total
 
 
 # Every public method answers storage failures with a LibraryError.

@@ -243,20 +243,14 @@ class Library(Connection):
 
     def lookup_misses(self, paper_ids: Sequence[int]) -> set[int]:
         """Of ``paper_ids``, the papers whose present title arXiv was found not to have."""
-        missed: set[int] = set()
-        for start in range(0, len(paper_ids), 900):
-            chunk = list(paper_ids[start : start + 900])
-            marks = ",".join("?" * len(chunk))
-            missed.update(
-                row[0]
-                for row in self.db.execute(
-                    "SELECT m.paper_id FROM lookup_misses m "
-                    "JOIN papers p ON p.id = m.paper_id AND p.title = m.title "
-                    f"WHERE m.paper_id IN ({marks})",
-                    chunk,
-                )
+        missed = {
+            row[0]
+            for row in self.db.execute(
+                "SELECT m.paper_id FROM lookup_misses m "
+                "JOIN papers p ON p.id = m.paper_id AND p.title = m.title"
             )
-        return missed
+        }
+        return missed.intersection(paper_ids)
 
     def note_lookup_misses(self, papers: Iterable[tuple[int, str]]) -> None:
         """Remember that arXiv had no entry for these (paper id, title) pairs."""

@@ -6,7 +6,6 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static, TextArea
 from tui_helpers import (
@@ -15,6 +14,7 @@ from tui_helpers import (
     open_library,
     plain,
     press,
+    run_in_palette,
     running,
     settle,
     static_text,
@@ -460,22 +460,9 @@ async def test_question_mark_opens_the_help(demo_path: Path) -> None:
 
 
 async def _palette(pilot: Pilot, typed: str, wanted: str) -> None:
-    """Open the palette, type, wait until ``wanted`` is the highlighted command, run it."""
-    app = pilot.app
-    await pilot.press("ctrl+p")
-    await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
-    await pilot.press(*typed)
-    commands = app.screen.query_one(CommandList)
-
-    def first_is_wanted() -> bool:
-        if not commands.option_count or commands.highlighted is None:
-            return False
-        prompt = commands.get_option_at_index(commands.highlighted).prompt
-        return plain(prompt).split("\n")[0].strip() == wanted
-
-    await wait_until(pilot, first_is_wanted)
-    await press(pilot, "enter")
-    await wait_until(pilot, lambda: isinstance(app.screen, LibraryScreen))
+    """Run a palette command that leads back to the library screen."""
+    await run_in_palette(pilot, typed, wanted)
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
     await settle(pilot)
 
 

@@ -22,6 +22,7 @@ from textual.strip import Strip
 
 from reader.config import DEFAULT_COLUMNS
 from reader.models import Paper
+from reader.store.results import Results
 from reader.text import STATUS_MARKS, one_line, truncate
 from reader.tui.widgets.columns import COLUMNS, KEEP, Column, tag_chip
 from reader.tui.widgets.styles import foreground
@@ -154,11 +155,10 @@ class PaperList(ScrollView, can_focus=True):
     def marked(self) -> list[int]:
         """The marked papers, a range being marked with ``v`` included, in list order."""
         chosen = set(self._marked) | set(self._range())
-        return (
-            sorted((paper_id for paper_id in chosen if paper_id in self.ids), key=self.ids.index)
-            if len(chosen) < 1000
-            else [paper_id for paper_id in self.ids if paper_id in chosen]
-        )
+        if isinstance(self.ids, Results):  # finds a paper's place without reading the rest
+            shown = [paper_id for paper_id in chosen if paper_id in self.ids]
+            return sorted(shown, key=self.ids.index)
+        return [paper_id for paper_id in self.ids if paper_id in chosen]
 
     def _range(self) -> list[int]:
         if self.anchor is None or not self.ids:

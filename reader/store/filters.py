@@ -44,11 +44,19 @@ def fts_tokens(word: str, prefix: bool = False) -> str:
     Each must be one token to FTS5 (a quoted string of two tokens is a phrase, which an index
     without positions refuses), so words beyond ASCII are split by SQLite's own tokenizer,
     whose Unicode tables differ from Python's."""
-    found = _TOKEN.findall(word) if word.isascii() else sqlite_tokens(word)
-    tokens = ['"' + token + '"' for token in found]
+    tokens = ['"' + token + '"' for token in word_tokens(word)]
     if prefix and tokens:
         tokens[-1] += "*"
     return " ".join(tokens)
+
+
+def word_tokens(word: str) -> list[str]:
+    """The tokens FTS5 makes of a word, folded to lower case as its index holds them."""
+    return (
+        [token.lower() for token in _TOKEN.findall(word)]
+        if word.isascii()
+        else list(sqlite_tokens(word))
+    )
 
 
 _tokenizer_lock = threading.Lock()

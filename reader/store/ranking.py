@@ -54,10 +54,32 @@ class Ranking:
                 self.seen.add(paper_id)
                 self.order.append(paper_id)
 
+    @property
+    def scored(self) -> bool:
+        """Whether the matches are few enough to rank them all by bm25 on a keystroke."""
+        return len(self.ids) <= SCORED_MATCHES
+
+    def tier(self, ranked: list[tuple[int]], expression: str) -> list[tuple[int]]:
+        """The title matches of ``expression``, in the order of ``ranked`` (a bm25 order of a
+        wider expression), then any that ``ranked`` lacks by id."""
+        if not expression:
+            return []
+        text = self.db.execute(
+            "SELECT group_concat(rowid) FROM titles_fts WHERE titles_fts MATCH ?", [expression]
+        ).fetchone()[0]
+        members = BitMap(map(int, text.split(","))) if text else BitMap()
+        if not members:
+            return []
+        rows = [row for row in ranked if row[0] in members]
+        if len(rows) < len(members):
+            members.difference_update(row[0] for row in rows)
+            rows.extend((paper_id,) for paper_id in members)
+        return rows
+
     def titles(self, expression: str) -> list[tuple[int]]:
         """Title matches best first (bm25); when the query matches too many papers to score
         them all on a keystroke, the newest first, as many as a person scrolls through."""
-        if len(self.ids) > SCORED_MATCHES:
+        if not self.scored:
             return self.db.execute(
                 "SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
                 [expression, HEAD],
@@ -97,14 +119,28 @@ def rank(db: Database, ids: BitMap, query: Query, *, min_prefix: int) -> Results
         # The last word may still be typed: after the words exactly side by side come titles
         # where it goes on ("diffusion model" then "Diffusion Models").
         open_end = words[-1].prefix and len(words[-1].value) >= min_prefix
-        exact = ranking.titles(f"title : {phrase}")
-        opened = ranking.titles(f"title : {phrase}*") if open_end else []
+        exact_expression = f"title : {phrase}"
+        opened_expression = f"title : {phrase}*" if open_end else ""
+        whole_expression = " ".join(f'"{token}"' for token in tokens)
+        if ranking.scored:
+            # One bm25 pass over every title match; the tiers are sets taken from it in order.
+            ranked = ranking.titles(expression)
+            exact = ranking.tier(ranked, exact_expression)
+            opened = ranking.tier(ranked, opened_expression)
+            whole = ranking.tier(ranked, whole_expression)
+        else:
+            exact = ranking.titles(exact_expression)
+            opened = ranking.titles(opened_expression) if open_end else []
+            whole = ranking.titles(whole_expression)
+            ranked = ranking.titles(expression)
         typed = " ".join(term.value for term in words)
         _exact_first(ranking, exact + opened, typed, begins=len(tokens) > 1)
         ranking.take(exact)
         ranking.take(opened)
-        ranking.take(ranking.titles(" ".join(f'"{token}"' for token in tokens)))
-    ranking.take(ranking.titles(expression))
+        ranking.take(whole)
+        ranking.take(ranked)
+    else:
+        ranking.take(ranking.titles(expression))
     abstract_terms = " ".join(
         fts_tokens(term.value, term.prefix and len(term.value) >= min_prefix) for term in words
     )

@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING, Any
 from pyroaring import BitMap
 
 from reader.query import Query, QueryError, Term, parse_query
+from reader.store.completions import INDEXED_PREFIX, Completions, any_of
 from reader.store.filters import (
     fts_phrase,
     fts_tokens,
     has_tokens,
     is_text_group,
     term_sql,
+    word_tokens,
 )
 from reader.store.ranking import rank
 
@@ -49,6 +51,10 @@ class SearchIndex:
         self._word_cache_stamp: tuple[int, int] | None = None
         self._all_ids_cache: tuple[tuple[int, int], BitMap] | None = None
         self._skipped_cache: tuple[tuple[int, int], BitMap] | None = None
+        self._completions = Completions(self.db)
+        # Ranking reads the titles index's row sizes for every match: with SQLite's default
+        # 2 MB page cache they are read again on every keystroke (twice the time at 100k).
+        self.db.execute("PRAGMA cache_size = -65536")
 
     def forget_vocabulary(self) -> None:
         self._vocabulary = None
@@ -213,12 +219,13 @@ class SearchIndex:
         if cached is not None:
             return cached
         phrase = fts_phrase(word, prefix)
-        # One or two letters as a prefix would expand to most of the abstracts' vocabulary:
-        # titles still match as you type, abstracts once the word is longer.
-        tokens = fts_tokens(word, prefix and len(word) >= 3)
-        found = self._bitmap(
-            "SELECT group_concat(rowid) FROM abstracts_fts WHERE abstracts_fts MATCH ?", [tokens]
-        )
+        in_abstracts = self._abstracts_expression(word, prefix, stamp)
+        found = BitMap()
+        if in_abstracts:
+            found = self._bitmap(
+                "SELECT group_concat(rowid) FROM abstracts_fts WHERE abstracts_fts MATCH ?",
+                [in_abstracts],
+            )
         found |= self._bitmap(
             "SELECT group_concat(id) FROM (SELECT rowid AS id FROM titles_fts "
             "WHERE titles_fts MATCH ? UNION SELECT a.paper_id FROM annotations a WHERE a.id IN "
@@ -229,6 +236,23 @@ class SearchIndex:
             self._word_cache.pop(next(iter(self._word_cache)))
         self._word_cache[key] = found
         return found
+
+    def _abstracts_expression(self, word: str, prefix: bool, stamp: object) -> str:
+        """The word in the abstracts' index; empty when it can match no abstract.
+
+        One or two letters as a prefix would expand to most of the abstracts' vocabulary:
+        titles still match as you type, abstracts once the word is longer. A prefix longer than
+        the prefix index's is spelled out as the terms it completes to (see ``completions``)."""
+        tokens = word_tokens(word)
+        if not (prefix and len(word) >= 3 and tokens and len(tokens[-1]) > INDEXED_PREFIX):
+            return fts_tokens(word, prefix and len(word) >= 3)
+        completions = self._completions.of(tokens[-1], stamp)
+        if completions is None:
+            return fts_tokens(word, prefix)
+        if not completions:
+            return ""
+        whole = ['"' + token + '"' for token in tokens[:-1]]
+        return " AND ".join([*whole, any_of(completions)])
 
     def _bitmap(self, sql: str, params: list[Any]) -> BitMap:
         """The ids a query gives, as one string of digits: half the cost of a row per id."""

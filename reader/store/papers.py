@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from reader.duplicates import Candidate
 from reader.keys import normalize_title
-from reader.models import (
-    SORTS,
-    Annotation,
-    AttachedFile,
-    Link,
-    Paper,
-    PaperRow,
-    ReaderError,
-    Source,
-)
-from reader.store.fields import decode_authors, decode_categories
+from reader.models import SORTS, Paper, PaperRow, ReaderError
 from reader.store.filters import like_escape
+from reader.store.loading import CHUNK, Loader
 
 if TYPE_CHECKING:
     from reader.store.library import Library
 
-CHUNK = 500
-T = TypeVar("T")
-PAPER_COLUMNS = (
-    "id, key, title, abstract, listed, added, rating, status, read_at, authors, year, month, "
-    "venue, publisher, entry_type, citekey, arxiv, doi, url, categories"
-)
 MAX_ROW_ID = 2**63 - 1
 
 
@@ -108,90 +93,11 @@ class Catalog:
         """Full papers, in the order of ``ids``."""
         if not ids:
             return []
-        found: dict[int, Paper] = {}
-        for start in range(0, len(ids), CHUNK):
-            found.update(self._load(list(ids[start : start + CHUNK]), with_notes))
-        return [found[paper_id] for paper_id in ids if paper_id in found]
-
-    def _load(self, ids: list[int], with_notes: bool) -> dict[int, Paper]:
-        marks = ",".join("?" * len(ids))
-        sources = self._grouped(
-            "SELECT s.paper_id, f.name, f.listed FROM sources s JOIN files f ON f.id = s.file_id "
-            "WHERE s.paper_id IN ({marks}) ORDER BY f.id",
-            ids,
-            lambda file, listed: Source(file, listed or None),
-        )
-        links = self._grouped(
-            "SELECT paper_id, url, kind FROM links WHERE paper_id IN ({marks}) "
-            "ORDER BY paper_id, position, url",
-            ids,
-            Link,
-        )
-        tags = self.tags_for(ids)
-        notes: dict[int, list[Annotation]] = {}
-        lists: dict[int, list[str]] = {}
-        if with_notes:
-            notes = self._grouped(
-                "SELECT paper_id, id, paper_id, body, quote, created, updated FROM annotations "
-                "WHERE paper_id IN ({marks}) ORDER BY id",
-                ids,
-                Annotation,
-            )
-            lists = self._grouped(
-                "SELECT li.paper_id, l.name FROM list_items li JOIN lists l ON l.id = li.list_id "
-                "WHERE li.paper_id IN ({marks}) ORDER BY l.name COLLATE NOCASE",
-                ids,
-                str,
-            )
-        files = self._grouped(
-            "SELECT paper_id, path, sha256 FROM attachments WHERE paper_id IN ({marks}) "
-            "ORDER BY id",
-            ids,
-            AttachedFile,
-        )
-        result = {}
-        for row in self.db.execute(
-            f"SELECT {PAPER_COLUMNS} FROM papers WHERE id IN ({marks})", ids
-        ):
-            paper_id = row[0]
-            result[paper_id] = Paper(
-                id=paper_id,
-                key=row[1],
-                title=row[2],
-                abstract=row[3],
-                listed=row[4],
-                added=row[5],
-                rating=row[6],
-                status=row[7],
-                read_at=row[8],
-                authors=decode_authors(row[9]),
-                year=row[10],
-                month=row[11],
-                venue=row[12],
-                publisher=row[13],
-                entry_type=row[14],
-                citekey=row[15],
-                arxiv=row[16],
-                doi=row[17],
-                url=row[18],
-                categories=decode_categories(row[19]),
-                sources=tuple(sources.get(paper_id, ())),
-                links=tuple(links.get(paper_id, ())),
-                tags=tuple(tags.get(paper_id, ())),
-                annotations=tuple(notes.get(paper_id, ())),
-                lists=tuple(lists.get(paper_id, ())),
-                files=tuple(files.get(paper_id, ())),
-            )
-        return result
-
-    def _grouped(self, sql: str, ids: list[int], make: Callable[..., T]) -> dict[int, list[T]]:
-        """Rows of a query whose first column is a paper id, made into objects per paper.
-        ``{marks}`` in the SQL stands for the ids' placeholders."""
-        grouped: dict[int, list[T]] = {}
-        marks = ",".join("?" * len(ids))
-        for paper_id, *values in self.db.execute(sql.format(marks=marks), ids):
-            grouped.setdefault(paper_id, []).append(make(*values))
-        return grouped
+        id_list = list(ids)
+        # Most of the library (an export of it): each table read whole beats lists of ids.
+        whole = len(id_list) > CHUNK and 2 * len(set(id_list)) >= self.count()
+        found = Loader(self.db).papers(id_list, with_notes, whole)
+        return [found[paper_id] for paper_id in id_list if paper_id in found]
 
     def tags_for(self, ids: list[int]) -> dict[int, list[str]]:
         marks = ",".join("?" * len(ids))

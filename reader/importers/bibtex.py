@@ -19,6 +19,7 @@ from pathlib import Path
 from reader.editing import parse_field
 from reader.identifiers import (
     ARXIV_DOI_PREFIX,
+    KEY_FORBIDDEN,
     find_arxiv_id,
     normalize_citekey,
     parse_arxiv_id,
@@ -28,7 +29,7 @@ from reader.importers import bibtex_fields as fields
 from reader.importers.bibtex_syntax import Blocks, Failure, from_bibtexparser, resolve, split_fast
 from reader.importers.latex import tex_to_text
 from reader.importers.listing import link_kind
-from reader.keys import normalize_date, normalize_title
+from reader.keys import MAX_NAME_LENGTH, normalize_date, normalize_title
 from reader.models import Link, ParsedPaper, ReaderError
 from reader.text import clean_text, one_line
 
@@ -47,6 +48,13 @@ _CATEGORY = re.compile(r"[A-Za-z-]{2,20}(?:\.[A-Za-z-]{1,20})?", re.ASCII)
 _DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2}))?", re.ASCII)
 # A line as str.splitlines sees one.
 _LINE = re.compile(r"[^\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+# A key normalize_citekey keeps as it is: printable ASCII without spaces or the characters
+# BibTeX splits on, and not too long.
+_GOOD_KEY = re.compile(
+    "["
+    + re.escape("".join(chr(code) for code in range(0x21, 0x7F) if chr(code) not in KEY_FORBIDDEN))
+    + f"]{{1,{MAX_NAME_LENGTH}}}"
+)
 VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "school", "institution", "howpublished")
 
 
@@ -131,8 +139,15 @@ def _collect(
         for field_name, raw in item.fields:
             name_ = field_name.lower()
             if name_ not in values:
-                if _plainly_braced(raw):
-                    values[name_] = raw[1:-1]  # the usual value, read without resolving
+                # The usual value, {text} with no other brace, is read without resolving.
+                if (
+                    raw[:1] == "{"
+                    and raw[-1:] == "}"
+                    and raw[-2:-1] != "\\"
+                    and raw.count("{") == 1
+                    and raw.count("}") == 1
+                ):
+                    values[name_] = raw[1:-1]
                 else:
                     values[name_] = resolve(raw, blocks.strings)
         title = tex_to_text(values.get("title", ""))
@@ -143,26 +158,16 @@ def _collect(
             bad.append((name, "no title"))
             continue
         folded = key.casefold()
+        normalized = normalize_title(title)
         if folded in titles:
-            if titles[folded] == normalize_title(title):
+            if titles[folded] == normalized:
                 warnings.append(f"skipped repeated entry {key}")
             else:
                 bad.append((name, "key used again for a different title"))
             continue
-        titles[folded] = normalize_title(title)
+        titles[folded] = normalized
         papers.append(_paper(item.entry_type, key, title, values, source, folder, warnings))
     return papers, bad, warnings
-
-
-def _plainly_braced(raw: str) -> bool:
-    """``{text}`` with no other brace: most values, whose text needs no resolving."""
-    return (
-        raw[:1] == "{"
-        and raw[-1:] == "}"
-        and raw[-2:-1] != "\\"
-        and raw.count("{") == 1
-        and raw.count("}") == 1
-    )
 
 
 def _paper(
@@ -212,6 +217,8 @@ def _paper(
 
 
 def _citekey(key: str, warnings: list[str]) -> str | None:
+    if _GOOD_KEY.fullmatch(key):
+        return key  # what normalize_citekey accepts as it is, told by one match
     try:
         return normalize_citekey(key)
     except ReaderError as error:
@@ -285,6 +292,8 @@ def _plain_url(value: str) -> str:
     """A URL-like field without ``\\url``, braces, stray escapes or line wrapping."""
     if not value:
         return ""
+    if value.isprintable() and not ("\\" in value or "{" in value or "}" in value or " " in value):
+        return value  # nothing to remove: printable text has no other space than " "
     value = _URL_COMMAND.sub("", value)
     value = _URL_ESCAPE.sub(r"\1", value)
     return _URL_NOISE.sub("", clean_text(value))

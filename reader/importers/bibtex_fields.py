@@ -7,6 +7,7 @@ in) and gives the stored value, or None / empty when the value says nothing usab
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from reader.editing import ENTRY_TYPES
@@ -70,31 +71,37 @@ def authors(value: str) -> tuple[Author, ...]:
     The ``von`` part joins the family name (``van der Berg``) and a ``Jr`` follows it
     (``King Jr.``), so that both come back in the same place when exported. ``others`` (BibTeX's
     "et al.") is dropped: it names nobody."""
-    from bibtexparser.middlewares.names import (
-        parse_single_name_into_parts,
-        split_multiple_persons_names,
-    )
-
-    if not value.strip():
+    stripped = value.strip()
+    if not stripped:
         return ()
-    names = _AND.split(value.strip())
+    names = _AND.split(stripped)
     if "{" in value and any(name.count("{") != name.count("}") for name in names):
+        from bibtexparser.middlewares.names import split_multiple_persons_names
+
         names = split_multiple_persons_names(value)  # an "and" inside braces: {Barnes and Noble}
-    people: list[Author] = []
-    for name in names:
-        name = name.strip()
-        if not name or name.lower() == "others":
-            continue
-        simple = _SIMPLE_NAME.fullmatch(name)
-        if simple and _plain_family(simple.group(1)):
-            family, given = tex_to_text(simple.group(1)), tex_to_text(simple.group(2))
-        else:
-            parts = parse_single_name_into_parts(name, strict=False)
-            family = tex_to_text(" ".join([*parts.von, *parts.last, *parts.jr]))
-            given = tex_to_text(" ".join(parts.first))
-        if family or given:
-            people.append(Author(family, given) if family else Author(given))
-    return tuple(people)
+    people = [_person(name) for name in names]
+    return tuple(person for person in people if person is not None)
+
+
+@lru_cache(maxsize=16_384)
+def _person(name: str) -> Author | None:
+    """One name read into an Author (None for ``others`` or nothing), remembered: the same
+    people write many papers of one file, and reading a name costs more than looking it up."""
+    name = name.strip()
+    if not name or name.lower() == "others":
+        return None
+    simple = _SIMPLE_NAME.fullmatch(name)
+    if simple and _plain_family(simple.group(1)):
+        family, given = tex_to_text(simple.group(1)), tex_to_text(simple.group(2))
+    else:
+        from bibtexparser.middlewares.names import parse_single_name_into_parts
+
+        parts = parse_single_name_into_parts(name, strict=False)
+        family = tex_to_text(" ".join([*parts.von, *parts.last, *parts.jr]))
+        given = tex_to_text(" ".join(parts.first))
+    if family:
+        return Author(family, given)
+    return Author(given) if given else None
 
 
 def _plain_family(family: str) -> bool:

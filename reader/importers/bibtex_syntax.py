@@ -52,6 +52,12 @@ _FIELD = re.compile(
 )
 
 
+# The start of a field whose value is in braces, up to that brace: the name as the pattern
+# above reads it once stripped (a name ending in a backslash is left to the mark-by-mark path).
+_NAME_BRACE = re.compile(r'\s*([^{}",=@\s](?:[^{}",=@]*[^{}",=@\s])?)(?<!\\)\s*=\s*\{')
+_SEPARATOR = re.compile(r"\s*([,}])")
+
+
 @dataclass(frozen=True)
 class RawEntry:
     """One entry as written: type lower-case, fields in order with their raw values."""
@@ -175,6 +181,14 @@ class _Reader:
         end = first.end()
         key_start = first.end()
         while first.group() == ",":
+            plain = self._plain_field(key_start)
+            if plain is not None:
+                name, value, key_start = plain
+                if name in names:
+                    twice.add(name)
+                names.add(name)
+                fields.append((name, value))
+                continue
             field = _FIELD.match(text, key_start)
             if field is not None and field.group(1).endswith("\\"):
                 raise _GiveUp  # "name\=": bibtexparser reads the "=" as escaped
@@ -208,6 +222,36 @@ class _Reader:
         else:
             self.items.append(RawEntry(kind, key, tuple(fields), line))
         return end
+
+    def _plain_field(self, position: int) -> tuple[str, str, int] | None:
+        """The name, raw value and next position of a field ``name = {text}`` with no brace or
+        ``@`` in its text, found with string searches rather than a pattern that steps through
+        every character of the value (most values, abstracts among them); None for any other
+        field, which ``_FIELD`` or the marks then read as before."""
+        text = self.text
+        start = _NAME_BRACE.match(text, position)
+        if start is None:
+            return None
+        inside = start.end()
+        close = text.find("}", inside)
+        if (
+            close < 0
+            or text[close - 1] == "\\"
+            or text.find("{", inside, close) >= 0
+            or text.find("@", inside, close) >= 0
+        ):
+            return None
+        after = text[close + 1 : close + 2]
+        if after == ",":
+            following = close + 2
+        elif after == "}":
+            following = close + 1
+        else:
+            separator = _SEPARATOR.match(text, close + 1)
+            if separator is None:
+                return None
+            following = separator.end() if separator.group(1) == "," else separator.start(1)
+        return start.group(1), text[inside - 1 : close + 1], following
 
     def _value_end(self, position: int) -> int:
         """Where a value ends: the ``,`` or ``}`` after it, outside braces and quotes."""

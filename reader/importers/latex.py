@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from reader.text import clean_text
 
@@ -130,8 +131,9 @@ _ESCAPED: dict[str, str] = {
 }
 
 
-# A run of characters that are copied as they are.
-_PLAIN = re.compile(r"[^\\{}~$-]+")
+# A run of characters that are copied as they are: a hyphen is one too, unless a dash of two
+# or three begins there.
+_PLAIN = re.compile(r"[^\\{}~$-]+(?:-(?!-)[^\\{}~$-]*)*")
 # The closing ``$`` of inline math (or ``$$`` of display math): not escaped.
 _MATH_END = re.compile(r"(?<!\\)\$")
 
@@ -139,6 +141,17 @@ _MATH_END = re.compile(r"(?<!\\)\$")
 def tex_to_text(value: str) -> str:
     """BibTeX/LaTeX field text as plain Unicode: escapes undone, accents applied, braces gone,
     cleaned like every imported text (no control characters) and on one line."""
+    if len(value) <= SHORT:
+        return _short_text(value)
+    return _text(value)
+
+
+# Short values (a month, a venue, a name, a keyword) come back again and again in one file, and
+# a cached answer costs less than the checks of even the plainest text.
+SHORT = 100
+
+
+def _text(value: str) -> str:
     if not value:
         return ""
     if not ("\\" in value or "{" in value or "}" in value or "~" in value or "$" in value) and (
@@ -150,12 +163,18 @@ def tex_to_text(value: str) -> str:
     return one_line(_decode(value))
 
 
+_short_text = lru_cache(maxsize=16_384)(_text)
+
+
 def one_line(text: str) -> str:
     """Text cleaned like every imported text, its line breaks and runs of spaces folded.
 
-    Folding first leaves most text printable, so cleaning (a loop over the characters when
-    any is not printable) is skipped; what cleaning drops can leave a double space, folded
-    again."""
+    Printable text has no space but " ", so text printable already, without a double space or
+    one at either end, is returned as it is, without splitting. Folding first leaves most other
+    text printable, so cleaning (a loop over the characters when any is not printable) is
+    skipped; what cleaning drops can leave a double space, folded again."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     folded = " ".join(text.split())
     if folded.isprintable():
         return folded

@@ -83,7 +83,7 @@ def read_text(path: Path) -> str:
         raise ReaderError(f"{path}: cannot be read ({error.strerror})") from None
     finally:
         os.close(descriptor)
-    if not data.strip():
+    if not data or data.isspace():  # as data.strip() would say, without copying the file
         raise ReaderError(f"{path}: empty file")
     return decode(data, str(path))
 
@@ -123,16 +123,23 @@ def parse_file(path: Path, *, skip_bad: bool = False) -> ParsedFile:
 
 
 def parse_part(path: Path, options: ParseOptions, resume: Any) -> ParsedFile:
-    """One part of a file: the whole file, or the snapshot's part starting at ``resume``."""
-    from reader.importers import arxiv_snapshot
+    """One part of a file: the whole file, or the part of a snapshot or a big listing starting
+    at ``resume``."""
+    from reader.importers import arxiv_snapshot, listing_parts
 
-    if resume is not None or arxiv_snapshot.looks_like_snapshot(path):
-        listing, resume = arxiv_snapshot.parse_snapshot_part(path, options, resume)
-        return ParsedFile(path, listing=listing, resume=resume)
-    text = read_text(path)
     source = source_name(path)
     ignored = [f"{source}: --category applies to arXiv snapshots only; ignored"]
     warnings = ignored if options.categories else []
+    if isinstance(resume, listing_parts.ListingPosition):
+        listing, resume = listing_parts.parse_listing_part(path, source, resume)
+        return ParsedFile(path, listing=listing, resume=resume)
+    if resume is not None or arxiv_snapshot.looks_like_snapshot(path):
+        listing, resume = arxiv_snapshot.parse_snapshot_part(path, options, resume)
+        return ParsedFile(path, listing=listing, resume=resume)
+    if listing_parts.readable_in_parts(path, MAX_FILE_BYTES):
+        listing, resume = listing_parts.parse_listing_part(path, source, None)
+        return ParsedFile(path, listing=listing, warnings=warnings, resume=resume)
+    text = read_text(path)
     suffix = path.suffix.lower()
     if looks_like_backup(text) or (suffix == ".json" and text.lstrip()[:1] in "{["):
         return ParsedFile(path, backup=parse_backup(text, source), warnings=warnings)
@@ -185,8 +192,12 @@ def _folder_files(folder: Path) -> list[Path]:
 def parse_in_background(paths: list[Path], options: ParseOptions) -> Iterator[ParsedFile]:
     """Every part of every file, parsed ahead of the consumer; errors surface in order."""
     from reader.importers.arxiv_snapshot import looks_like_snapshot
+    from reader.importers.listing_parts import may_split
 
-    chunked = any(path.suffix.lower() == ".jsonl" or looks_like_snapshot(path) for path in paths)
+    chunked = any(
+        path.suffix.lower() == ".jsonl" or may_split(path) or looks_like_snapshot(path)
+        for path in paths
+    )
     return parse_ahead(paths, options, parse_part, chunked=chunked)
 
 

@@ -8,6 +8,7 @@ the first title); both are read by ignoring blank lines altogether, so they give
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from reader.keys import normalize_date, normalize_title, paper_key
 from reader.models import Link, ParsedListing, ParsedPaper, ReaderError
@@ -21,7 +22,10 @@ __all__ = [
     "normalize_date",
     "normalize_title",
     "paper_key",
+    "ListingState",
+    "content_lines",
     "parse_listing",
+    "read_lines",
 ]
 
 BOILERPLATE = frozenset(
@@ -35,8 +39,15 @@ BOILERPLATE = frozenset(
 )
 
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+_URL_END = re.compile(r"[{}\\]")
+_URL_HOST = re.compile(r"^https?://[^/\s]+\.[^/\s]+", re.IGNORECASE)
+_SCHEME = re.compile(r"^https?://", re.IGNORECASE)
 # From the first character that is not a space to the end of its line.
 _CONTENT_LINE = re.compile(r"\S[^\r\n]*")
+# Printable ASCII and the two line ends: text of nothing else needs no cleaning.
+_PLAIN_BYTES = bytes(range(0x20, 0x7F)) + b"\n\r"
+# Longer than any boilerplate line; a date this long is mostly a run of spaces (see _is_header).
+_HEADER_PLAIN_LENGTH = 60
 _TRAILING = ".,;:!?'\"*"
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 CODE_HOSTS = ("github.com", "gitlab.com", "gitee.com", "huggingface.co", "hf.co")
@@ -48,7 +59,7 @@ _MAX_LINES = 2 * MAX_PAPERS + 1_000  # titles, abstracts and the odd header
 
 def clean_url(raw: str) -> str:
     """Trim sentence punctuation, unbalanced brackets and TeX leftovers from a URL."""
-    url = re.split(r"[{}\\]", raw, maxsplit=1)[0]
+    url = _URL_END.split(raw, maxsplit=1)[0]
     while url:
         last = url[-1]
         if last in _TRAILING:
@@ -61,7 +72,7 @@ def clean_url(raw: str) -> str:
 
 
 def link_kind(url: str) -> str:
-    host = re.sub(r"^https?://", "", url, flags=re.IGNORECASE).split("/", 1)[0].lower()
+    host = _SCHEME.sub("", url).split("/", 1)[0].lower()
     host = host.split("@")[-1].split(":")[0]
     if host.startswith("www."):
         host = host[4:]
@@ -70,12 +81,14 @@ def link_kind(url: str) -> str:
 
 def extract_links(text: str) -> tuple[Link, ...]:
     """Every http(s) URL in the text, cleaned, deduplicated, in order of appearance."""
-    found: dict[str, Link] = {}
     if "://" not in text:  # most abstracts: skip the regex (a third of parsing time)
         return ()
-    for match in _URL.finditer(text):
+    found: dict[str, Link] = {}
+    # No URL starts more than five characters before the first "://" ("https"): the pattern
+    # matches case-insensitively, so it cannot jump ahead on its own and scans every position.
+    for match in _URL.finditer(text, max(0, text.find("://") - 5)):
         url = clean_url(match.group(0))
-        if re.match(r"^https?://[^/\s]+\.[^/\s]+", url, re.IGNORECASE) and url not in found:
+        if _URL_HOST.match(url) and url not in found:
             found[url] = Link(url=url, kind=link_kind(url))
     return tuple(found.values())
 
@@ -114,47 +127,125 @@ def _strip_glued_subscribe(line: str, subscribe_seen: bool) -> str:
 
 
 def _is_header(line: str) -> bool:
+    # Most lines are titles: a long line is no boilerplate (case folding never shortens), and a
+    # date has at most 19 characters besides its two runs of spaces (lines hold no other
+    # spaces), so a long one has two spaces in a row.
+    if len(line) > _HEADER_PLAIN_LENGTH and "  " not in line:
+        return False
     return line.casefold() in BOILERPLATE or normalize_date(line) is not None
 
 
-def _content_lines(text: str, source: str) -> list[str]:
+def content_lines(
+    text: str, source: str, before: int = 0, *, raw: bytes | None = None
+) -> list[str]:
     """The lines that hold something, cleaned (escape sequences must never reach a terminal).
 
     Only real line ends split: str.splitlines would also break on U+2028, form feeds and
     other separators inside an abstract and shift every following title. Blank lines are
-    skipped by the regular expression, so a file of millions of them costs no memory; a file
-    of millions of tiny lines is refused before it does."""
-    lines: list[str] = []
+    skipped, so a file of millions of them costs no memory; a file of millions of tiny lines
+    is refused before it does (``before`` lines came in earlier parts of the same file).
+
+    Text with nothing to clean (the usual case: checked once over the whole text) is split
+    and stripped in C; anything else is cleaned line by line. ``raw`` is the text's UTF-8
+    bytes when the caller has them (they are checked for control characters faster)."""
+    room = _MAX_LINES - before
+    if len(text) <= room or text.count("\n") + text.count("\r") < room:
+        lines = _plain_lines(text, raw)
+        if lines is not None:
+            if len(lines) > room:  # cannot happen (fewer line ends than room); kept as a guard
+                raise _too_many(source)
+            return lines
+    lines = []
     for match in _CONTENT_LINE.finditer(text):
         line = clean_text(match.group()).strip()
         if line and (line.isprintable() or not is_blank(line)):  # a lone BOM is a blank line
             lines.append(line)
-            if len(lines) > _MAX_LINES:
-                raise ReaderError(
-                    f"{source}: more than {MAX_PAPERS:,} papers in one file: not a paper listing"
-                )
+            if len(lines) > room:
+                raise _too_many(source)
     return lines
+
+
+def _plain_lines(text: str, raw: bytes | None) -> list[str] | None:
+    """The stripped lines that hold something, when every one of them is printable (so
+    cleaning would leave them as they are: the only space in them is U+0020); else None."""
+    if text.isascii():
+        if (raw if raw is not None else text.encode("ascii")).translate(None, _PLAIN_BYTES):
+            return None  # a control character somewhere
+        ascii_only = True
+    else:
+        ascii_only = False
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = list(filter(None, map(str.strip, text.split("\n"))))
+    if not ascii_only and not all(map(str.isprintable, lines)):
+        return None
+    return lines
+
+
+def _too_many(source: str) -> ReaderError:
+    return ReaderError(
+        f"{source}: more than {MAX_PAPERS:,} papers in one file: not a paper listing"
+    )
+
+
+@dataclass
+class ListingState:
+    """How far reading a listing has got: what a later part of the same file needs to know.
+
+    ``pending`` holds the last lines of a part, not yet read because what they are depends on
+    the line after them (a title needs its abstract)."""
+
+    listed: str | None = None
+    subscribe_seen: bool = False
+    started: bool = False  # the header at the top has been read
+    header_lines: int = 0
+    papers: int = 0
+    plausible: int = 0  # papers that read as a title and its abstract (see _looks_like_papers)
+    lines: int = 0
+    pending: tuple[str, ...] = ()
 
 
 def parse_listing(text: str, source: str) -> ParsedListing:
     """Parse one listing dump. Raises ReaderError when no paper can be recognised."""
-    lines = _content_lines(text, source)
-    listed: str | None = None
-    index = 0
-    subscribe_seen = False
-    while index < len(lines) and _is_header(lines[index]):
-        listed = normalize_date(lines[index]) or listed
-        subscribe_seen = subscribe_seen or lines[index].casefold() == "subscribe"
-        index += 1
-    header_lines = index
-    if index < len(lines):
-        lines[index] = _strip_glued_subscribe(lines[index], subscribe_seen)
+    state = ListingState()
+    lines = content_lines(text, source)
+    papers, warnings = read_lines(lines, state, source, final=True)
+    check_found(state, source)
+    return ParsedListing(
+        source=source, listed=state.listed, papers=tuple(papers), warnings=tuple(warnings)
+    )
 
+
+def read_lines(
+    lines: list[str], state: ListingState, source: str, *, final: bool
+) -> tuple[list[ParsedPaper], list[str]]:
+    """The papers of the next content lines of a listing, continuing from ``state`` (which is
+    brought up to date). Unless ``final``, the last lines may be kept back for the next call."""
+    if state.pending:
+        lines = [*state.pending, *lines]
+    index = 0
+    if not state.started:
+        while index < len(lines) and _is_header(lines[index]):
+            index += 1
+        if index == len(lines) and not final:
+            state.pending = tuple(lines)  # the header may go on
+            return [], []
+        for line in lines[:index]:
+            state.listed = normalize_date(line) or state.listed
+            state.subscribe_seen = state.subscribe_seen or line.casefold() == "subscribe"
+        state.header_lines = index
+        state.started = True
+        if index < len(lines):
+            lines[index] = _strip_glued_subscribe(lines[index], state.subscribe_seen)
+
+    listed, subscribe_seen = state.listed, state.subscribe_seen
     papers: list[ParsedPaper] = []
     warnings: list[str] = []
     while index < len(lines):
+        if not final and index + 1 == len(lines):
+            break  # what this line is depends on the next one
         title = lines[index]
-        if _is_header(title) and papers:
+        if (state.papers or papers) and _is_header(title):
             # A second page pasted into the same file starts with its own header.
             listed = normalize_date(title) or listed
             subscribe_seen = title.casefold() == "subscribe"
@@ -182,26 +273,30 @@ def parse_listing(text: str, source: str) -> ParsedListing:
                 abstract=abstract,
                 listed=listed,
                 source=source,
-                links=extract_links(abstract),
+                links=extract_links(abstract) if "://" in abstract else (),
             )
         )
         index += 2
+    state.pending = tuple(lines[index:])
+    state.listed, state.subscribe_seen = listed, subscribe_seen
+    state.papers += len(papers)
+    if not state.header_lines:
+        state.plausible += sum(1 for paper in papers if _plausible(paper))
+    return papers, warnings
 
-    if not papers:
+
+def check_found(state: ListingState, source: str) -> None:
+    """Refuse a whole file (once read to its end) that held no papers, or no header and lines
+    that do not read as titles followed by abstracts."""
+    if not state.papers:
         raise ReaderError(f"{source}: no papers found (expected title and abstract lines)")
-    if not header_lines and not _looks_like_papers(papers):
+    if not state.header_lines and not state.plausible * 2 > state.papers:
         raise ReaderError(
             f"{source}: no recognizable papers (no listing header, and the lines do not read "
             "as titles followed by abstracts)"
         )
-    return ParsedListing(
-        source=source, listed=listed, papers=tuple(papers), warnings=tuple(warnings)
-    )
 
 
-def _looks_like_papers(papers: list[ParsedPaper]) -> bool:
+def _plausible(paper: ParsedPaper) -> bool:
     """Without a header, most abstracts must be longer than their titles and titles short."""
-    plausible = sum(
-        1 for paper in papers if len(paper.title) <= 400 and len(paper.abstract) > len(paper.title)
-    )
-    return plausible * 2 > len(papers)
+    return len(paper.title) <= 400 and len(paper.abstract) > len(paper.title)

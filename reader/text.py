@@ -11,9 +11,30 @@ import unicodedata
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+# Each Latin-1 character's code as a byte, 0 where _UNSAFE matches it: whether a long text is
+# clean is then one translate and one find, several times faster than the pattern's search.
+_LATIN1_MARKS = bytes(0 if _UNSAFE.match(chr(code)) else 1 for code in range(256))
+_LONG = 4096
+
+
 def safe(text: str) -> str:
     """Text fit for a terminal: escape sequences and control characters removed."""
+    if len(text) <= _LONG:
+        # None of those characters is printable: most fields are returned as they are.
+        return text if text.isprintable() else _UNSAFE.sub("", text)
+    try:  # a whole export: usually clean, and then returned as it is
+        marks = text.encode("latin-1").translate(_LATIN1_MARKS)
+    except UnicodeEncodeError:
+        pass  # beyond Latin-1 (where the bidi controls are): the pattern looks
+    else:
+        if marks.find(0) < 0:
+            return text
     return _UNSAFE.sub("", text)
+
+
+def starts_unsafe(text: str) -> bool:
+    """Whether ``safe`` would remove the text's first character."""
+    return _UNSAFE.match(text) is not None
 
 
 def json_text(value: object) -> str:

@@ -12,13 +12,11 @@ row in two for most readers.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Sequence
 
 from reader.models import Paper
-from reader.text import safe
+from reader.text import safe, starts_unsafe
 
 HEADER = (
     "id",
@@ -43,29 +41,50 @@ def defuse(cell: str) -> str:
 
     Control characters are removed first, as the whole export's are, so that none can hide a
     formula sign here and vanish afterwards (``\\u202e=HYPERLINK(...)``)."""
-    text = safe(cell.replace("\r\n", "\n").replace("\r", "\n"))
-    return "'" + text if _RISKY_START.match(text) else text
+    return safe(_defused(cell))
+
+
+def _defused(cell: str) -> str:
+    """``defuse`` but for control characters after the first character, which leave the
+    formula check unchanged: ``render_csv`` removes them from the whole text at once."""
+    if "\r" in cell:
+        cell = cell.replace("\r\n", "\n").replace("\r", "\n")
+    if starts_unsafe(cell):
+        cell = safe(cell)
+    return "'" + cell if _RISKY_START.match(cell) else cell
+
+
+def _quoted(cell: str) -> str:
+    """The cell as ``csv.writer`` writes it (minimal quoting, rows ending in ``\\n``): quoted
+    when it holds a comma, a quote or a newline, quotes doubled. Cells never hold ``\\r``."""
+    if '"' in cell:
+        return '"' + cell.replace('"', '""') + '"'
+    if "," in cell or "\n" in cell:
+        return '"' + cell + '"'
+    return cell
 
 
 def render_csv(papers: Sequence[Paper]) -> str:
     """A header row, then one row per paper in the given order; lists joined by "; " or " "."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(HEADER)
+    rows = [",".join(HEADER)]
     for paper in papers:
         dates = paper.listings or ((paper.listed,) if paper.listed else ())
-        row: list[str | int] = [
-            paper.id,
-            defuse(paper.key),
-            defuse(paper.title),
-            defuse("; ".join(dates)),
-            defuse(paper.status),
-            "" if paper.rating is None else paper.rating,
-            defuse("; ".join(paper.tags)),
-            defuse(paper.code_link or ""),
-            defuse(" ".join(link.url for link in paper.links)),
-            len(paper.annotations),
-            defuse(paper.abstract),
-        ]
-        writer.writerow(row)
-    return buffer.getvalue()
+        rating = paper.rating
+        cells = (
+            str(paper.id),
+            _quoted(_defused(paper.key)),
+            _quoted(_defused(paper.title)),
+            _quoted(_defused("; ".join(dates))),
+            _quoted(_defused(paper.status)),
+            "" if rating is None else str(rating),
+            _quoted(_defused("; ".join(paper.tags))),
+            _quoted(_defused(paper.code_link or "")),
+            _quoted(_defused(" ".join(link.url for link in paper.links))),
+            str(len(paper.annotations)),
+            _quoted(_defused(paper.abstract)),
+        )
+        rows.append(",".join(cells))
+    rows.append("")
+    # Control characters go from the whole text at once: none is a comma, a quote or a newline,
+    # so where they were changes no quoting.
+    return safe("\n".join(rows))

@@ -30,14 +30,17 @@ MAX_AUTHORS = 3  # named before "et al."
 # links and images, autolinks and raw HTML, entities, table cells, GitHub strikethrough and
 # math. CommonMark lets a backslash escape any ASCII punctuation, so escaping is always safe.
 _INLINE_SPECIAL = frozenset("\\`*_[]<>|#!~&$")
+_INLINE_MARKUP = re.compile("[" + re.escape("".join(sorted(_INLINE_SPECIAL))) + "]")
 # Constructs that only mean something at the start of a line: bullets, setext underlines and
 # thematic breaks, and ordered-list markers such as "1." or "2)".
 _LINE_START_SPECIAL = frozenset("-+=")
 _ORDERED_MARKER = re.compile(r"^(\d{1,9})([.)])")
+_BACKTICKS = re.compile(r"`+")
 _ENTITY_LIKE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 _WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
 # Characters that would end or confuse a link destination, or be read as an escape inside it.
 _URL_UNSAFE = frozenset(' <>()\\`"')
+_URL_ENCODED = re.compile("[" + re.escape("".join(sorted(_URL_UNSAFE))) + "]")
 DEFAULT_OPTIONS = MarkdownOptions()
 
 
@@ -48,16 +51,22 @@ def escape(text: str) -> str:
     line; the caller decides where lines go.
     """
     line = one_line(text)
-    escaped = "".join("\\" + ch if ch in _INLINE_SPECIAL else ch for ch in line)
+    escaped = _INLINE_MARKUP.sub(_backslashed, line)
     if escaped[:1] in _LINE_START_SPECIAL:
         escaped = "\\" + escaped
-    return _ORDERED_MARKER.sub(r"\1\\\2", escaped)
+    if escaped[:1].isdigit():
+        return _ORDERED_MARKER.sub(r"\1\\\2", escaped)
+    return escaped
+
+
+def _backslashed(match: re.Match[str]) -> str:
+    return "\\" + match.group()
 
 
 def code_span(text: str) -> str:
     """A tag as inline code: literal in every renderer, whatever backticks it holds."""
     content = one_line(text)
-    longest = max((len(run) for run in re.findall(r"`+", content)), default=0)
+    longest = max((len(run) for run in _BACKTICKS.findall(content)), default=0)
     fence = "`" * (longest + 1)
     if content.startswith("`") or content.endswith("`"):
         content = f" {content} "
@@ -74,6 +83,8 @@ def link_destination(url: str) -> str | None:
     url = url.strip()
     if not _WEB_URL.match(url):
         return None
+    if url.isprintable() and not _URL_ENCODED.search(url):
+        return _ENTITY_LIKE.sub(r"\\&", url) if "&" in url else url
     parts = []
     for ch in url:
         if ch in _URL_UNSAFE or ch.isspace() or not ch.isprintable():
@@ -137,8 +148,13 @@ def _title(paper: Paper, options: MarkdownOptions) -> str:
 
 def _byline(paper: Paper) -> str:
     """Up to three authors, then "et al.", and the year."""
-    names = [escape(author.display) for author in paper.authors]
-    names = [name for name in names if name]
+    names = []
+    for author in paper.authors:
+        name = escape(author.display)
+        if name:
+            names.append(name)
+            if len(names) > MAX_AUTHORS:
+                break  # enough to know that "et al." follows
     parts = []
     if names:
         parts.append(

@@ -4,16 +4,24 @@ replaced (kept here as the reference)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from reader.export import bibtex, csv_format, markdown
+from reader.exporting import library_document, render
 from reader.models import Annotation, AttachedFile, Author, Link, Paper, Source
 from reader.store import Library
 from reader.store.loading import Loader
+from reader.text import safe, starts_unsafe
 
 # Pieces of hostile text: formula signs, control and bidi characters, markup of every export.
 BITS = [
@@ -222,3 +230,117 @@ def test_authors_that_do_not_decode_in_bulk_decode_one_by_one(hostile: Library) 
     assert papers[1].authors == (Author("1", "2"),)
     assert papers[2].authors == ()
     assert papers[3].authors == (Author("['x']", "y"),)
+
+
+# -- text functions: each quicker one against the plain one it replaced ------------------------
+
+TEXT = st.lists(
+    st.one_of(
+        st.sampled_from([*BITS, *"\\{}%&$#_^~<>|`*[]!-+=.,;\"' \t\n\r"]),
+        st.text(max_size=3),
+    ),
+    max_size=12,
+).map("".join)
+PLAIN_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain_safe(text: str) -> str:
+    return PLAIN_UNSAFE.sub("", text)
+
+
+def plain_escape_tex(text: str) -> str:
+    escaped = " ".join(plain_safe(text).split()).translate(str.maketrans(bibtex.TEX_ESCAPES))
+    while "--" in escaped:
+        escaped = escaped.replace("--", "-{}-")
+    return escaped
+
+
+def plain_needs_protection(word: str) -> bool:
+    first = re.search(r"[^\W_]", word)
+    rest = word[first.end() :] if first else ""
+    return rest.lower() != rest
+
+
+def plain_markdown_escape(text: str) -> str:
+    line = " ".join(plain_safe(text).split())
+    escaped = "".join("\\" + ch if ch in "\\`*_[]<>|#!~&$" else ch for ch in line)
+    if escaped[:1] in "-+=" and escaped:
+        escaped = "\\" + escaped
+    return re.sub(r"^(\d{1,9})([.)])", r"\1\\\2", escaped)
+
+
+def plain_link_destination(url: str) -> str | None:
+    url = url.strip()
+    if not re.match(r"^https?://", url, re.IGNORECASE):
+        return None
+    parts = []
+    for ch in url:
+        if ch in ' <>()\\`"' or ch.isspace() or not ch.isprintable():
+            parts.append("".join(f"%{byte:02X}" for byte in ch.encode("utf-8")))
+        else:
+            parts.append(ch)
+    return re.sub(r"&(?=#?[0-9A-Za-z]+;)", r"\\&", "".join(parts))
+
+
+def plain_defuse(cell: str) -> str:
+    text = plain_safe(cell.replace("\r\n", "\n").replace("\r", "\n"))
+    risky = re.match(r"[=+\-@\s\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]", text)
+    return "'" + text if risky else text
+
+
+def plain_csv(rows: list[list[str | int]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+@given(TEXT)
+def test_safe_removes_what_it_did(text: str) -> None:
+    assert safe(text) == plain_safe(text)
+    assert safe(text * 300) == plain_safe(text * 300)  # a long text takes the quick look
+    assert starts_unsafe(text) == bool(PLAIN_UNSAFE.match(text))
+
+
+@given(TEXT)
+def test_bibtex_escapes_as_it_did(text: str) -> None:
+    assert bibtex.escape_tex(text) == plain_escape_tex(text)
+    for word in text.split(" "):
+        assert bibtex._needs_protection(word) == plain_needs_protection(word)
+
+
+@given(TEXT)
+def test_markdown_escapes_as_it_did(text: str) -> None:
+    assert markdown.escape(text) == plain_markdown_escape(text)
+    for url in (text, "https://" + text, "http://a.b/" + text + "&amp;"):
+        assert markdown.link_destination(url) == plain_link_destination(url)
+
+
+@given(st.lists(st.lists(TEXT, min_size=10, max_size=10), max_size=4), st.integers())
+def test_csv_cells_are_defused_and_quoted_as_csv_writer_did(rows: list[list[str]], n: int) -> None:
+    assert [[csv_format.defuse(cell) for cell in row] for row in rows] == [
+        [plain_defuse(cell) for cell in row] for row in rows
+    ]
+    defused = [[n, *(plain_defuse(cell) for cell in row)] for row in rows]
+    quoted = "".join(
+        ",".join([str(n), *(csv_format._quoted(cell) for cell in row[1:])]) + "\n"
+        for row in defused
+    )
+    assert quoted == plain_csv(defused)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "markdown", "bibtex"])
+def test_the_exports_of_a_hostile_library_are_what_the_plain_functions_give(
+    hostile: Library, fmt: str
+) -> None:
+    """The whole export against one built from the plain functions (the ones above)."""
+    document = library_document(hostile)
+    text = render(document, fmt)
+    assert not PLAIN_UNSAFE.search(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(csv_format, "_defused", plain_defuse)
+        patch.setattr(bibtex, "escape_tex", plain_escape_tex)
+        patch.setattr(bibtex, "_needs_protection", plain_needs_protection)
+        patch.setattr(markdown, "escape", plain_markdown_escape)
+        patch.setattr(markdown, "link_destination", plain_link_destination)
+        assert render(document, fmt) == text

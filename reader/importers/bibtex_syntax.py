@@ -54,6 +54,18 @@ _FIELD = re.compile(
 # above reads it once stripped (a name ending in a backslash is left to the mark-by-mark path).
 _NAME_BRACE = re.compile(r'\s*([^{}",=@\s](?:[^{}",=@]*[^{}",=@\s])?)(?<!\\)\s*=\s*\{')
 _SEPARATOR = re.compile(r"\s*([,}])")
+# A whole entry after its key in the plainest shape, matched at once: every field a name, "=",
+# and a value in braces with no closing brace inside (nor a closing backslash) or a bare word;
+# then the entry's "}". "[^}]" is a single-character loop in the regular expression engine,
+# which crosses an abstract several times faster than a character class. An opening brace or
+# "@" inside a value is ruled out after the match, by counting.
+_PLAIN_NAME = r'[^{}",=@\s](?:[^{}",=@]*[^{}",=@\s])?(?<!\\)'
+_PLAIN_VALUE = r'\{[^}]*+(?<!\\)\}|[^{}",@\\#\s]++'
+_PLAIN_ENTRY = re.compile(
+    rf"(?:\s*+{_PLAIN_NAME}\s*+=\s*+(?:{_PLAIN_VALUE})\s*+,)*+"
+    rf"(?:\s*+{_PLAIN_NAME}\s*+=\s*+(?:{_PLAIN_VALUE}))?\s*+\}}"
+)
+_PLAIN_FIELDS = re.compile(rf"\s*+({_PLAIN_NAME})\s*+=\s*+({_PLAIN_VALUE})\s*+[,}}]")
 
 
 class _GiveUp(Exception):
@@ -154,7 +166,13 @@ class _Reader:
         twice: set[str] = set()
         end = first.end()
         key_start = first.end()
-        while first.group() == ",":
+        whole = self._plain_entry(key_start) if first.group() == "," else None
+        if whole is not None:
+            fields, end = whole
+            names.update(name for name, _ in fields)
+            if len(names) < len(fields):
+                twice.update(name for name in names if sum(n == name for n, _ in fields) > 1)
+        while whole is None and first.group() == ",":
             plain = self._plain_field(key_start)
             if plain is not None:
                 name, value, key_start = plain
@@ -196,6 +214,23 @@ class _Reader:
         else:
             self.items.append(RawEntry(kind, key, tuple(fields), line))
         return end
+
+    def _plain_entry(self, position: int) -> tuple[list[tuple[str, str]], int] | None:
+        """An entry's fields and end when all of them are in the plainest shape (see
+        ``_PLAIN_ENTRY``), read in two passes of the regular expression engine; None for any
+        other entry, which is read field by field."""
+        text = self.text
+        whole = _PLAIN_ENTRY.match(text, position)
+        if whole is None:
+            return None
+        end = whole.end()
+        # Each braced value has one "}" and the entry one more: any further "{" is inside a value.
+        if (
+            text.find("@", position, end) >= 0
+            or text.count("{", position, end) != text.count("}", position, end) - 1
+        ):
+            return None
+        return _PLAIN_FIELDS.findall(text, position, end), end
 
     def _plain_field(self, position: int) -> tuple[str, str, int] | None:
         """The name, raw value and next position of a field ``name = {text}`` with no brace or

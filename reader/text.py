@@ -22,14 +22,17 @@ def safe(text: str) -> str:
     if len(text) <= _LONG:
         # None of those characters is printable: most fields are returned as they are.
         return text if text.isprintable() else _UNSAFE.sub("", text)
-    try:  # a whole export: usually clean, and then returned as it is
+    return text if _clean_latin1(text) else _UNSAFE.sub("", text)
+
+
+def _clean_latin1(text: str) -> bool:
+    """True when the text is Latin-1 and none of its characters is one _UNSAFE matches (False
+    says "look with the pattern"): a whole export, checked several times faster."""
+    try:
         marks = text.encode("latin-1").translate(_LATIN1_MARKS)
     except UnicodeEncodeError:
-        pass  # beyond Latin-1 (where the bidi controls are): the pattern looks
-    else:
-        if marks.find(0) < 0:
-            return text
-    return _UNSAFE.sub("", text)
+        return False  # beyond Latin-1, where the bidi controls are
+    return marks.find(0) < 0
 
 
 def starts_unsafe(text: str) -> bool:
@@ -41,6 +44,8 @@ def json_text(value: object) -> str:
     """JSON with every control character escaped (``\u009b``), so the text stays intact but
     can never drive a terminal; json.dumps alone leaves DEL, C1 and bidi controls raw."""
     text = json.dumps(value, ensure_ascii=False, indent=2)
+    if len(text) > _LONG and _clean_latin1(text):
+        return text
     return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 

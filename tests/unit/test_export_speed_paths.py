@@ -21,7 +21,7 @@ from reader.exporting import library_document, render
 from reader.models import Annotation, AttachedFile, Author, Link, Paper, Source
 from reader.store import Library
 from reader.store.loading import Loader
-from reader.text import safe, starts_unsafe
+from reader.text import json_text, safe, starts_unsafe
 
 # Pieces of hostile text: formula signs, control and bidi characters, markup of every export.
 BITS = [
@@ -344,3 +344,10 @@ def test_the_exports_of_a_hostile_library_are_what_the_plain_functions_give(
         patch.setattr(markdown, "escape", plain_markdown_escape)
         patch.setattr(markdown, "link_destination", plain_link_destination)
         assert render(document, fmt) == text
+
+
+@given(st.lists(st.dictionaries(TEXT, st.one_of(TEXT, st.integers(), st.none())), max_size=60))
+def test_json_text_escapes_as_it_did(value: list[dict[str, object]]) -> None:
+    plain = json.dumps(value, ensure_ascii=False, indent=2)
+    plain = PLAIN_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", plain)
+    assert json_text(value) == plain

@@ -8,6 +8,7 @@ by hand overwritten) instead of becoming a second paper.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,20 +17,24 @@ from reader.store import clock, indexing
 from reader.store.db import Database
 from reader.store.fields import RECORD_COLUMNS, fillable, record_values
 
+# Values looked up per query when a step's identities are fetched at once.
+_LOOKUP_CHUNK = 900
+_MISSING = object()
+
 
 class Identities:
-    """The library's identity maps (key, arXiv id, DOI to paper id) and the citation keys
-    taken, loaded once per import and kept up to date as papers are added."""
+    """Which paper holds a key, an arXiv id or a DOI, and the citation keys taken.
+
+    The library answers (its unique indexes), a step's worth at a time: ``prefetch`` looks up
+    every value of the papers about to be written in a few queries, and only those are kept,
+    so an import of millions of papers holds no map of them all. A value not fetched is looked
+    up when asked for. Citation keys (BibTeX's, compared case-folded) are loaded once."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.keys: dict[str, int] = dict(db.execute("SELECT key, id FROM papers"))
-        self.arxiv: dict[str, int] = dict(
-            db.execute("SELECT arxiv, id FROM papers WHERE arxiv IS NOT NULL")
-        )
-        self.doi: dict[str, int] = dict(
-            db.execute("SELECT doi, id FROM papers WHERE doi IS NOT NULL")
-        )
+        self.keys: dict[str, int | None] = {}
+        self.arxiv: dict[str, int | None] = {}
+        self.doi: dict[str, int | None] = {}
         self.citekeys: dict[str, int] = {
             citekey.casefold(): paper_id
             for citekey, paper_id in db.execute(
@@ -37,21 +42,64 @@ class Identities:
             )
         }
 
+    def prefetch(self, papers: Sequence[ParsedPaper], keys: Sequence[str]) -> None:
+        """Look up every key, arXiv id and DOI of a step's papers; forget the step before."""
+        for column, known, values in (
+            ("key", self.keys, keys),
+            ("arxiv", self.arxiv, [paper.arxiv for paper in papers if paper.arxiv]),
+            ("doi", self.doi, [paper.doi for paper in papers if paper.doi]),
+        ):
+            known.clear()
+            wanted = list(dict.fromkeys(values))
+            for start in range(0, len(wanted), _LOOKUP_CHUNK):
+                chunk = wanted[start : start + _LOOKUP_CHUNK]
+                known.update(dict.fromkeys(chunk))
+                marks = ",".join("?" * len(chunk))
+                known.update(
+                    self.db.execute(
+                        f"SELECT {column}, id FROM papers WHERE {column} IN ({marks})", chunk
+                    )
+                )
+
+    def _holder(self, column: str, known: dict[str, int | None], value: str) -> int | None:
+        found = known.get(value, _MISSING)
+        if found is _MISSING:
+            row = self.db.execute(f"SELECT id FROM papers WHERE {column} = ?", [value]).fetchone()
+            found = known[value] = row[0] if row else None
+        return found  # type: ignore[return-value]
+
     def find(self, paper: ParsedPaper, key: str) -> int | None:
         """The stored paper this one is, by arXiv id, then DOI, then normalised title."""
-        if paper.arxiv and paper.arxiv in self.arxiv:
-            return self.arxiv[paper.arxiv]
-        if paper.doi and paper.doi in self.doi:
-            return self.doi[paper.doi]
-        return self.keys.get(key)
+        if paper.arxiv:
+            found = self._holder("arxiv", self.arxiv, paper.arxiv)
+            if found is not None:
+                return found
+        if paper.doi:
+            found = self._holder("doi", self.doi, paper.doi)
+            if found is not None:
+                return found
+        return self._holder("key", self.keys, key)
+
+    def added(self, rows: Sequence[tuple[int, str, str | None, str | None, str | None]]) -> None:
+        """New papers (id, key, arXiv id, DOI, citation key), just inserted."""
+        for paper_id, key, arxiv, doi, citekey in rows:
+            self.keys[key] = paper_id
+            if arxiv:
+                self.arxiv[arxiv] = paper_id
+            if doi:
+                self.doi[doi] = paper_id
+            if citekey:
+                self.citekeys[citekey.casefold()] = paper_id
 
     def register(self, paper_id: int, key: str | None, values: dict[str, Any]) -> None:
-        if key:
-            self.keys.setdefault(key, paper_id)
-        if values.get("arxiv"):
-            self.arxiv.setdefault(values["arxiv"], paper_id)
-        if values.get("doi"):
-            self.doi.setdefault(values["doi"], paper_id)
+        """A paper now holds these values (it was added, or filled): later lookups see it."""
+        for column, known, value in (
+            ("key", self.keys, key),
+            ("arxiv", self.arxiv, values.get("arxiv")),
+            ("doi", self.doi, values.get("doi")),
+        ):
+            if value and self._holder(column, known, value) is None:
+                known[value] = paper_id
         if values.get("citekey"):
             self.citekeys.setdefault(values["citekey"].casefold(), paper_id)
 
@@ -66,9 +114,11 @@ class Identities:
     def unique_values(self, values: dict[str, Any], paper_id: int | None) -> dict[str, Any]:
         """Drop identifiers another paper holds already (they are unique in the library)."""
         kept = dict(values)
-        for column, taken in (("arxiv", self.arxiv), ("doi", self.doi)):
-            if kept.get(column) and taken.get(kept[column], paper_id) != paper_id:
-                del kept[column]
+        for column, known in (("arxiv", self.arxiv), ("doi", self.doi)):
+            if kept.get(column):
+                holder = self._holder(column, known, kept[column])
+                if holder is not None and holder != paper_id:
+                    del kept[column]
         return kept
 
 

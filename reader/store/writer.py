@@ -6,6 +6,7 @@ New papers are inserted in bulk and indexed once per step; papers the library ha
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +20,13 @@ if TYPE_CHECKING:
     from reader.store.library import Library
 
 LISTING_COLUMNS = ("key", "title", "abstract", "listed", "added", "triage", "batch_id")
+ALL_COLUMNS = (*LISTING_COLUMNS, *RECORD_COLUMNS)
 # A record row names every column, so rows of one insert agree (a missing one would be NULL).
 RECORD_DEFAULTS = {column: EMPTY.get(column) for column in RECORD_COLUMNS}
+RECORD_DEFAULT_VALUES = tuple(RECORD_DEFAULTS.values())
+# A new row: a listing's paper as a tuple in LISTING_COLUMNS' order, a record by column name.
+Row = tuple[Any, ...] | dict[str, Any]
+_by_column = operator.itemgetter(*ALL_COLUMNS)
 
 
 class PaperWriter:
@@ -51,42 +57,46 @@ class PaperWriter:
             self.warnings.extend(listing.warnings)
             self.source_names.setdefault(listing.source, None)
         keys = [paper_key(paper.title) for paper in papers]
+        self.identities.prefetch(papers, keys)
         first_new_id = (self.db.execute("SELECT max(id) FROM papers").fetchone()[0] or 0) + 1
-        new_rows: dict[str, dict[str, Any]] = {}
+        # Per paper: the stored paper it is, or the key of the new row it becomes.
+        found: list[int | str] = []
+        new_rows: dict[str, Row] = {}
         pending: dict[tuple[str, str], str] = {}  # (arxiv|doi, value) -> key of a new row
+        find = self.identities.find
         for key, paper in zip(keys, papers, strict=True):
-            paper_id = self.identities.find(paper, key)
+            paper_id = find(paper, key)
             if paper_id is not None:
                 self._update(paper_id, paper)
+                found.append(paper_id)
                 continue
-            twin = self._pending_twin(paper, key, new_rows, pending)
+            twin = self._pending_twin(paper, key, new_rows, pending) if pending else None
+            if twin is None and key in new_rows:
+                twin = key
             if twin is not None:
-                self._merge_pending(new_rows[twin], paper)
+                row = new_rows[twin] = self._merge_pending(new_rows[twin], paper)
                 for column in ("arxiv", "doi"):  # the twin now answers to its ids too
                     value = getattr(paper, column)
-                    if value and new_rows[twin].get(column) == value:
+                    if value and row.get(column) == value:
                         pending.setdefault((column, value), twin)
+                found.append(twin)
                 continue
             new_rows[key] = self._new_row(key, paper)
-            for column in ("arxiv", "doi"):
-                if getattr(paper, column):
-                    pending[(column, getattr(paper, column))] = key
-        if new_rows:
-            self._insert(list(new_rows.values()), first_new_id)
-        ids = [self._id_of(key, paper) for key, paper in zip(keys, papers, strict=True)]
+            if paper.arxiv:
+                pending[("arxiv", paper.arxiv)] = key
+            if paper.doi:
+                pending[("doi", paper.doi)] = key
+            found.append(key)
+        new_ids = self._insert(list(new_rows.values()), first_new_id) if new_rows else {}
+        ids = [item if type(item) is int else new_ids[item] for item in found]
         self._attach(papers, ids)
         return ids
-
-    def _id_of(self, key: str, paper: ParsedPaper) -> int:
-        found = self.identities.find(paper, key)
-        assert found is not None, "every parsed paper has a row by now"
-        return found
 
     def _pending_twin(
         self,
         paper: ParsedPaper,
         key: str,
-        new_rows: dict[str, dict[str, Any]],
+        new_rows: dict[str, Row],
         pending: dict[tuple[str, str], str],
     ) -> str | None:
         """A paper of this same step that is the same work (the same file lists it twice)."""
@@ -96,25 +106,21 @@ class PaperWriter:
                 return pending[(column, value)]
         return key if key in new_rows else None
 
-    def _new_row(self, key: str, paper: ParsedPaper) -> dict[str, Any]:
-        row: dict[str, Any] = {
-            "key": key,
-            "title": paper.title,
-            "abstract": paper.abstract,
-            "listed": paper.listed,
-            "added": self.added_at,
-            "triage": "new",  # arrived in an import: waits for triage
-            "batch_id": self._batch(),
-        }
-        if paper.has_record:
-            row.update(RECORD_DEFAULTS)
-            values = self.identities.unique_values(record_values(paper), None)
-            if values.get("citekey"):
-                values["citekey"] = citekey_for(
-                    self.identities, values["citekey"], None, self.warnings
-                )
-                self.identities.citekeys[values["citekey"].casefold()] = -1  # held for it
-            row.update(values)
+    def _new_row(self, key: str, paper: ParsedPaper) -> Row:
+        """A listing's paper is a plain row (its columns in LISTING_COLUMNS' order); a paper
+        with a record is a row by column name."""
+        batch_id = self.batch_id if self.batch_id is not None else self._batch()
+        # "new": arrived in an import, waits for triage
+        plain = (key, paper.title, paper.abstract, paper.listed, self.added_at, "new", batch_id)
+        if not paper.has_record:
+            return plain
+        row: dict[str, Any] = dict(zip(LISTING_COLUMNS, plain, strict=True))
+        row.update(RECORD_DEFAULTS)
+        values = self.identities.unique_values(record_values(paper), None)
+        if values.get("citekey"):
+            values["citekey"] = citekey_for(self.identities, values["citekey"], None, self.warnings)
+            self.identities.citekeys[values["citekey"].casefold()] = -1  # held for it
+        row.update(values)
         return row
 
     def _batch(self) -> int:
@@ -139,8 +145,10 @@ class PaperWriter:
                 [self.added, source, self.batch_id],
             )
 
-    def _merge_pending(self, row: dict[str, Any], paper: ParsedPaper) -> None:
+    def _merge_pending(self, row: Row, paper: ParsedPaper) -> dict[str, Any]:
         """The same work twice in one step: the first row takes what the second knows more."""
+        if isinstance(row, tuple):
+            row = dict(zip(LISTING_COLUMNS, row, strict=True))
         if paper.abstract and not row["abstract"]:
             row["abstract"] = paper.abstract
         for column, value in RECORD_DEFAULTS.items():
@@ -149,31 +157,32 @@ class PaperWriter:
         for column, value in incoming.items():
             if column != "citekey" and is_empty(column, row[column]):
                 row[column] = value
+        return row
 
-    def _insert(self, rows: list[dict[str, Any]], first_new_id: int) -> None:
+    def _insert(self, rows: list[Row], first_new_id: int) -> dict[str, int]:
         """The hot path of every import: one prepared statement for all the rows, straight
-        on the connection (sqlite-utils' per-value work cost a second per 100,000 papers)."""
-        if all(len(row) == len(LISTING_COLUMNS) for row in rows):
+        on the connection (sqlite-utils' per-value work cost a second per 100,000 papers).
+        Returns the new papers' ids by key."""
+        if all(type(row) is tuple for row in rows):
             columns: tuple[str, ...] = LISTING_COLUMNS
+            values: list[Any] = rows
         else:
-            columns = (*LISTING_COLUMNS, *RECORD_COLUMNS)
-            rows = [
-                row if len(row) > len(LISTING_COLUMNS) else {**row, **RECORD_DEFAULTS}
+            columns = ALL_COLUMNS
+            values = [
+                row + RECORD_DEFAULT_VALUES if type(row) is tuple else _by_column(row)
                 for row in rows
             ]
         marks = ", ".join("?" * len(columns))
         self.db.conn.executemany(
-            f"INSERT INTO papers ({', '.join(columns)}) VALUES ({marks})",
-            [tuple(row[column] for column in columns) for row in rows],
+            f"INSERT INTO papers ({', '.join(columns)}) VALUES ({marks})", values
         )
-        for paper_id, key, arxiv, doi, citekey in self.db.execute(
+        added = self.db.execute(
             "SELECT id, key, arxiv, doi, citekey FROM papers WHERE id >= ?", [first_new_id]
-        ):
-            self.identities.register(paper_id, key, {"arxiv": arxiv, "doi": doi})
-            if citekey:
-                self.identities.citekeys[citekey.casefold()] = paper_id
+        ).fetchall()
+        self.identities.added(added)
         indexing.index_from(self.db, first_new_id)
         self.added += len(rows)
+        return {key: paper_id for paper_id, key, _, _, _ in added}
 
     def _update(self, paper_id: int, paper: ParsedPaper) -> None:
         changed = False
@@ -199,8 +208,13 @@ class PaperWriter:
         sources: set[tuple[int, int]] = set()
         links: dict[tuple[int, str], tuple[int, str, str, int]] = {}
         tags: set[tuple[int, int]] = set()
+        where: tuple[str, str | None] | None = None
+        file_id = 0
         for paper_id, paper in zip(ids, papers, strict=True):
-            sources.add((paper_id, self._file_id(paper.source, paper.listed or "")))
+            if where != (paper.source, paper.listed):  # papers come file by file
+                where = (paper.source, paper.listed)
+                file_id = self._file_id(paper.source, paper.listed or "")
+            sources.add((paper_id, file_id))
             for position, link in enumerate(paper.links):
                 links.setdefault((paper_id, link.url), (paper_id, link.url, link.kind, position))
             for name in paper.tags:

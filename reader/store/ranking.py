@@ -24,7 +24,7 @@ from reader.store.filters import (
     ranking_expression,
     sqlite_tokens,
 )
-from reader.store.results import Results
+from reader.store.results import Results, bitmap_of_ids
 
 ABSTRACTS_RANKED = 1500  # abstract-only matches scored by bm25 up to this many
 SCORED_MATCHES = 20_000  # beyond this many matches, no bm25: each tier newest first
@@ -67,7 +67,7 @@ class Ranking:
         text = self.db.execute(
             "SELECT group_concat(rowid) FROM titles_fts WHERE titles_fts MATCH ?", [expression]
         ).fetchone()[0]
-        members = BitMap(map(int, text.split(","))) if text else BitMap()
+        members = bitmap_of_ids(text)
         if not members:
             return []
         rows = [row for row in ranked if row[0] in members]

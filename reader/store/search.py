@@ -25,6 +25,7 @@ from reader.store.filters import (
     word_tokens,
 )
 from reader.store.ranking import rank
+from reader.store.results import bitmap_of_ids
 
 if TYPE_CHECKING:
     from reader.store.library import Library
@@ -257,7 +258,7 @@ class SearchIndex:
     def _bitmap(self, sql: str, params: list[Any]) -> BitMap:
         """The ids a query gives, as one string of digits: half the cost of a row per id."""
         text = self.db.execute(sql, params).fetchone()[0]
-        return BitMap(map(int, text.split(","))) if text else BitMap()
+        return bitmap_of_ids(text)
 
     def hidden_ids(self) -> BitMap:
         stamp = self.library.stamp()

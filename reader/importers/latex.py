@@ -154,13 +154,34 @@ SHORT = 100
 def _text(value: str) -> str:
     if not value:
         return ""
-    if not ("\\" in value or "{" in value or "}" in value or "~" in value or "$" in value) and (
-        "--" not in value
-    ):  # six scans in C cost less than one regular expression over a long abstract
-        if value.isprintable() and "  " not in value and value == value.strip():
-            return value  # one line already, nothing to clean
-        return one_line(value)
+    if not ("{" in value or "}" in value or "~" in value or "$" in value or "--" in value):
+        # six scans in C cost less than one regular expression over a long abstract
+        if "\\" not in value:
+            if value.isprintable() and "  " not in value and value == value.strip():
+                return value  # one line already, nothing to clean
+            return one_line(value)
+        unescaped = _escaped_symbols_only(value)
+        if unescaped is not None:
+            return one_line(unescaped)
     return one_line(_decode(value))
+
+
+# What a backslash before these makes: the character itself.
+_SELF_ESCAPED = frozenset("%&#_")
+
+
+def _escaped_symbols_only(value: str) -> str | None:
+    """Text whose only LaTeX is ``\\%``, ``\\&``, ``\\#`` or ``\\_`` (an abstract's "50\\%"),
+    unescaped by splitting on the backslashes; None when any other command is there.
+
+    The caller has ruled out braces, ties, math and dashes, and a backslash removed before one
+    of these characters cannot make a dash, so this is what ``_decode`` gives, without stepping
+    through the text."""
+    pieces = value.split("\\")
+    for piece in pieces[1:]:
+        if not piece or piece[0] not in _SELF_ESCAPED:
+            return None
+    return "".join(pieces)
 
 
 _short_text = lru_cache(maxsize=16_384)(_text)

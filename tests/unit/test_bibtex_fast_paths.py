@@ -105,11 +105,19 @@ def test_a_plain_entry_keeps_its_fields_in_order() -> None:
         ("a-\\%-b", "a-%-b"),
         ("x-{y}--z", "x-y\u2013z"),
         ("50\\% of -- all", "50% of \u2013 all"),
+        ("50\\% of R\\&D, \\#1 and a\\_b", "50% of R&D, #1 and a_b"),
+        ("50\\%\\\\ x", "50% x"),  # a forced line break, not a symbol escape
+        ("\\%-\\%-", "%-%-"),
+        ("ends in \\", "ends in \\"),
+        ("a \\ae{} b \\%", "a \u00e6 b %"),
+        ("x \\alpha y \\%", "x \\alpha y %"),  # an unknown command stays
+        ("\\o and \\%", "\u00f8and %"),  # a symbol command eats the spaces after it
+        ("a\\-b \\&", "ab &"),  # a hyphenation hint
     ],
 )
 def test_hyphens_stay_and_dashes_are_made(value: str, text: str) -> None:
     assert latex.tex_to_text(value) == text
-    assert latex.tex_to_text(value + " " * latex.SHORT + "!") == text + " !"  # not cached
+    assert latex.tex_to_text("!" + " " * latex.SHORT + value) == "! " + text  # not cached
 
 
 @given(st.text(max_size=2 * latex.SHORT))

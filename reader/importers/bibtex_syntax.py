@@ -66,6 +66,8 @@ _PLAIN_ENTRY = re.compile(
     rf"(?:\s*+{_PLAIN_NAME}\s*+=\s*+(?:{_PLAIN_VALUE}))?\s*+\}}"
 )
 _PLAIN_FIELDS = re.compile(rf"\s*+({_PLAIN_NAME})\s*+=\s*+({_PLAIN_VALUE})\s*+[,}}]")
+# Fields in that shape, each with its comma: the runs of plain fields in an entry that is not.
+_PLAIN_RUN = re.compile(rf"(?:\s*+{_PLAIN_NAME}\s*+=\s*+(?:{_PLAIN_VALUE})\s*+,)++")
 
 
 class _GiveUp(Exception):
@@ -173,6 +175,14 @@ class _Reader:
             if len(names) < len(fields):
                 twice.update(name for name in names if sum(n == name for n, _ in fields) > 1)
         while whole is None and first.group() == ",":
+            run = self._plain_run(key_start)
+            if run is not None:
+                found, key_start = run
+                for name, value in found:
+                    if name in names:
+                        twice.add(name)
+                    names.add(name)
+                    fields.append((name, value))
             plain = self._plain_field(key_start)
             if plain is not None:
                 name, value, key_start = plain
@@ -228,6 +238,21 @@ class _Reader:
         if (
             text.find("@", position, end) >= 0
             or text.count("{", position, end) != text.count("}", position, end) - 1
+        ):
+            return None
+        return _PLAIN_FIELDS.findall(text, position, end), end
+
+    def _plain_run(self, position: int) -> tuple[list[tuple[str, str]], int] | None:
+        """The fields from here up to the first one in another shape (a nested brace, quotes),
+        read at once as ``_plain_entry`` reads a whole entry, and where the next field starts;
+        None when the next field is in another shape."""
+        text = self.text
+        run = _PLAIN_RUN.match(text, position)
+        if run is None:
+            return None
+        end = run.end()
+        if text.find("@", position, end) >= 0 or text.count("{", position, end) != text.count(
+            "}", position, end
         ):
             return None
         return _PLAIN_FIELDS.findall(text, position, end), end

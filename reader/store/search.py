@@ -15,14 +15,12 @@ from typing import TYPE_CHECKING, Any
 from pyroaring import BitMap
 
 from reader.query import Query, QueryError, Term, parse_query
-from reader.store.completions import INDEXED_PREFIX, Completions, any_of
+from reader.store.completions import AbstractWords
 from reader.store.filters import (
     fts_phrase,
-    fts_tokens,
     has_tokens,
     is_text_group,
     term_sql,
-    word_tokens,
 )
 from reader.store.ranking import rank
 from reader.store.results import bitmap_of_ids
@@ -52,7 +50,7 @@ class SearchIndex:
         self._word_cache_stamp: tuple[int, int] | None = None
         self._all_ids_cache: tuple[tuple[int, int], BitMap] | None = None
         self._skipped_cache: tuple[tuple[int, int], BitMap] | None = None
-        self._completions = Completions(self.db)
+        self.abstract_words = AbstractWords(self.db, self._abstracts_matching)
         # Ranking reads the titles index's row sizes for every match: with SQLite's default
         # 2 MB page cache they are read again on every keystroke (twice the time at 100k).
         self.db.execute("PRAGMA cache_size = -65536")
@@ -220,13 +218,7 @@ class SearchIndex:
         if cached is not None:
             return cached
         phrase = fts_phrase(word, prefix)
-        in_abstracts = self._abstracts_expression(word, prefix, stamp)
-        found = BitMap()
-        if in_abstracts:
-            found = self._bitmap(
-                "SELECT group_concat(rowid) FROM abstracts_fts WHERE abstracts_fts MATCH ?",
-                [in_abstracts],
-            )
+        found = self.abstract_words.ids(word, prefix, stamp)
         found |= self._bitmap(
             "SELECT group_concat(id) FROM (SELECT rowid AS id FROM titles_fts "
             "WHERE titles_fts MATCH ? UNION SELECT a.paper_id FROM annotations a WHERE a.id IN "
@@ -238,22 +230,11 @@ class SearchIndex:
         self._word_cache[key] = found
         return found
 
-    def _abstracts_expression(self, word: str, prefix: bool, stamp: object) -> str:
-        """The word in the abstracts' index; empty when it can match no abstract.
-
-        One or two letters as a prefix would expand to most of the abstracts' vocabulary:
-        titles still match as you type, abstracts once the word is longer. A prefix longer than
-        the prefix index's is spelled out as the terms it completes to (see ``completions``)."""
-        tokens = word_tokens(word)
-        if not (prefix and len(word) >= 3 and tokens and len(tokens[-1]) > INDEXED_PREFIX):
-            return fts_tokens(word, prefix and len(word) >= 3)
-        completions = self._completions.of(tokens[-1], stamp)
-        if completions is None:
-            return fts_tokens(word, prefix)
-        if not completions:
-            return ""
-        whole = ['"' + token + '"' for token in tokens[:-1]]
-        return " AND ".join([*whole, any_of(completions)])
+    def _abstracts_matching(self, expression: str) -> BitMap:
+        return self._bitmap(
+            "SELECT group_concat(rowid) FROM abstracts_fts WHERE abstracts_fts MATCH ?",
+            [expression],
+        )
 
     def _bitmap(self, sql: str, params: list[Any]) -> BitMap:
         """The ids a query gives, as one string of digits: half the cost of a row per id."""

@@ -12,7 +12,7 @@ from pyroaring import BitMap
 from reader.importers.listing import parse_listing
 from reader.models import ParsedListing
 from reader.store import Library
-from reader.store.completions import MOST_COMPLETIONS, Completions
+from reader.store.completions import MOST_COMPLETIONS, AbstractWords
 
 WORDS = (
     "model models modeling modelled modem modern mode modal modular module diffusion diffuse "
@@ -52,15 +52,21 @@ def test_a_spelled_out_prefix_finds_what_fts5_finds(words_library: Library) -> N
     index = words_library.search_index
     prefixes = {word[:cut] for word in WORDS for cut in range(4, len(word) + 1)}
     for prefix in sorted(prefixes | {"modelx", "graphe", "TRANS", "Über"}):
-        expression = index._abstracts_expression(prefix, True, words_library.stamp())  # noqa: SLF001
-        spelled = abstracts_matching(words_library, expression) if expression else BitMap()
+        spelled = index.abstract_words.ids(prefix, True, words_library.stamp())
         assert spelled == abstracts_matching(words_library, '"' + prefix + '"*'), prefix
+        whole = index.abstract_words.ids(prefix, False, words_library.stamp())
+        assert whole == abstracts_matching(words_library, '"' + prefix + '"'), prefix
 
 
-def test_typing_on_narrows_the_completions_without_asking_the_index(words_library: Library) -> None:
-    completions = Completions(words_library.db)
+def words_of(library: Library) -> AbstractWords:
+    return AbstractWords(library.db, library.search_index._abstracts_matching)  # noqa: SLF001
+
+
+def test_typing_on_asks_the_index_only_for_what_it_has_not_seen(words_library: Library) -> None:
+    words = words_of(words_library)
     stamp = words_library.stamp()
-    assert completions.of("mode", stamp) == [
+    first = words.ids("mode", True, stamp)
+    assert words.completions("mode") == [
         "mode",
         "model",
         "modeling",
@@ -71,10 +77,13 @@ def test_typing_on_narrows_the_completions_without_asking_the_index(words_librar
     ]
     asked: list[str] = []
     words_library.db.conn.set_trace_callback(asked.append)
-    assert completions.of("model", stamp) == ["model", "modeling", "modelled", "models"]
-    assert completions.of("modelx", stamp) == []
+    assert words.completions("model") == ["model", "modeling", "modelled", "models"]
+    narrower = words.ids("model", True, stamp)
+    assert words.ids("modelx", True, stamp) == BitMap()
     words_library.db.conn.set_trace_callback(None)
     assert asked == []
+    assert narrower < first
+    assert narrower == abstracts_matching(words_library, '"model"*')
 
 
 def test_a_word_imported_later_is_found_at_once(
@@ -83,21 +92,34 @@ def test_a_word_imported_later_is_found_at_once(
     index = words_library.search_index
     before = words_library.search("modelz", typing=True).ids
     assert list(before) == []
+    model = len(words_library.search("model", typing=True).ids)
     words_library.import_listings(
-        [listing(blank_listing, [("A late paper", "We study modelzoo checkpoints.")], "apr-02.txt")]
+        [
+            listing(
+                blank_listing,
+                [("A late paper", "We study modelzoo checkpoints with a model.")],
+                "apr-02.txt",
+            )
+        ]
     )
     after = words_library.search("modelz", typing=True).ids
     assert len(after) == 1
-    assert index._completions.of("modelz", words_library.stamp()) == ["modelzoo"]  # noqa: SLF001
+    assert index.abstract_words.completions("modelz") == ["modelzoo"]
+    # A term's papers kept from before the import are not reused either.
+    assert len(words_library.search("model", typing=True).ids) == model + 1
 
 
 def test_too_many_completions_are_left_to_fts5(tmp_path: Path, blank_listing: Layout) -> None:
     words = [f"zeta{index:03d}" for index in range(MOST_COMPLETIONS + 5)]
     library = Library(tmp_path / "lib.db")
     library.import_listings([listing(blank_listing, [("Many zetas", " ".join(words))])])
-    assert Completions(library.db).of("zeta", library.stamp()) is None
-    expression = library.search_index._abstracts_expression("zeta0", True, library.stamp())  # noqa: SLF001
-    assert expression == '"zeta0"*'
+    found = words_of(library)
+    assert found.completions("zeta") is None
+    asked: list[str] = []
+    library.db.conn.set_trace_callback(asked.append)
+    assert len(found.ids("zeta0", True, library.stamp())) == 1
+    library.db.conn.set_trace_callback(None)
+    assert any('"zeta0"*' in sql or "zeta0" in sql for sql in asked)
     assert len(library.search("zeta0", typing=True).ids) == 1
 
 
@@ -105,3 +127,14 @@ def test_completions_of_an_accented_prefix(words_library: Library) -> None:
     # The index folds diacritics: "café" and "caféine" are held as cafe and cafeine.
     found = words_library.search("cafe", typing=True).ids
     assert len(found) == len(words_library.search("café", typing=True).ids) > 0
+
+
+def test_a_word_of_several_tokens_needs_them_all(words_library: Library) -> None:
+    words = words_of(words_library)
+    stamp = words_library.stamp()
+    assert words.ids("graph-transfor", True, stamp) == abstracts_matching(
+        words_library, '"graph" "transfor"*'
+    )
+    assert words.ids("naive-modu", True, stamp) == abstracts_matching(
+        words_library, '"naive" "modu"*'
+    )

@@ -192,13 +192,10 @@ def _folder_files(folder: Path) -> list[Path]:
 def parse_in_background(paths: list[Path], options: ParseOptions) -> Iterator[ParsedFile]:
     """Every part of every file, parsed ahead of the consumer; errors surface in order."""
     from reader.importers.arxiv_snapshot import looks_like_snapshot
-    from reader.importers.listing_parts import may_split
 
-    chunked = any(
-        path.suffix.lower() == ".jsonl" or may_split(path) or looks_like_snapshot(path)
-        for path in paths
-    )
-    return parse_ahead(paths, options, parse_part, chunked=chunked)
+    chunked = any(path.suffix.lower() == ".jsonl" or looks_like_snapshot(path) for path in paths)
+    light = not chunked and all(path.suffix.lower() not in (".bib", ".json") for path in paths)
+    return parse_ahead(paths, options, parse_part, chunked=chunked, light=light)
 
 
 def import_files(

@@ -41,15 +41,6 @@ class ListingPosition:
     state: ListingState
 
 
-def may_split(path: Path) -> bool:
-    """Whether the file is big enough to be read in parts, if it turns out to be a listing."""
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return False
-    return size >= SPLIT_BYTES and path.suffix.lower() not in _NOT_LISTINGS
-
-
 def readable_in_parts(path: Path, max_bytes: int) -> bool:
     """True when ``path`` is a listing that reads the same in parts as whole (see above).
 

@@ -96,6 +96,11 @@ def resolve(value: str, strings: dict[str, str], depth: int = 0) -> str:
     whole = _enclosed(value)
     if whole is not None:
         return whole
+    if "#" not in value:  # one part (``month = jan``): no need to step through it for "#"
+        name = value.lower()
+        if value and name in strings and depth < _MAX_MACRO_DEPTH:
+            return resolve(strings[name], strings, depth + 1)
+        return value
     parts = _parts(value)
     if parts is None:
         return value

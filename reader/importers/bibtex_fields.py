@@ -114,9 +114,14 @@ def _plain_family(family: str) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)
 def keywords(value: str) -> tuple[str, ...]:
     """Tags from keywords split on ``,`` or ``;``; spaces inside one become hyphens
-    (``machine learning`` → ``machine-learning``), since a tag name holds no spaces."""
+    (``machine learning`` → ``machine-learning``), since a tag name holds no spaces.
+
+    Remembered: a file's entries share a handful of keyword lists."""
+    if not value:
+        return ()
     words = (
         "-".join(tex_to_text(word).split()) for word in _SEPARATORS.split(value) if word.strip()
     )

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from reader.identifiers import normalize_citekey
 from reader.importers import bibtex, bibtex_fields, latex
-from reader.importers.bibtex_syntax import from_bibtexparser, split_fast
+from reader.importers.bibtex_syntax import from_bibtexparser, resolve, split_fast
 from reader.models import Author, ReaderError
 from reader.text import clean_text
 
@@ -139,6 +139,36 @@ def test_one_line_folds_as_it_always_did(text: str) -> None:
 
 
 # -- names, keys and URLs --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("jan", "January"),
+        ("JAN", "January"),
+        ("feb", "feb"),  # a macro BibTeX would not know stays its name
+        ("loop", "loop"),  # a macro naming itself stops after a few rounds
+        ("jan # { 1}", "January 1"),
+        ("", ""),
+    ],
+)
+def test_one_word_values_resolve_as_concatenations_do(raw: str, value: str) -> None:
+    strings = {"jan": "{January}", "loop": "loop", "": "{empty}"}
+    assert resolve(raw, strings) == value
+
+
+def test_keyword_lists_are_read_once_and_the_same_each_time() -> None:
+    assert bibtex_fields.keywords("machine learning; {GNN}s,,graphs") == (
+        "machine-learning",
+        "GNNs",
+        "graphs",
+    )
+    assert bibtex_fields.keywords("machine learning; {GNN}s,,graphs") == (
+        "machine-learning",
+        "GNNs",
+        "graphs",
+    )
+    assert bibtex_fields.keywords("") == ()
 
 
 def test_names_are_read_once_and_the_same_each_time() -> None:

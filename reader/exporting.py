@@ -46,10 +46,9 @@ def library_document(library: Library) -> ExportDocument:
 
 
 def backup_text(library: Library) -> str:
-    """The whole library as the JSON backup ``reader import`` restores."""
-    from reader.backup_format import render_backup
-
-    return render_backup(library.dump())
+    """The whole library as the JSON backup ``reader import`` restores: the text of
+    ``render_backup(library.dump())``, written from the rows without building the dicts."""
+    return library.backups.text()
 
 
 def render(document: ExportDocument, fmt: str, options: MarkdownOptions | None = None) -> str:

@@ -43,7 +43,12 @@ def starts_unsafe(text: str) -> bool:
 def json_text(value: object) -> str:
     """JSON with every control character escaped (``\u009b``), so the text stays intact but
     can never drive a terminal; json.dumps alone leaves DEL, C1 and bidi controls raw."""
-    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return json_escaped(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def json_escaped(text: str) -> str:
+    """JSON text (``json.dumps`` with ``ensure_ascii=False``) with the control characters it
+    leaves raw escaped, as ``json_text`` writes them."""
     if len(text) > _LONG and _clean_latin1(text):
         return text
     return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

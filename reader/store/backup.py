@@ -10,20 +10,20 @@ keys stay unique.
 
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from reader.backup_format import FORMAT, VERSION
-from reader.models import RECORD_FIELDS, Author, ImportSummary, ParsedPaper
-from reader.store import clock
+from reader.models import Author, ImportSummary, ParsedPaper
+from reader.store import clock, errors
+from reader.store.backup_text import PAPER_COLUMNS, RECORD_COLUMNS, Tables, read_tables
 from reader.store.fields import decode_authors, decode_categories, encode_authors
 from reader.store.identity import Identities, citekey_for, enrich
 
 if TYPE_CHECKING:
     from reader.store.library import Library
 
-# A backup's paper: these columns, then the record's, in the order they are written.
-PAPER_COLUMNS = ("id", "key", "title", "abstract", "listed", "added", "rating", "status", "read_at")
-RECORD = (*RECORD_FIELDS, "edited", "changed")
+RECORD = RECORD_COLUMNS
 
 
 class Backup:
@@ -36,45 +36,52 @@ class Backup:
         with self.library.read():
             return self._dump()
 
-    def _dump(self) -> dict[str, Any]:
-        tags_by_paper: dict[int, list[str]] = {}
-        for paper_id, name in self.db.execute(
-            "SELECT pt.paper_id, t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "
-            "ORDER BY pt.paper_id, t.name COLLATE NOCASE, t.name"
-        ):
-            tags_by_paper.setdefault(paper_id, []).append(name)
-        # Sources in the order they came (ties by name and date), never by file id: a restore
-        # numbers the files afresh, and the backup of the copy must be the same bytes.
-        sources: dict[int, list[dict[str, Any]]] = {}
-        for paper_id, file, listed, added in self.db.execute(
-            "SELECT s.paper_id, f.name, f.listed, f.added FROM sources s "
-            "JOIN files f ON f.id = s.file_id ORDER BY s.paper_id, f.added, f.name, f.listed"
-        ):
-            sources.setdefault(paper_id, []).append(
-                {"file": file, "listed": listed or None, "added": added}
-            )
-        links: dict[int, list[dict[str, Any]]] = {}
-        for paper_id, url, kind, position in self.db.execute(
-            "SELECT paper_id, url, kind, position FROM links ORDER BY paper_id, position, url"
-        ):
-            links.setdefault(paper_id, []).append({"url": url, "kind": kind, "position": position})
-        files: dict[int, list[dict[str, Any]]] = {}
-        for paper_id, path, sha256, added in self.db.execute(
-            "SELECT paper_id, path, sha256, added FROM attachments ORDER BY paper_id, id"
-        ):
-            files.setdefault(paper_id, []).append({"path": path, "sha256": sha256, "added": added})
+    def text(self) -> str:
+        """``render_backup(dump())``, written straight from the rows (``backup_text``); storage
+        failures leave as LibraryError, as they do from the library's own methods."""
+        from reader.backup_format import render_backup
+        from reader.store.backup_text import Unexpected, backup_text
+
+        try:
+            with self.library.read():
+                tables = read_tables(self.db)
+        except sqlite3.Error as error:
+            raise errors.describe(self.library.path, error) from None
+        try:
+            return backup_text(tables, self.library.schema_version)
+        except Unexpected:
+            return render_backup(self._dump(tables))
+
+    def _dump(self, tables: Tables | None = None) -> dict[str, Any]:
+        tables = tables or read_tables(self.db)
+        sources = {
+            paper_id: [
+                {"file": file, "listed": listed, "added": added} for file, listed, added in items
+            ]
+            for paper_id, items in tables.sources.items()
+        }
+        links = {
+            paper_id: [
+                {"url": url, "kind": kind, "position": position} for url, kind, position in items
+            ]
+            for paper_id, items in tables.links.items()
+        }
+        files = {
+            paper_id: [
+                {"path": path, "sha256": sha256, "added": added} for path, sha256, added in items
+            ]
+            for paper_id, items in tables.files.items()
+        }
         keys: dict[int, str] = {}
         papers = []
-        for row in self.db.execute(
-            f"SELECT {', '.join((*PAPER_COLUMNS, *RECORD))} FROM papers ORDER BY id"
-        ):
+        for row in tables.papers:
             keys[row[0]] = row[1]
             paper = dict(zip(PAPER_COLUMNS, row[: len(PAPER_COLUMNS)], strict=True))
             paper.update(_record(dict(zip(RECORD, row[len(PAPER_COLUMNS) :], strict=True))))
             paper["sources"] = sources.get(row[0], [])
             paper["links"] = links.get(row[0], [])
             paper["files"] = files.get(row[0], [])
-            paper["tags"] = tags_by_paper.get(row[0], [])
+            paper["tags"] = tables.tags.get(row[0], [])
             papers.append(paper)
         annotations = [
             {
@@ -85,34 +92,23 @@ class Backup:
                 "created": row[4],
                 "updated": row[5],
             }
-            for row in self.db.execute(
-                "SELECT id, paper_id, body, quote, created, updated FROM annotations ORDER BY id"
-            )
+            for row in tables.annotations
         ]
-        lists = []
-        for list_id, name, description, created in self.db.execute(
-            "SELECT id, name, description, created FROM lists ORDER BY id"
-        ):
-            items = [
-                {"paper": keys[paper_id], "added": added}
-                for paper_id, added in self.db.execute(
-                    "SELECT paper_id, added FROM list_items WHERE list_id = ? ORDER BY position",
-                    [list_id],
-                )
-            ]
-            lists.append(
-                {"name": name, "description": description, "created": created, "papers": items}
-            )
-        tag_names = [
-            row[0]
-            for row in self.db.execute("SELECT name FROM tags ORDER BY name COLLATE NOCASE, name")
+        lists = [
+            {
+                "name": name,
+                "description": description,
+                "created": created,
+                "papers": [{"paper": keys[paper_id], "added": added} for paper_id, added in items],
+            }
+            for name, description, created, items in tables.lists
         ]
         return {
             "format": FORMAT,
             "version": VERSION,
             "schema": self.library.schema_version,
             "papers": papers,
-            "tags": tag_names,
+            "tags": tables.tag_names,
             "annotations": annotations,
             "lists": lists,
         }

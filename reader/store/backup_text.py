@@ -1,0 +1,354 @@
+"""The backup's rows, and its text written straight from them.
+
+``Backup.dump`` builds a dict per paper, author, source and link, and ``json.dumps`` with an
+indent walks them in pure Python: at 10,000 papers that was over a second. The backup's layout
+is fixed (the same keys in the same order, two spaces per level), so here the text is assembled
+from the rows with that layout around each value, and the values are quoted by the very
+function ``json.dumps`` quotes with (``json.encoder.encode_basestring``, the C one where there
+is one). The text is ``render_backup(dump())`` byte for byte; a value of a kind the layout does
+not expect (a damaged column) is left to that slower way, which writes it, or fails on it, as
+it always did. The tests compare the two on hostile libraries.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from json.encoder import encode_basestring
+from types import NoneType
+from typing import Any, NamedTuple
+
+from reader.backup_format import FORMAT, VERSION
+from reader.store.db import Database
+from reader.text import json_escaped
+
+# A backup's paper: these columns, then the record's, in the order they are written.
+PAPER_COLUMNS = ("id", "key", "title", "abstract", "listed", "added", "rating", "status", "read_at")
+RECORD_COLUMNS = (
+    "authors",
+    "year",
+    "month",
+    "venue",
+    "publisher",
+    "entry_type",
+    "citekey",
+    "arxiv",
+    "doi",
+    "url",
+    "categories",
+    "edited",
+    "changed",
+)
+
+
+class Tables(NamedTuple):
+    """Every row a backup holds, in the backup's order (papers by id, each paper's details in
+    the order they are written)."""
+
+    papers: list[tuple[Any, ...]]  # PAPER_COLUMNS then RECORD_COLUMNS
+    sources: dict[int, list[tuple[Any, ...]]]  # file, listed (None for none), added
+    links: dict[int, list[tuple[Any, ...]]]  # url, kind, position
+    files: dict[int, list[tuple[Any, ...]]]  # path, sha256, added
+    tags: dict[int, list[str]]
+    tag_names: list[str]
+    annotations: list[tuple[Any, ...]]  # id, paper_id, body, quote, created, updated
+    lists: list[tuple[Any, Any, Any, list[tuple[Any, Any]]]]  # name, description, created, items
+
+
+def read_tables(db: Database) -> Tables:
+    """The backup's rows; the caller holds one read transaction around this."""
+    tags: dict[int, list[str]] = {}
+    for paper_id, name in db.execute(
+        "SELECT pt.paper_id, t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "
+        "ORDER BY pt.paper_id, t.name COLLATE NOCASE, t.name"
+    ):
+        tags.setdefault(paper_id, []).append(name)
+    # Sources in the order they came (ties by name and date), never by file id: a restore
+    # numbers the files afresh, and the backup of the copy must be the same bytes.
+    sources: dict[int, list[tuple[Any, ...]]] = {}
+    for paper_id, file, listed, added in db.execute(
+        "SELECT s.paper_id, f.name, f.listed, f.added FROM sources s "
+        "JOIN files f ON f.id = s.file_id ORDER BY s.paper_id, f.added, f.name, f.listed"
+    ):
+        sources.setdefault(paper_id, []).append((file, listed or None, added))
+    links = _grouped(
+        db, "SELECT paper_id, url, kind, position FROM links ORDER BY paper_id, position, url"
+    )
+    files = _grouped(
+        db, "SELECT paper_id, path, sha256, added FROM attachments ORDER BY paper_id, id"
+    )
+    papers = db.execute(
+        f"SELECT {', '.join((*PAPER_COLUMNS, *RECORD_COLUMNS))} FROM papers ORDER BY id"
+    ).fetchall()
+    annotations = db.execute(
+        "SELECT id, paper_id, body, quote, created, updated FROM annotations ORDER BY id"
+    ).fetchall()
+    lists = [
+        (
+            name,
+            description,
+            created,
+            db.execute(
+                "SELECT paper_id, added FROM list_items WHERE list_id = ? ORDER BY position",
+                [list_id],
+            ).fetchall(),
+        )
+        for list_id, name, description, created in db.execute(
+            "SELECT id, name, description, created FROM lists ORDER BY id"
+        ).fetchall()
+    ]
+    tag_names = [
+        row[0] for row in db.execute("SELECT name FROM tags ORDER BY name COLLATE NOCASE, name")
+    ]
+    return Tables(papers, sources, links, files, tags, tag_names, annotations, lists)
+
+
+def _grouped(db: Database, sql: str) -> dict[int, list[tuple[Any, ...]]]:
+    """Rows whose first column is a paper id, the other columns per paper."""
+    grouped: dict[int, list[tuple[Any, ...]]] = {}
+    for paper_id, *values in db.execute(sql):
+        grouped.setdefault(paper_id, []).append(tuple(values))
+    return grouped
+
+
+class Unexpected(Exception):
+    """A value the fixed layout does not write (a damaged column): ``render_backup`` must."""
+
+
+def backup_text(tables: Tables, schema: int) -> str:
+    """``render_backup(dump())`` written from the rows; raises ``Unexpected`` when a value is
+    not one the layout knows (then the caller takes the slower way)."""
+    try:
+        return "".join(_document(tables, schema))
+    except (ValueError, TypeError, AttributeError, KeyError) as error:
+        raise Unexpected(str(error)) from error
+
+
+# The controls json.dumps leaves raw (DEL, C1, bidi) are escaped value by value: none of them
+# is printable, json's quoting has escaped every other control, and only values can hold them
+# (the layout's own text is plain ASCII). Most text is printable once quoted: one look at all
+# of a column's quoted values, and a look at each only when that fails.
+
+
+def _quote(text: str) -> str:
+    """A string as ``json_text`` writes it."""
+    quoted = encode_basestring(text)
+    return quoted if _printable(quoted) else json_escaped(quoted)
+
+
+def _value(value: Any) -> str:
+    """One value as ``json_text`` writes it."""
+    if value.__class__ is str:
+        return _quote(value)
+    if value is None:
+        return "null"
+    if value.__class__ is int:
+        return int.__repr__(value)
+    return json.dumps(value)  # a float as json writes it; anything else fails as it did
+
+
+def _strings(values: Sequence[Any]) -> list[str]:
+    """A column's values as ``json_text`` writes them."""
+    kinds = set(map(type, values))
+    if kinds == {str}:
+        quoted = list(map(encode_basestring, values))
+    elif kinds == {str, NoneType}:
+        quoted = [encode_basestring(value) if value is not None else "null" for value in values]
+    else:
+        return list(map(_value, values))
+    if _printable("".join(quoted)):
+        return quoted
+    return [text if _printable(text) else json_escaped(text) for text in quoted]
+
+
+def _printable(text: str) -> bool:
+    """True when no character of JSON text (a value or values) needs the escaping
+    ``json_escaped`` does: in ASCII text only DEL can (json has escaped the other controls), found
+    by one search; other text is asked ``isprintable``, false for those characters (and for a
+    few harmless ones, which then only cost a closer look)."""
+    return "\x7f" not in text if text.isascii() else text.isprintable()
+
+
+def _arrays(indent: str) -> Callable[[list[str]], str]:
+    """A function writing a JSON array of items already written, the array's own line being
+    at ``indent``."""
+    opening = "[\n" + indent + "  "
+    separator = ",\n" + indent + "  "
+    closing = "\n" + indent + "]"
+
+    def write(items: list[str]) -> str:
+        return opening + separator.join(items) + closing if items else "[]"
+
+    return write
+
+
+def _objects(keys: Sequence[str], indent: str) -> Callable[[Sequence[Any]], str]:
+    """A function writing one object of these keys (in this order) from its values, as an item
+    of an array whose own line is at ``indent``."""
+    inner = indent + "    "
+    template = (
+        "{\n"
+        + ",\n".join(f"{inner}{encode_basestring(key)}: %s" for key in keys)
+        + "\n"
+        + indent
+        + "  }"
+    )
+
+    def write(values: Sequence[Any]) -> str:
+        return template % tuple(map(_value, values))
+
+    return write
+
+
+# Papers are items of the top-level "papers" array; their details one level further in.
+_TOP = "  "
+_DETAIL = "      "
+_TOP_ARRAY = _arrays(_TOP)
+_DETAIL_ARRAY = _arrays(_DETAIL)
+_SOURCE = _objects(("file", "listed", "added"), _DETAIL)
+_LINK = _objects(("url", "kind", "position"), _DETAIL)
+_FILE = _objects(("path", "sha256", "added"), _DETAIL)
+_NOTE = _objects(("id", "paper", "body", "quote", "created", "updated"), _TOP)
+_LIST_ITEM = _objects(("paper", "added"), _DETAIL)
+_AUTHOR = _objects(("family", "given"), _DETAIL)
+_AUTHOR_TEMPLATE = _AUTHOR((0, 0)).replace("0", "%s")
+_PAPER_KEYS = (*PAPER_COLUMNS, *RECORD_COLUMNS, "sources", "links", "files", "tags")
+_PAPER_TEMPLATE = (
+    "{\n" + ",\n".join(f"      {encode_basestring(key)}: %s" for key in _PAPER_KEYS) + "\n    }"
+)
+_AUTHORS = len(PAPER_COLUMNS) + RECORD_COLUMNS.index("authors")
+_CATEGORIES = len(PAPER_COLUMNS) + RECORD_COLUMNS.index("categories")
+_EDITED = len(PAPER_COLUMNS) + RECORD_COLUMNS.index("edited")
+
+
+def _document(tables: Tables, schema: int) -> list[str]:
+    """The backup's text in pieces (the papers one piece each)."""
+    keys = {row[0]: row[1] for row in tables.papers}
+    annotations = [_NOTE((row[0], keys[row[1]], *row[2:])) for row in tables.annotations]
+    lists = [
+        "{\n"
+        f'      "name": {_value(name)},\n'
+        f'      "description": {_value(description)},\n'
+        f'      "created": {_value(created)},\n'
+        '      "papers": '
+        + _DETAIL_ARRAY([_LIST_ITEM((keys[paper_id], added)) for paper_id, added in items])
+        + "\n    }"
+        for name, description, created, items in tables.lists
+    ]
+    head = (
+        "{\n"
+        f'  "format": {_value(FORMAT)},\n'
+        f'  "version": {_value(VERSION)},\n'
+        f'  "schema": {_value(schema)},\n'
+        '  "papers": '
+    )
+    tail = (
+        ",\n"
+        f'  "tags": {_TOP_ARRAY(_strings(tables.tag_names))},\n'
+        f'  "annotations": {_TOP_ARRAY(annotations)},\n'
+        f'  "lists": {_TOP_ARRAY(lists)}\n'
+        "}\n"
+    )
+    papers = _papers(tables)
+    if not papers:
+        return [head, "[]", tail]
+    separator = ",\n    "
+    return [head, "[\n    ", separator.join(papers), "\n  ]", tail]
+
+
+def _papers(tables: Tables) -> list[str]:
+    """Each paper's object: its columns written a column at a time, then its details."""
+    if not tables.papers:
+        return []
+    columns = list(zip(*tables.papers, strict=True))
+    ids = columns[0]
+    written = []
+    for index, column in enumerate(columns):
+        if index == _AUTHORS:
+            written.append(_authors(column))
+        elif index == _CATEGORIES:
+            written.append(_memo(column, _categories))
+        elif index == _EDITED:
+            written.append(_memo(column, _edited))
+        else:
+            written.append(_strings(column))
+    for details, make in ((tables.sources, _SOURCE), (tables.links, _LINK), (tables.files, _FILE)):
+        made: dict[Any, str] = {}  # one file is a source of many papers
+        column = []
+        for paper_id in ids:
+            items = details.get(paper_id)
+            if not items:
+                column.append("[]")
+                continue
+            objects = []
+            for item in items:
+                found = made.get(item)
+                if found is None:
+                    found = made[item] = make(item)
+                objects.append(found)
+            column.append(_DETAIL_ARRAY(objects))
+        written.append(column)
+    tags = tables.tags
+    names = {name for names in tags.values() for name in names}
+    quoted = dict(zip(names, _strings(list(names)), strict=True))
+    written.append(
+        [
+            _DETAIL_ARRAY([quoted[name] for name in tags[paper_id]]) if paper_id in tags else "[]"
+            for paper_id in ids
+        ]
+    )
+    template = _PAPER_TEMPLATE
+    return [template % values for values in zip(*written, strict=True)]
+
+
+def _memo(column: Sequence[Any], write: Callable[[Any], str]) -> list[str]:
+    """A column whose values repeat, each distinct value written once."""
+    made: dict[Any, str] = {}
+    result = []
+    for value in column:
+        found = made.get(value)
+        if found is None:
+            found = made[value] = write(value)
+        result.append(found)
+    return result
+
+
+def _categories(text: Any) -> str:
+    """As ``decode_categories`` reads the column: its words, none for no text."""
+    return _DETAIL_ARRAY(_strings(text.split()) if text else [])
+
+
+def _edited(text: Any) -> str:
+    return _DETAIL_ARRAY(_strings((text or "").split()))
+
+
+def _authors(column: Sequence[Any]) -> list[str]:
+    """Each paper's authors array, decoded as ``decode_authors`` decodes them: one
+    ``json.loads`` for them all, and every name of the library quoted at once."""
+    decoded = json.loads("[" + ",".join(text or "[]" for text in column) + "]")
+    if len(decoded) != len(column):
+        raise ValueError("a column held more than one value")
+    empty: list[Any] = []
+    decoded = [
+        empty if not text or text == "[]" else names
+        for text, names in zip(column, decoded, strict=True)
+    ]
+    pairs = [pair for names in decoded for pair in names]
+    if not pairs:
+        return ["[]"] * len(column)
+    # decode_authors unpacks each name into two: zip unpacks them alike, or fails as that does.
+    families, givens = zip(*pairs, strict=True)
+    blocks = list(
+        map(
+            _AUTHOR_TEMPLATE.__mod__,
+            zip(_strings(list(map(str, families))), _strings(list(map(str, givens))), strict=True),
+        )
+    )
+    result = []
+    array = _DETAIL_ARRAY
+    start = 0
+    for names in decoded:
+        end = start + len(names)
+        result.append(array(blocks[start:end]))
+        start = end
+    return result

@@ -1,0 +1,168 @@
+"""The backup written straight from the rows (``reader.store.backup_text``) is the text of
+``render_backup(library.dump())`` byte for byte: on hostile libraries, on any text hypothesis
+finds, and on damaged columns (which take the slower way, and fail where it fails)."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_export_speed_paths import BITS, fill
+
+from reader.backup_format import render_backup
+from reader.exporting import backup_text
+from reader.store import Library
+from reader.store import backup_text as fast
+
+
+def reference(library: Library) -> str:
+    return render_backup(library.dump())
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Iterator[Library]:
+    opened = Library(tmp_path / "lib.db")
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_a_hostile_library_is_written_as_dump_renders_it(library: Library, seed: int) -> None:
+    with library.write():
+        fill(library, 150, seed=seed)
+    text = backup_text(library)
+    assert text == reference(library)
+    assert fast.backup_text(fast.read_tables(library.db), library.schema_version) == text
+    json.loads(text)  # and it is JSON
+
+
+def test_an_empty_library_is_written_as_dump_renders_it(library: Library) -> None:
+    assert backup_text(library) == reference(library)
+
+
+def test_papers_without_details_and_lists_without_papers(library: Library) -> None:
+    with library.write():
+        library.db.execute(
+            "INSERT INTO papers (key, title, added) VALUES ('k', 't\u202e\x9b\x7f', '2024')"
+        )
+        library.db.execute("INSERT INTO lists (name, created) VALUES ('empty', '2024')")
+        library.db.execute("INSERT INTO tags (name) VALUES ('unused\u2066')")
+    assert backup_text(library) == reference(library)
+
+
+@pytest.mark.parametrize(
+    "authors",
+    [
+        "[[1, 2]]",  # numbers: read as their text
+        '[["a", null], [true, 1.5]]',
+        '[["x\\u202ey", "\\u009b\\n"]]',  # controls spelled as escapes
+        '[["\\u00e9", "\\ud83d\\ude00"]]',
+        '["ab"]',  # a name of two letters unpacks into two
+        "{}",
+        "  [  ]  ",
+        "",
+    ],
+)
+def test_authors_of_any_stored_shape_are_written_as_dump_renders_them(
+    library: Library, authors: str
+) -> None:
+    with library.write():
+        fill(library, 5, seed=1)
+        library.db.execute("UPDATE papers SET authors = ? WHERE id = 2", [authors])
+    assert backup_text(library) == reference(library)
+
+
+@pytest.mark.parametrize("authors", ["null", "5", "[[1, 2, 3]]", "[1]", "[[1]]", "[] []", "[["])
+def test_authors_that_dump_cannot_read_fail_as_dump_fails(library: Library, authors: str) -> None:
+    with library.write():
+        fill(library, 5, seed=1)
+        library.db.execute("UPDATE papers SET authors = ? WHERE id = 2", [authors])
+    with pytest.raises(Exception) as expected:
+        reference(library)
+    with pytest.raises(expected.type):
+        backup_text(library)
+
+
+def test_values_of_unexpected_kinds_are_written_as_dump_renders_them(library: Library) -> None:
+    with library.write():
+        fill(library, 5, seed=2)
+        library.db.execute("UPDATE links SET position = 2.5 WHERE rowid = 1")
+        library.db.execute("UPDATE links SET position = 'first' WHERE rowid = 2")
+        library.db.execute("UPDATE papers SET year = 2000.5, month = 1.5 WHERE id = 1")
+    assert backup_text(library) == reference(library)
+
+
+def test_a_blob_fails_as_dump_fails(library: Library) -> None:
+    with library.write():
+        fill(library, 3, seed=2)
+        library.db.execute("UPDATE papers SET venue = x'00ff' WHERE id = 1")
+    with pytest.raises(TypeError):
+        reference(library)
+    with pytest.raises(TypeError):
+        backup_text(library)
+
+
+TEXT = st.lists(st.one_of(st.sampled_from(BITS), st.text(max_size=4)), max_size=8).map("".join)
+ROW = st.tuples(TEXT, TEXT, TEXT, st.one_of(st.none(), TEXT), TEXT, TEXT, TEXT)
+_SHARED = tempfile.TemporaryDirectory()
+_LIBRARY: list[Library] = []
+
+
+def shared_library() -> Library:
+    """One library for every example (a new one per example would take most of the time)."""
+    if not _LIBRARY:
+        _LIBRARY.append(Library(Path(_SHARED.name) / "lib.db"))
+    return _LIBRARY[0]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(ROW, max_size=6), st.lists(TEXT, max_size=4))
+def test_any_text_is_written_as_dump_renders_it(rows: list[tuple], tags: list[str]) -> None:
+    library = shared_library()
+    db = library.db
+    with library.write():
+        for table in ("list_items", "lists", "annotations", "paper_tags", "tags", "links"):
+            db.execute(f"DELETE FROM {table}")
+        db.execute("DELETE FROM papers")
+        for index, (title, abstract, venue, doi, family, given_name, note) in enumerate(rows):
+            paper_id = db.execute(
+                "INSERT INTO papers (key, title, abstract, added, venue, doi, authors, "
+                "categories, edited) VALUES (?, ?, ?, '2024', ?, ?, ?, ?, ?)",
+                [
+                    f"k{index}{title}",
+                    title,
+                    abstract,
+                    venue,
+                    None if doi is None else f"{doi}{index}",
+                    json.dumps([[family, given_name]], ensure_ascii=index % 2 == 0),
+                    venue,
+                    family,
+                ],
+            ).lastrowid
+            db.execute(
+                "INSERT INTO annotations (paper_id, body, quote, created, updated) "
+                "VALUES (?, ?, ?, '2024', '2024')",
+                [paper_id, note, abstract or None],
+            )
+            db.execute("INSERT INTO links VALUES (?, ?, 'code', 0)", [paper_id, title])
+        for index, name in enumerate(tags):
+            db.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", [f"{name}{index}"])
+        list_id = db.execute(
+            "INSERT INTO lists (name, description, created) VALUES ('l', ?, '2024')",
+            [tags[0] if tags else ""],
+        ).lastrowid
+        for position, (paper_id,) in enumerate(db.execute("SELECT id FROM papers").fetchall()):
+            db.execute(
+                "INSERT INTO list_items VALUES (?, ?, ?, '2024')", [list_id, paper_id, position]
+            )
+            for (tag_id,) in db.execute("SELECT id FROM tags").fetchall():
+                db.execute("INSERT INTO paper_tags VALUES (?, ?)", [paper_id, tag_id])
+    tables = fast.read_tables(db)
+    assert fast.backup_text(tables, library.schema_version) == reference(library)

@@ -42,7 +42,7 @@ class ParseOptions:
 @dataclass
 class ParsedFile:
     """One part of an input file, parsed: papers (a listing, BibTeX, or a snapshot's next
-    ~20,000) or a backup. ``resume`` says where the next part of the file starts, when there is
+    ~10,000) or a backup. ``resume`` says where the next part of the file starts, when there is
     one (see ``reader.importers.pipeline``)."""
 
     path: Path

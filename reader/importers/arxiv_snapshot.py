@@ -1,7 +1,7 @@
 """Read the arXiv metadata snapshot: one JSON object per line for every paper on arXiv.
 
 The public file is about 4.5 GB, so it is never read whole: lines are read one at a time and
-handed on in parts of ~20,000 papers, each written while the next is parsed, in constant memory.
+handed on in parts of ~10,000 papers, each written while the next is parsed, in constant memory.
 A part says where the next one starts (a ``SnapshotPosition``), so a second process can parse
 part after part without holding the file open between them.
 
@@ -29,7 +29,7 @@ from reader.keys import MONTHS
 from reader.models import Author, ParsedListing, ParsedPaper, ReaderError
 
 MAX_LINE_BYTES = 1024 * 1024  # a real line is a few kilobytes
-PART_PAPERS = 20_000  # the store writes this many papers per step
+PART_PAPERS = 10_000  # the store writes this many papers per step
 MAX_NAMED_LINES = 10  # bad lines named one by one before the rest are counted
 _SNIFF_BLOCK = 64 * 1024
 _REQUIRED = frozenset({"id", "abstract", "authors_parsed"})

@@ -1,7 +1,7 @@
 """Reading a big listing in parts, as the arXiv snapshot is read.
 
 A listing of a hundred megabytes parsed whole keeps the writer waiting for all of it and holds
-its text, its lines and every paper at once. Read in parts of ~20,000 papers instead, a second
+its text, its lines and every paper at once. Read in parts of ~10,000 papers instead, a second
 process parses the next part while the library writes this one, in constant memory.
 
 A part reads the file in blocks cut at line ends and hands the lines to the same reader as a
@@ -25,7 +25,7 @@ from reader.models import ParsedListing, ParsedPaper, ReaderError
 
 # Listings from this size on are read in parts (a real dump of hundreds of papers is ~1 MB).
 SPLIT_BYTES = 8 * 1024 * 1024
-PART_PAPERS = 20_000  # the store writes this many papers per step
+PART_PAPERS = 10_000  # the store writes this many papers per step
 # Small enough that a block never holds more lines than a file may (see content_lines).
 BLOCK_BYTES = 1024 * 1024
 _SNIFF_BYTES = 64 * 1024

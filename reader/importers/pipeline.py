@@ -2,7 +2,7 @@
 library writes what was already parsed.
 
 A file comes in parts: most are one part, the arXiv snapshot and big listings one part per
-~20,000 papers, so that a file of gigabytes is written while it is still being read and never
+~10,000 papers, so that a file of gigabytes is written while it is still being read and never
 held whole. A part that is not the last says where the next one starts (``ParsedFile.resume``);
 the next part is asked for only when that one arrives, so at most one such part waits in memory
 (and about a writer's step of smaller files).
@@ -25,11 +25,11 @@ if TYPE_CHECKING:
 
 # From this much input on, a second process parses while this one writes.
 PROCESS_PARSE_BYTES = 8 * 1024 * 1024
-# Input parsed ahead of the writer in a second process: about a step of the writer's (20,000
+# Input parsed ahead of the writer in a second process: about two steps of the writer (20,000
 # listing papers), so the next step is ready when this one is written. A part of a file read
-# in parts (~20,000 papers) counts as that much whatever its size: one such part waits at most.
+# in parts (~10,000 papers) counts as that much whatever its size: one such part waits at most.
 AHEAD_BYTES = 24 * 1024 * 1024
-# Papers parsed ahead of the writer in a thread: a writer's step (see reader.store.ingest).
+# Papers parsed ahead of the writer in a thread: two of its steps (see reader.store.ingest).
 AHEAD_PAPERS = 20_000
 
 PartParser = Callable[[Path, "ParseOptions", Any], "ParsedFile"]

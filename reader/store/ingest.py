@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from reader.store.library import Library
 
 # Papers written per step of an import: big steps keep full-text indexing efficient.
-IMPORT_CHUNK = 20_000
+IMPORT_CHUNK = 10_000
 
 
 @dataclass(frozen=True)

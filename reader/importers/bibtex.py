@@ -128,7 +128,7 @@ def _collect(
     papers: list[ParsedPaper] = []
     bad: list[tuple[str, str]] = []
     warnings: list[str] = []
-    titles: dict[str, str] = {}  # casefolded key -> normalized title of the first entry
+    titles: dict[str, str] = {}  # casefolded key -> title of the first entry (compared rarely)
     for item in blocks.items:
         if isinstance(item, Failure):
             bad.append((item.name, item.reason))
@@ -158,14 +158,13 @@ def _collect(
             bad.append((name, "no title"))
             continue
         folded = key.casefold()
-        normalized = normalize_title(title)
         if folded in titles:
-            if titles[folded] == normalized:
+            if normalize_title(titles[folded]) == normalize_title(title):
                 warnings.append(f"skipped repeated entry {key}")
             else:
                 bad.append((name, "key used again for a different title"))
             continue
-        titles[folded] = normalized
+        titles[folded] = title
         papers.append(_paper(item.entry_type, key, title, values, source, folder, warnings))
     return papers, bad, warnings
 

@@ -21,7 +21,7 @@ from textual.events import Resize
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from reader.config import Settings
 from reader.models import Paper
@@ -38,6 +38,7 @@ from reader.tui.screens.manage import Management
 from reader.tui.screens.paper_actions import PaperActions
 from reader.tui.screens.record_actions import RecordActions
 from reader.tui.screens.web_actions import WebActions
+from reader.tui.widgets.key_footer import KeyFooter
 from reader.tui.widgets.paper_detail import PaperDetail
 from reader.tui.widgets.paper_list import PaperList
 from reader.tui.widgets.scope_title import ScopeTitle
@@ -152,7 +153,7 @@ class LibraryScreen(
                 yield PaperList(self._load_papers, columns=self.columns, id="papers")
             yield PaperDetail(id="detail").data_bind(LibraryScreen.paper, LibraryScreen.related)
         yield Static("", id="progress", markup=False)
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.paper_list.focus()

@@ -7,7 +7,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from reader.models import Paper
 from reader.store import Library
@@ -16,6 +15,7 @@ from reader.tui.errors import reported
 from reader.tui.messages import Apply, LibraryChanged, Write
 from reader.tui.screens.paper_actions import PaperActions
 from reader.tui.screens.record_actions import RecordActions
+from reader.tui.widgets.key_footer import KeyFooter
 from reader.tui.widgets.paper_detail import PaperDetail
 
 
@@ -43,7 +43,7 @@ class PaperScreen(PaperActions, RecordActions, Screen):
 
     def compose(self) -> ComposeResult:
         yield PaperDetail(id="paper-full").data_bind(PaperScreen.paper)
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.load()

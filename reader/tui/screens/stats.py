@@ -11,13 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from reader.store.stats import LibraryStats
 from reader.text import stars
 from reader.tui.background import Background, Closing
 from reader.tui.errors import app_work
 from reader.tui.widgets.bar_chart import BarChart
+from reader.tui.widgets.key_footer import KeyFooter
 
 WEEKS = 12
 
@@ -52,7 +53,7 @@ class StatsScreen(Screen):
                 yield BarChart("By status", id="chart-status")
                 yield BarChart("By rating", id="chart-rating")
                 yield BarChart("By tag (most used)", id="chart-tags")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.action_reload()

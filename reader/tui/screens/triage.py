@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from reader.models import Paper, ReaderError
 from reader.store import Library
@@ -27,6 +27,7 @@ from reader.tui.messages import Apply, LibraryChanged, Write
 from reader.tui.screens.dialogs import PromptDialog
 from reader.tui.screens.paper_actions import PaperActions
 from reader.tui.screens.record_actions import RecordActions
+from reader.tui.widgets.key_footer import KeyFooter
 from reader.tui.widgets.paper_detail import paper_view
 
 DEFAULT_LIST = "To read"
@@ -77,7 +78,7 @@ class TriageScreen(PaperActions, RecordActions, Screen):
         yield Static("", id="triage-progress")
         with VerticalScroll(id="triage-paper"):
             yield Static(Text("Working out the order…", style="dim"), id="triage-body")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._work_out_order()

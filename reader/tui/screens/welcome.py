@@ -7,7 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from reader.tui.widgets.key_footer import KeyFooter
 
 IMPORTS = [
     ("reader import listing.txt", 'a "trending papers" listing dump'),
@@ -50,4 +52,4 @@ class WelcomeScreen(Screen):
         with Center(), Vertical(id="welcome"):
             yield Static(Text("Welcome to reader", style="bold"), id="welcome-title")
             yield Static(welcome_text(), id="welcome-body")
-        yield Footer(compact=True)
+        yield KeyFooter()

@@ -23,6 +23,10 @@ import pytest
 if os.environ.pop("PYTHONDONTWRITEBYTECODE", None) is not None:
     sys.dont_write_bytecode = False
 
+# The app tells a person about a bug and goes on; a test is to fail on it instead (the app
+# processes the tests start inherit this too). A test of the telling removes it.
+os.environ["READER_RAISE_BUGS"] = "1"
+
 from reader.store import Library
 
 TESTS_DIR = Path(__file__).resolve().parent

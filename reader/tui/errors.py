@@ -2,7 +2,9 @@
 
 Every action (``ReaderApp.run_action``) and every worker (``ReaderApp.on_worker_state_changed``)
 ends here. An error a person can act on (a refused value, a busy or full or damaged library, a
-file that cannot be written) becomes a notification; anything else is a bug and stays loud.
+file that cannot be written) becomes a notification; anything else is a bug, said as one and
+written down with its traceback (``bug_log``), and the app goes on: a bug must not take with it a
+note half typed. The test suite has bugs raised again instead, so that tests fail on them.
 
 The store's public methods turn SQLite's errors into ``LibraryError``; a raw sqlite3 error can
 still come from the few places that reach a connection directly (the store's transaction
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from reader.models import LibraryError, ReaderError
 from reader.text import one_line
+from reader.tui import bug_log
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -95,11 +98,20 @@ def describe(error: BaseException, library_path: Path | None = None) -> Failure 
     return None
 
 
+def bug_failure(error: BaseException, log: Path | None) -> Failure:
+    """What to say about a bug: what it was, and where its details are."""
+    what = one_line(f"{type(error).__name__}: {error}")[:200]
+    where = f" The details are in {log}." if log is not None else ""
+    return Failure(_sentence(f"This is a bug in reader ({what})") + where, "error")
+
+
 def report(app: App, error: BaseException, doing: str = "") -> None:
-    """Tell the person what went wrong; a bug is raised again so that it is seen."""
+    """Tell the person what went wrong (a bug too, written down for a report)."""
     failure = describe(error, getattr(app, "library_path", None))
     if failure is None:
-        raise error
+        if bug_log.raise_bugs():
+            raise error
+        failure = bug_failure(error, bug_log.write_down(error, doing))
     app.notify(
         failure.message,
         title=f"Could not {doing}" if doing else "",

@@ -489,3 +489,51 @@ async def test_thread_work_that_outlives_its_screen_is_dropped_quietly(demo_path
         await wait_until(pilot, lambda: done.is_set() and not app.workers._workers)
         assert app.is_running
         assert notes.messages == []
+
+
+async def test_a_bug_is_told_and_written_down_and_the_app_goes_on(
+    demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug must not end the app (a note half typed would go with it): outside the test
+    suite it is said in one line and its traceback kept in a log."""
+    monkeypatch.delenv("READER_RAISE_BUGS")
+    monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path))
+
+    def broken_rate(self: Library, paper_id: int, stars: int | None) -> None:
+        raise KeyError("a rating bug")
+
+    def broken_sidebar(self: object) -> None:
+        raise ZeroDivisionError("a sidebar bug")
+
+    monkeypatch.setattr(Library, "rate", broken_rate)
+    monkeypatch.setattr(
+        "reader.tui.screens.library.LibraryScreen.action_toggle_sidebar", broken_sidebar
+    )
+    async with running(demo_path) as (app, pilot):
+        notes = Notes(app)
+        await press(pilot, "3")  # a write, in a worker
+        await wait_until(pilot, lambda: "a rating bug" in notes.last)
+        assert notes.last.startswith("This is a bug in reader (KeyError: 'a rating bug').")
+        assert str(tmp_path / "bugs.log") in notes.last
+        await press(pilot, "ctrl+b")  # an action, on the app's own thread
+        await wait_until(pilot, lambda: "a sidebar bug" in notes.last)
+        assert app.is_running
+        await press(pilot, "j", "4")  # still usable
+    log = (tmp_path / "bugs.log").read_text()
+    assert "Traceback" in log and "KeyError: 'a rating bug'" in log
+    assert "ZeroDivisionError: a sidebar bug" in log
+
+
+def test_a_bug_log_that_cannot_be_written_still_leaves_the_bug_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.tui import bug_log
+    from reader.tui.errors import bug_failure
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("READER_CACHE_DIR", str(blocker))
+    assert bug_log.write_down(KeyError("x"), "rate") is None
+    failure = bug_failure(KeyError("x"), None)
+    assert failure.message == "This is a bug in reader (KeyError: 'x')."
+    assert failure.severity == "error"

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -125,18 +124,20 @@ async def test_triage_recommends_with_a_reason(demo_path: Path) -> None:
         assert NO_TASTE not in triage.reasons.get(triage.current_paper_id or 0, "")
 
 
-async def test_next_paper_is_on_screen_within_50_ms(demo_path: Path) -> None:
+async def test_next_paper_is_on_screen_at_once(demo_path: Path) -> None:
+    """Space reads and draws the next paper itself, with no worker to wait for: after one
+    turn of the event loop the screen shows it (how soon is a benchmark figure)."""
     async with running(demo_path) as (app, pilot):
         triage = await open_triage(pilot)
-        timings = []
-        for _ in range(15):
-            begun = time.perf_counter()
-            triage.action_next()  # what Space does: one paper read and drawn
+        seen = []
+        for _ in range(min(5, len(triage.order or []) - 1)):
+            triage.action_next()  # what Space does
             await pilot.pause(0)
-            timings.append(time.perf_counter() - begun)
-        timings.sort()
-        # The median, not the worst: the machine running the tests may be busy.
-        assert timings[len(timings) // 2] < 0.05, timings
+            paper = triage.paper
+            assert paper is not None and paper.id == triage.current_paper_id
+            assert paper.title.split(":")[0] in static_text(app, "#triage-body")
+            seen.append(paper.id)
+        assert len(set(seen)) == len(seen) >= 2
 
 
 def test_reader_triage_opens_the_app_in_triage(demo_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -54,7 +54,9 @@ def backup_text(library: Library) -> str:
 def render(document: ExportDocument, fmt: str, options: MarkdownOptions | None = None) -> str:
     """The document in a format of the registry, free of control characters (they mean nothing
     in any of them, and could drive a terminal the file is printed to)."""
-    return safe(export_format(fmt).render(document, options or MarkdownOptions()))
+    chosen = export_format(fmt)
+    text = chosen.render(document, options or MarkdownOptions())
+    return text if chosen.clean else safe(text)
 
 
 def write_atomic(path: Path, text: str | Iterable[str], *, private: bool = False) -> Path:

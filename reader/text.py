@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from json.encoder import encode_basestring
 
 # C0 and C1 control characters (ESC, BEL, CSI...) except tab and newline, plus the bidi
 # overrides that can make text display differently from what it is.
@@ -54,8 +55,51 @@ def json_escaped(text: str) -> str:
     return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
+def json_string(text: str) -> str:
+    """A string as ``json_text`` writes it: json's quoting, then the controls it leaves raw."""
+    quoted = encode_basestring(text)
+    return quoted if _json_clean(quoted) else json_escaped(quoted)
+
+
+def json_strings(texts: list[str]) -> list[str]:
+    """``json_string`` of each text, with one look at them all for controls."""
+    quoted = list(map(encode_basestring, texts))
+    if _json_clean("".join(quoted)):
+        return quoted
+    return [text if _json_clean(text) else json_escaped(text) for text in quoted]
+
+
+def _json_clean(quoted: str) -> bool:
+    """True when JSON text has none of the controls ``json_escaped`` escapes: in ASCII text only
+    DEL can be one (json has escaped the others), found by one search; other text is asked
+    ``isprintable``, false for those controls (and for a few harmless characters, which then
+    only cost a closer look)."""
+    return "\x7f" not in quoted if quoted.isascii() else quoted.isprintable()
+
+
 def one_line(text: str) -> str:
     return " ".join(safe(text).split())
+
+
+def one_lines(texts: list[str]) -> list[str]:
+    """``one_line`` of each text. Most texts are one line already (printable, so no control and
+    no whitespace but single spaces inside): one look at them all says so."""
+    joined = "|".join(texts)
+    if (
+        joined.isprintable()
+        and "  " not in joined
+        and " |" not in joined
+        and "| " not in joined
+        and joined[:1] != " "
+        and joined[-1:] != " "
+    ):
+        return list(texts)
+    return [
+        text
+        if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
+        else one_line(text)
+        for text in texts
+    ]
 
 
 # What cleaning drops: C0 and C1 control characters and DEL that are not whitespace, the bidi

@@ -54,6 +54,9 @@ class ExportFormat:
     extension: str
     render: Renderer
     backup: bool = False
+    # The renderer's text holds no control character already (JSON escapes them, BibTeX leaves
+    # them out of each value), so it needs no pass over the whole text (slow beyond Latin-1).
+    clean: bool = False
 
 
 def _markdown(document: ExportDocument, options: MarkdownOptions) -> str:
@@ -91,11 +94,11 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
     item.name: item
     for item in (
         ExportFormat("markdown", "Markdown", ".md", _markdown),
-        ExportFormat("bibtex", "BibTeX", ".bib", _bibtex),
+        ExportFormat("bibtex", "BibTeX", ".bib", _bibtex, clean=True),
         ExportFormat("csv", "CSV", ".csv", _csv),
         # Two formats write .json: reader's own comes first, for whoever goes by extension.
-        ExportFormat("json", "JSON", ".json", _json, backup=True),
-        ExportFormat("csl-json", "CSL-JSON", ".json", _csl_json),
+        ExportFormat("json", "JSON", ".json", _json, backup=True, clean=True),
+        ExportFormat("csl-json", "CSL-JSON", ".json", _csl_json, clean=True),
     )
 }
 FORMATS = tuple(EXPORT_FORMATS)

@@ -19,11 +19,11 @@ an empty library, and export again gives the same bytes.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from reader.export.citation import citation_keys, entry_type, landing_url
 from reader.models import Author, Paper
-from reader.text import safe
+from reader.text import one_lines, safe
 
 # Order matters only for readability of the table; each character is replaced independently.
 TEX_ESCAPES: dict[str, str] = {
@@ -57,6 +57,7 @@ VENUE_FIELDS = {
 # Characters a URL may keep verbatim in a ``url`` field (read verbatim by biblatex and the
 # ``url`` package); the rest are percent-encoded, which any web server treats the same.
 _URL_ENCODE = frozenset('{}\\"')
+_URL_SPECIAL = re.compile(r'[ {}\\"]')
 _AND = re.compile(r"\band\b", re.IGNORECASE)
 _ALNUM = re.compile(r"[^\W_]")
 
@@ -86,7 +87,7 @@ def _tex_escape(match: re.Match[str]) -> str:
 def escape_url(url: str) -> str:
     """A URL (or DOI) for a verbatim field: braces, backslashes, quotes and spaces encoded."""
     url = url.strip()
-    if url.isprintable() and not any(ch in url for ch in ' {}\\"'):
+    if url.isprintable() and not _URL_SPECIAL.search(url):
         return url
     parts = []
     for ch in url:
@@ -136,45 +137,158 @@ def _guarded(part: str) -> str:
 
 
 def render_bibtex(papers: Sequence[Paper]) -> str:
-    """One entry per paper, in the given order, with keys unique within the file."""
+    """One entry per paper, in the given order, with keys unique within the file.
+
+    Written a field at a time: each field's values of all the papers are escaped at once
+    (``escape_all``, the same text as ``escape_tex`` and ``protect_capitals`` give one by one),
+    and each field's lines made in one pass ("" where a paper has none). Every value is free of
+    control characters as written (``EXPORT_FORMATS`` marks BibTeX clean): escaped text has
+    none, URLs have them percent-encoded, and keys and years lose them here."""
+    if not papers:
+        return ""
+    kinds = [entry_type(paper) for paper in papers]
     keys = citation_keys(papers)
-    return "\n".join(_entry(key, paper) for key, paper in zip(keys, papers, strict=True))
+    if not "".join(keys).isprintable():
+        keys = [safe(key) for key in keys]
+    people = _people(papers)
+    tags = _escaped_values(tag for paper in papers for tag in paper.tags)
+    classes = _escaped_values(paper.categories[0] for paper in papers if paper.categories)
+    authors = [
+        " and ".join(
+            [person for person in map(people.__getitem__, map(id, paper.authors)) if person]
+        )
+        if paper.authors
+        else ""
+        for paper in papers
+    ]
+    keywords = [
+        ", ".join([tag for tag in map(tags.__getitem__, paper.tags) if tag]) if paper.tags else ""
+        for paper in papers
+    ]
+    columns = [
+        [f"@{kind}{{{key}," for kind, key in zip(kinds, keys, strict=True)],
+        [f"  author = {{{names}}}," if names else "" for names in authors],
+        [f"  title = {{{title}}}," for title in protect_all_capitals([p.title for p in papers])],
+        [
+            f"  {VENUE_FIELDS.get(kind, 'howpublished')} = {{{venue}}}," if venue else ""
+            for kind, venue in zip(kinds, escape_all([p.venue for p in papers]), strict=True)
+        ],
+        [
+            f"  publisher = {{{publisher}}}," if publisher else ""
+            for publisher in escape_all([paper.publisher for paper in papers])
+        ],
+        [_year(paper.year) if paper.year else "" for paper in papers],
+        [
+            f"  month = {MONTHS[paper.month - 1]},"
+            if paper.month and 1 <= paper.month <= 12
+            else ""
+            for paper in papers
+        ],
+        [f"  doi = {{{escape_url(paper.doi)}}}," if paper.doi else "" for paper in papers],
+        [_eprint(paper, classes) if paper.arxiv else "" for paper in papers],
+        [_url(landing_url(paper)) for paper in papers],
+        [f"  keywords = {{{words}}}," if words else "" for words in keywords],
+        [
+            f"  abstract = {{{abstract}}}," if abstract else ""
+            for abstract in escape_all([paper.abstract for paper in papers])
+        ],
+        ["}\n"] * len(papers),
+    ]
+    return "\n".join(["\n".join(filter(None, lines)) for lines in zip(*columns, strict=True)])
 
 
-def _entry(key: str, paper: Paper) -> str:
-    kind = entry_type(paper)
-    fields: list[tuple[str, str]] = []
-    authors = format_authors(paper.authors)
-    if authors:
-        fields.append(("author", "{" + authors + "}"))
-    fields.append(("title", "{" + protect_capitals(paper.title) + "}"))
-    venue = escape_tex(paper.venue)
-    if venue:
-        fields.append((VENUE_FIELDS.get(kind, "howpublished"), "{" + venue + "}"))
-    publisher = escape_tex(paper.publisher)
-    if publisher:
-        fields.append(("publisher", "{" + publisher + "}"))
-    if paper.year:
-        fields.append(("year", f"{{{paper.year}}}"))
-    if paper.month and 1 <= paper.month <= 12:
-        fields.append(("month", MONTHS[paper.month - 1]))
-    if paper.doi:
-        fields.append(("doi", "{" + escape_url(paper.doi) + "}"))
-    if paper.arxiv:
-        fields.append(("eprint", "{" + escape_url(paper.arxiv) + "}"))
-        fields.append(("archivePrefix", "{arXiv}"))
-        if paper.categories and escape_tex(paper.categories[0]):
-            fields.append(("primaryClass", "{" + escape_tex(paper.categories[0]) + "}"))
-    url = landing_url(paper)
-    if url and escape_url(url):
-        fields.append(("url", "{" + escape_url(url) + "}"))
-    tags = [tag for tag in (escape_tex(tag) for tag in paper.tags) if tag]
-    if tags:
-        fields.append(("keywords", "{" + ", ".join(tags) + "}"))
-    abstract = escape_tex(paper.abstract)
-    if abstract:
-        fields.append(("abstract", "{" + abstract + "}"))
-    lines = [f"@{kind}{{{key},"]
-    lines += [f"  {name} = {value}," for name, value in fields]
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+def _year(year: object) -> str:
+    return f"  year = {{{year if year.__class__ is int else safe(str(year))}}},"
+
+
+def _eprint(paper: Paper, classes: dict[str, str]) -> str:
+    lines = f"  eprint = {{{escape_url(paper.arxiv or '')}}},\n  archivePrefix = {{arXiv}},"
+    primary = classes[paper.categories[0]] if paper.categories else ""
+    return lines + f"\n  primaryClass = {{{primary}}}," if primary else lines
+
+
+def _url(url: str | None) -> str:
+    url = escape_url(url) if url else ""
+    return f"  url = {{{url}}}," if url else ""
+
+
+def escape_all(texts: list[str]) -> list[str]:
+    """``escape_tex`` of each text, the whole list escaped in one pass.
+
+    ``escape_tex`` is ``one_line`` and then escapes that never span a space; the one-line texts
+    hold no newline, so joined by newlines they are escaped together and split apart again."""
+    if not texts:
+        return []
+    return _escaped("\n".join(one_lines(texts))).split("\n")
+
+
+# Backslashes and braces stand aside as these while the other escapes (which write them) are
+# made; one_line has removed all three (control characters) from the text itself.
+_ASIDE = {"\\": "\x02", "{": "\x03", "}": "\x04"}
+
+
+def _escaped(text: str) -> str:
+    """``_TEX_SPECIAL.sub(_tex_escape, text)``, then ``--`` broken, for one-line text: a
+    ``str.replace`` for each special character present (a long text has few kinds of them)."""
+    present = [special for special in TEX_ESCAPES if special in text]
+    for special in present:
+        if special in _ASIDE:
+            text = text.replace(special, _ASIDE[special])
+    for special in present:
+        if special not in _ASIDE:
+            text = text.replace(special, TEX_ESCAPES[special])
+    for special in present:
+        if special in _ASIDE:
+            text = text.replace(_ASIDE[special], TEX_ESCAPES[special])
+    while "--" in text:
+        text = text.replace("--", "-{}-")
+    return text
+
+
+# Marks put around the words a title protects, before escaping: neither is special to TeX, and
+# one_line has removed both (they are control characters) from the text itself.
+_OPEN, _CLOSE = "\x00", "\x01"
+# A word (after the space or newline before it) that may have a capital after its first letter
+# or digit: after its first character, a character other than a lower-case ASCII letter, a digit
+# or ASCII punctuation. ``_needs_protection`` decides.
+_MAYBE_PROTECTED = re.compile(r"[ \n][^ \n][a-z0-9!-/:-@\[-`{-~]*[^a-z0-9 \n!-/:-@\[-`{-~][^ \n]*")
+
+
+def protect_all_capitals(titles: list[str]) -> list[str]:
+    """``protect_capitals`` of each title, the whole list marked and escaped in one pass."""
+    if not titles:
+        return []
+    joined = "\n" + "\n".join(one_lines(titles))  # every word after a space or a newline
+    escaped = _escaped(_MAYBE_PROTECTED.sub(_marked, joined))
+    if _OPEN in escaped:
+        escaped = escaped.replace(_OPEN, "{").replace(_CLOSE, "}")
+    return escaped[1:].split("\n")
+
+
+def _marked(match: re.Match[str]) -> str:
+    text = match.group()
+    return text[0] + _OPEN + text[1:] + _CLOSE if _needs_protection(text[1:]) else text
+
+
+def _escaped_values(values: Iterable[str]) -> dict[str, str]:
+    """Each distinct value's ``escape_tex``."""
+    distinct = list(dict.fromkeys(values))
+    return dict(zip(distinct, escape_all(distinct), strict=True))
+
+
+def _people(papers: Sequence[Paper]) -> dict[int, str]:
+    """Each author of the papers as ``format_authors`` writes one ("" for none: no family
+    name), by the author's ``id``: the papers share one ``Author`` per name, which hashes in
+    Python code while an ``id`` is a number (the papers keep the authors alive meanwhile)."""
+    authors = list({id(author): author for paper in papers for author in paper.authors}.values())
+    families = escape_all([author.family for author in authors])
+    givens = escape_all([author.given for author in authors])
+    people = {}
+    for author, family, given in zip(authors, families, givens, strict=True):
+        if not family:
+            people[id(author)] = ""
+        elif not given:
+            people[id(author)] = "{" + family + "}"
+        else:
+            people[id(author)] = f"{_guarded(family)}, {_guarded(given)}"
+    return people

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 from reader.backup_format import FORMAT, VERSION
 from reader.store.db import Database
-from reader.text import json_escaped
+from reader.text import json_string, json_strings
 
 # A backup's paper: these columns, then the record's, in the order they are written.
 PAPER_COLUMNS = ("id", "key", "title", "abstract", "listed", "added", "rating", "status", "read_at")
@@ -124,22 +124,10 @@ def backup_text(tables: Tables, schema: int) -> str:
         raise Unexpected(str(error)) from error
 
 
-# The controls json.dumps leaves raw (DEL, C1, bidi) are escaped value by value: none of them
-# is printable, json's quoting has escaped every other control, and only values can hold them
-# (the layout's own text is plain ASCII). Most text is printable once quoted: one look at all
-# of a column's quoted values, and a look at each only when that fails.
-
-
-def _quote(text: str) -> str:
-    """A string as ``json_text`` writes it."""
-    quoted = encode_basestring(text)
-    return quoted if _printable(quoted) else json_escaped(quoted)
-
-
 def _value(value: Any) -> str:
     """One value as ``json_text`` writes it."""
     if value.__class__ is str:
-        return _quote(value)
+        return json_string(value)
     if value is None:
         return "null"
     if value.__class__ is int:
@@ -148,25 +136,16 @@ def _value(value: Any) -> str:
 
 
 def _strings(values: Sequence[Any]) -> list[str]:
-    """A column's values as ``json_text`` writes them."""
+    """A column's values as ``json_text`` writes them (text quoted by json's quoting, the
+    controls it leaves raw escaped: see ``json_strings``)."""
     kinds = set(map(type, values))
     if kinds == {str}:
-        quoted = list(map(encode_basestring, values))
-    elif kinds == {str, NoneType}:
-        quoted = [encode_basestring(value) if value is not None else "null" for value in values]
-    else:
-        return list(map(_value, values))
-    if _printable("".join(quoted)):
-        return quoted
-    return [text if _printable(text) else json_escaped(text) for text in quoted]
-
-
-def _printable(text: str) -> bool:
-    """True when no character of JSON text (a value or values) needs the escaping
-    ``json_escaped`` does: in ASCII text only DEL can (json has escaped the other controls), found
-    by one search; other text is asked ``isprintable``, false for those characters (and for a
-    few harmless ones, which then only cost a closer look)."""
-    return "\x7f" not in text if text.isascii() else text.isprintable()
+        return json_strings(list(values))
+    if kinds == {str, NoneType}:
+        texts = [value for value in values if value is not None]
+        quoted = iter(json_strings(texts))
+        return ["null" if value is None else next(quoted) for value in values]
+    return list(map(_value, values))
 
 
 def _arrays(indent: str) -> Callable[[list[str]], str]:

@@ -14,14 +14,14 @@ import secrets
 import signal
 import stat
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import FrameType
 from typing import ParamSpec, TypeVar
 
 from reader.export import LIBRARY_TITLE, ExportDocument, MarkdownOptions, export_format
-from reader.models import ReaderError
+from reader.models import Paper, ReaderError
 from reader.store import Library
 from reader.text import safe
 
@@ -51,28 +51,43 @@ def uncollected(function: Callable[P, R]) -> Callable[P, R]:
 
 
 @uncollected
-def list_document(library: Library, name: str) -> ExportDocument:
+def list_document(
+    library: Library, name: str, fields: Collection[str] | None = None
+) -> ExportDocument:
     info, ids = library.reading_list(name)
     return ExportDocument(
         title=info.name,
         description=info.description,
-        papers=tuple(library.papers(ids)),
+        papers=tuple(_papers(library, ids, fields)),
         is_list=True,
     )
 
 
 @uncollected
-def query_document(library: Library, query: str) -> ExportDocument:
+def query_document(
+    library: Library, query: str, fields: Collection[str] | None = None
+) -> ExportDocument:
     if not query.strip():
-        return library_document(library)
+        return library_document(library, fields)
     ids = library.search(query, fuzzy=False).ids
-    return ExportDocument(title=f"Papers matching {query}", papers=tuple(library.papers(ids)))
+    return ExportDocument(
+        title=f"Papers matching {query}", papers=tuple(_papers(library, ids, fields))
+    )
 
 
 @uncollected
-def library_document(library: Library) -> ExportDocument:
+def library_document(library: Library, fields: Collection[str] | None = None) -> ExportDocument:
     """Every paper, in the library's order, titled as every such export is."""
-    return ExportDocument(title=LIBRARY_TITLE, papers=tuple(library.papers(library.search("").ids)))
+    ids = library.search("").ids
+    return ExportDocument(title=LIBRARY_TITLE, papers=tuple(_papers(library, ids, fields)))
+
+
+def _papers(library: Library, ids: Sequence[int], fields: Collection[str] | None) -> list[Paper]:
+    """The papers, with only ``fields`` loaded when given (what the format reads:
+    ``ExportFormat.reads``)."""
+    if fields is None:
+        return library.papers(ids)
+    return library.catalog.papers_of(ids, fields)
 
 
 @uncollected

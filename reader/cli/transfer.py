@@ -142,12 +142,6 @@ def export(
     if everything and export_format(fmt).backup:
         text = backup_text(lib)
     else:
-        if name is not None:
-            document = list_document(lib, name)
-        elif query is not None:
-            document = query_document(lib, query)
-        else:
-            document = library_document(lib)
         options = MarkdownOptions(
             abstracts=abstracts,
             notes=not no_notes,
@@ -157,6 +151,13 @@ def export(
             links=not no_links,
             share=share,
         )
+        fields = export_format(fmt).reads(options)  # load only what the format reads
+        if name is not None:
+            document = list_document(lib, name, fields)
+        elif query is not None:
+            document = query_document(lib, query, fields)
+        else:
+            document = library_document(lib, fields)
         text = render(document, fmt, options)
     if output is None:
         click.echo(text, nl=False)

@@ -41,6 +41,37 @@ class MarkdownOptions:
 
 
 Renderer = Callable[[ExportDocument, MarkdownOptions], str]
+# The paper fields a format reads (given the options): an export loads only those. None is
+# every field. The tests render each format from papers with only these and with all.
+Reads = Callable[[MarkdownOptions], "frozenset[str] | None"]
+
+
+def _every_field(options: MarkdownOptions) -> frozenset[str] | None:
+    return None
+
+
+# What citation keys are made from, for BibTeX and CSL-JSON.
+_KEYED = frozenset({"citekey", "authors", "year", "title", "listed", "sources"})
+_CITED = _KEYED | {
+    "entry_type", "venue", "publisher", "month", "doi", "arxiv", "url", "categories", "tags",
+    "abstract",
+}  # fmt: skip
+_CSV = frozenset(
+    {"id", "key", "title", "listed", "sources", "status", "rating", "tags", "links",
+     "annotations", "abstract"}
+)  # fmt: skip
+_MARKDOWN = frozenset(
+    {"title", "arxiv", "doi", "url", "links", "authors", "year", "listed", "sources", "rating",
+     "tags", "status"}
+)  # fmt: skip
+
+
+def _markdown_reads(options: MarkdownOptions) -> frozenset[str]:
+    return (
+        _MARKDOWN
+        | ({"abstract"} if options.abstracts else set())
+        | ({"annotations"} if options.notes else set())
+    )
 
 
 @dataclass(frozen=True)
@@ -54,6 +85,7 @@ class ExportFormat:
     extension: str
     render: Renderer
     backup: bool = False
+    reads: Reads = _every_field
     # The renderer's text holds no control character already (JSON escapes them, BibTeX leaves
     # them out of each value), so it needs no pass over the whole text (slow beyond Latin-1).
     clean: bool = False
@@ -93,12 +125,14 @@ def _json(document: ExportDocument, options: MarkdownOptions) -> str:
 EXPORT_FORMATS: dict[str, ExportFormat] = {
     item.name: item
     for item in (
-        ExportFormat("markdown", "Markdown", ".md", _markdown),
-        ExportFormat("bibtex", "BibTeX", ".bib", _bibtex, clean=True),
-        ExportFormat("csv", "CSV", ".csv", _csv),
+        ExportFormat("markdown", "Markdown", ".md", _markdown, reads=_markdown_reads),
+        ExportFormat("bibtex", "BibTeX", ".bib", _bibtex, reads=lambda _: _CITED, clean=True),
+        ExportFormat("csv", "CSV", ".csv", _csv, reads=lambda _: _CSV),
         # Two formats write .json: reader's own comes first, for whoever goes by extension.
         ExportFormat("json", "JSON", ".json", _json, backup=True, clean=True),
-        ExportFormat("csl-json", "CSL-JSON", ".json", _csl_json, clean=True),
+        ExportFormat(
+            "csl-json", "CSL-JSON", ".json", _csl_json, reads=lambda _: _CITED, clean=True
+        ),
     )
 }
 FORMATS = tuple(EXPORT_FORMATS)

@@ -12,7 +12,9 @@ compare them with papers made field by field.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import MISSING
+from dataclasses import fields as dataclass_fields
 from typing import Any, TypeVar
 
 from reader.models import Annotation, AttachedFile, Author, Link, Paper, Source
@@ -39,62 +41,122 @@ def made(cls: type[T], fields: dict[str, Any]) -> T:
     return item
 
 
+# Each paper field that is read from the papers table, by its column's place in PAPER_COLUMNS.
+_COLUMN_FIELDS = tuple(column.strip() for column in PAPER_COLUMNS.split(","))
+# What a field not asked for holds: the dataclass's default, or nothing for one without.
+_BLANK: dict[str, Any] = {
+    field.name: None if field.default is MISSING else field.default
+    for field in dataclass_fields(Paper)
+}
+_BLANK.update(key="", title="", abstract="", added="")
+
+
 class Loader:
     """Full papers by id, for ``Catalog.papers``."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def papers(self, ids: list[int], with_notes: bool, whole: bool) -> dict[int, Paper]:
+    def papers(
+        self,
+        ids: list[int],
+        with_notes: bool,
+        whole: bool,
+        fields: Collection[str] | None = None,
+    ) -> dict[int, Paper]:
         """The papers of ``ids`` by id; ``whole`` reads each table whole (most papers are
-        wanted) rather than in chunks of ids."""
+        wanted) rather than in chunks of ids. ``fields`` names the only fields the caller
+        reads (an export's format): the others are not loaded and hold their defaults."""
+        wanted = frozenset(fields) if fields is not None else None
         if whole:
-            return self._load(None, with_notes)  # the caller picks the ones it asked for
+            return self._load(None, with_notes, wanted)  # the caller picks the ones it asked for
         result: dict[int, Paper] = {}
         for start in range(0, len(ids), CHUNK):
-            result.update(self._load(ids[start : start + CHUNK], with_notes))
+            result.update(self._load(ids[start : start + CHUNK], with_notes, wanted))
         return result
 
-    def _load(self, ids: list[int] | None, with_notes: bool) -> dict[int, Paper]:
+    def _load(
+        self, ids: list[int] | None, with_notes: bool, wanted: frozenset[str] | None
+    ) -> dict[int, Paper]:
+        def asked(field: str) -> bool:
+            return wanted is None or field in wanted
+
         select = _Select(self.db, ids)
         distinct: dict[tuple[Any, ...], Any] = {}
-        sources = select.grouped(
-            "SELECT s.paper_id, f.name, f.listed FROM sources s JOIN files f ON f.id = s.file_id "
-            "{where} ORDER BY f.id",
-            "s.paper_id",
-            lambda file, listed: _shared(distinct, Source, file, listed or None),
-        )
-        links = select.grouped(
-            "SELECT paper_id, url, kind FROM links {where} ORDER BY paper_id, position, url",
-            "paper_id",
-            Link,
-        )
-        tags = select.grouped(
-            "SELECT pt.paper_id, t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "
-            "{where} ORDER BY t.name COLLATE NOCASE",
-            "pt.paper_id",
-            None,
-        )
-        notes: dict[int, list[Annotation]] = {}
-        lists: dict[int, list[Any]] = {}
-        if with_notes:
-            notes = select.grouped(
+        details: dict[str, dict[int, list[Any]]] = {}
+        if asked("sources"):
+            details["sources"] = select.grouped(
+                "SELECT s.paper_id, f.name, f.listed FROM sources s "
+                "JOIN files f ON f.id = s.file_id {where} ORDER BY f.id",
+                "s.paper_id",
+                lambda file, listed: _shared(distinct, Source, file, listed or None),
+            )
+        if asked("links"):
+            details["links"] = select.grouped(
+                "SELECT paper_id, url, kind FROM links {where} ORDER BY paper_id, position, url",
+                "paper_id",
+                Link,
+            )
+        if asked("tags"):
+            details["tags"] = select.grouped(
+                "SELECT pt.paper_id, t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "
+                "{where} ORDER BY t.name COLLATE NOCASE",
+                "pt.paper_id",
+                None,
+            )
+        if with_notes and asked("annotations"):
+            details["annotations"] = select.grouped(
                 "SELECT paper_id, id, paper_id, body, quote, created, updated FROM annotations "
                 "{where} ORDER BY id",
                 "paper_id",
                 Annotation,
             )
-            lists = select.grouped(
+        if with_notes and asked("lists"):
+            details["lists"] = select.grouped(
                 "SELECT li.paper_id, l.name FROM list_items li JOIN lists l ON l.id = li.list_id "
                 "{where} ORDER BY l.name COLLATE NOCASE",
                 "li.paper_id",
                 None,
             )
-        files = select.grouped(
-            "SELECT paper_id, path, sha256 FROM attachments {where} ORDER BY id",
-            "paper_id",
-            AttachedFile,
-        )
+        if asked("files"):
+            details["files"] = select.grouped(
+                "SELECT paper_id, path, sha256 FROM attachments {where} ORDER BY id",
+                "paper_id",
+                AttachedFile,
+            )
+        if wanted is None:
+            return self._made(select, details)
+        columns = [name for name in _COLUMN_FIELDS if name == "id" or name in wanted]
+        rows = select.rows(f"SELECT {', '.join(columns)} FROM papers {{where}}", "id")
+        blank = _BLANK
+        made_columns = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+        values = dict(zip(columns, made_columns, strict=True))
+        if "authors" in values:
+            values["authors"] = _authors(list(values["authors"]))
+        if "categories" in values:
+            values["categories"] = [
+                tuple(text.split()) if text else () for text in values["categories"]
+            ]
+        names = list(values)
+        empty = ()
+        result = {}
+        for row in zip(*values.values(), strict=True):
+            paper_id = row[0]
+            paper = dict(blank)
+            paper.update(zip(names, row, strict=True))
+            for field, grouped in details.items():
+                paper[field] = tuple(grouped.get(paper_id, empty))
+            result[paper_id] = made(Paper, paper)
+        return result
+
+    def _made(self, select: _Select, details: dict[str, dict[int, list[Any]]]) -> dict[int, Paper]:
+        """Every field of every paper."""
+        sources = details["sources"]
+        links = details["links"]
+        tags = details["tags"]
+        notes = details.get("annotations", {})
+        lists = details.get("lists", {})
+        files = details["files"]
         rows = select.rows(f"SELECT {PAPER_COLUMNS} FROM papers {{where}}", "id")
         authors = _authors([row[9] for row in rows])
         empty = ()

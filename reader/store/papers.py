@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from reader.duplicates import Candidate
 from reader.keys import normalize_title
 from reader.models import SORTS, Paper, PaperRow, ReaderError
+from reader.store import errors
 from reader.store.filters import like_escape
 from reader.store.loading import CHUNK, Loader
 
@@ -29,6 +31,7 @@ def is_row_id(value: object) -> bool:
 
 class Catalog:
     def __init__(self, library: Library) -> None:
+        self.library = library
         self.db = library.db
 
     def count(self) -> int:
@@ -89,15 +92,31 @@ class Catalog:
         title = row[0]
         return title if len(title) <= 60 else title[:57] + "..."
 
-    def papers(self, ids: Sequence[int], *, with_notes: bool = True) -> list[Paper]:
-        """Full papers, in the order of ``ids``."""
+    def papers(
+        self,
+        ids: Sequence[int],
+        *,
+        with_notes: bool = True,
+        fields: Collection[str] | None = None,
+    ) -> list[Paper]:
+        """Full papers, in the order of ``ids``; with ``fields``, papers of which only those
+        fields are loaded (the others hold their defaults: for an export that reads no more)."""
         if not ids:
             return []
         id_list = list(ids)
         # Most of the library (an export of it): each table read whole beats lists of ids.
         whole = len(id_list) > CHUNK and 2 * len(set(id_list)) >= self.count()
-        found = Loader(self.db).papers(id_list, with_notes, whole)
+        found = Loader(self.db).papers(id_list, with_notes, whole, fields)
         return [found[paper_id] for paper_id in id_list if paper_id in found]
+
+    def papers_of(self, ids: Sequence[int], fields: Collection[str] | None) -> list[Paper]:
+        """``papers`` with its storage failures as LibraryError, as the library's own methods
+        give them (an export asks the catalog for some fields only)."""
+        try:
+            with self.library.read():
+                return self.papers(ids, fields=fields)
+        except sqlite3.Error as error:
+            raise errors.describe(self.library.path, error) from None
 
     def tags_for(self, ids: list[int]) -> dict[int, list[str]]:
         marks = ",".join("?" * len(ids))

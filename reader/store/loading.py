@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import MISSING
 from dataclasses import fields as dataclass_fields
+from itertools import repeat
 from typing import Any, TypeVar
 
 from reader.models import Annotation, AttachedFile, Author, Link, Paper, Source
@@ -49,6 +50,7 @@ _BLANK: dict[str, Any] = {
     for field in dataclass_fields(Paper)
 }
 _BLANK.update(key="", title="", abstract="", added="")
+_FIELDS = tuple(_BLANK)
 
 
 class Loader:
@@ -83,7 +85,7 @@ class Loader:
 
         select = _Select(self.db, ids)
         distinct: dict[tuple[Any, ...], Any] = {}
-        details: dict[str, dict[int, list[Any]]] = {}
+        details: dict[str, dict[int, tuple[Any, ...]]] = {}
         if asked("sources"):
             details["sources"] = select.grouped(
                 "SELECT s.paper_id, f.name, f.listed FROM sources s "
@@ -124,77 +126,28 @@ class Loader:
                 "paper_id",
                 AttachedFile,
             )
-        if wanted is None:
-            return self._made(select, details)
-        columns = [name for name in _COLUMN_FIELDS if name == "id" or name in wanted]
+        columns = [name for name in _COLUMN_FIELDS if asked(name) or name == "id"]
         rows = select.rows(f"SELECT {', '.join(columns)} FROM papers {{where}}", "id")
-        blank = _BLANK
-        made_columns = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
-        values = dict(zip(columns, made_columns, strict=True))
+        if not rows:
+            return {}
+        values: dict[str, Any] = dict(zip(columns, zip(*rows, strict=True), strict=True))
+        ids_read = values["id"]
         if "authors" in values:
             values["authors"] = _authors(list(values["authors"]))
         if "categories" in values:
+            empty = ()
             values["categories"] = [
-                tuple(text.split()) if text else () for text in values["categories"]
+                tuple(text.split()) if text else empty for text in values["categories"]
             ]
-        names = list(values)
-        empty = ()
+        for field, grouped in details.items():
+            values[field] = list(map(grouped.get, ids_read, repeat(())))
+        # Every field of Paper in its order: the values read, else the default for all (a
+        # paper's values are a row of these; zip stops at the last paper, the repeats never).
+        every = [values[name] if name in values else repeat(_BLANK[name]) for name in _FIELDS]
+        each = map(dict, map(zip, repeat(_FIELDS), zip(*every, strict=False)))
         result = {}
-        for row in zip(*values.values(), strict=True):
-            paper_id = row[0]
-            paper = dict(blank)
-            paper.update(zip(names, row, strict=True))
-            for field, grouped in details.items():
-                paper[field] = tuple(grouped.get(paper_id, empty))
-            result[paper_id] = made(Paper, paper)
-        return result
-
-    def _made(self, select: _Select, details: dict[str, dict[int, list[Any]]]) -> dict[int, Paper]:
-        """Every field of every paper."""
-        sources = details["sources"]
-        links = details["links"]
-        tags = details["tags"]
-        notes = details.get("annotations", {})
-        lists = details.get("lists", {})
-        files = details["files"]
-        rows = select.rows(f"SELECT {PAPER_COLUMNS} FROM papers {{where}}", "id")
-        authors = _authors([row[9] for row in rows])
-        empty = ()
-        result = {}
-        for row, written in zip(rows, authors, strict=True):
-            paper_id = row[0]
-            categories = row[19]
-            result[paper_id] = made(
-                Paper,
-                {
-                    "id": paper_id,
-                    "key": row[1],
-                    "title": row[2],
-                    "abstract": row[3],
-                    "listed": row[4],
-                    "added": row[5],
-                    "sources": tuple(sources.get(paper_id, empty)),
-                    "links": tuple(links.get(paper_id, empty)),
-                    "tags": tuple(tags.get(paper_id, empty)),
-                    "rating": row[6],
-                    "status": row[7],
-                    "read_at": row[8],
-                    "annotations": tuple(notes.get(paper_id, empty)),
-                    "lists": tuple(lists.get(paper_id, empty)),
-                    "authors": written,
-                    "year": row[10],
-                    "month": row[11],
-                    "venue": row[12],
-                    "publisher": row[13],
-                    "entry_type": row[14],
-                    "citekey": row[15],
-                    "arxiv": row[16],
-                    "doi": row[17],
-                    "url": row[18],
-                    "categories": tuple(categories.split()) if categories else empty,
-                    "files": tuple(files.get(paper_id, empty)),
-                },
-            )
+        for paper_id, fields in zip(ids_read, each, strict=True):
+            result[paper_id] = made(Paper, fields)
         return result
 
 
@@ -211,17 +164,19 @@ class _Select:
         where = "" if self.marks is None else f"WHERE {column} IN ({self.marks})"
         return self.db.execute(sql.format(where=where), self.ids).fetchall()
 
-    def grouped(self, sql: str, column: str, make: Callable[..., T] | None) -> dict[int, list[Any]]:
+    def grouped(
+        self, sql: str, column: str, make: Callable[..., T] | None
+    ) -> dict[int, tuple[Any, ...]]:
         """Rows whose first column is a paper id, per paper: the second column as it is when
         ``make`` is None, else the other columns made into an object."""
         grouped: dict[int, list[Any]] = {}
         if make is None:
             for paper_id, value in self.rows(sql, column):
                 grouped.setdefault(paper_id, []).append(value)
-            return grouped
-        for paper_id, *values in self.rows(sql, column):
-            grouped.setdefault(paper_id, []).append(make(*values))
-        return grouped
+        else:
+            for paper_id, *values in self.rows(sql, column):
+                grouped.setdefault(paper_id, []).append(make(*values))
+        return {paper_id: tuple(items) for paper_id, items in grouped.items()}
 
 
 def _shared(distinct: dict[tuple[Any, ...], Any], cls: Callable[..., T], *values: Any) -> T:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from itertools import repeat
 from json.encoder import encode_basestring
 
 # C0 and C1 control characters (ESC, BEL, CSI...) except tab and newline, plus the bidi
@@ -83,15 +84,13 @@ def one_line(text: str) -> str:
 
 def one_lines(texts: list[str]) -> list[str]:
     """``one_line`` of each text. Most texts are one line already (printable, so no control and
-    no whitespace but single spaces inside): one look at them all says so."""
-    joined = "|".join(texts)
+    no whitespace but single spaces inside, none at either end): one look at them all says so."""
+    joined = "".join(texts)  # a double space across two texts needs a space at an end: seen below
     if (
         joined.isprintable()
         and "  " not in joined
-        and " |" not in joined
-        and "| " not in joined
-        and joined[:1] != " "
-        and joined[-1:] != " "
+        and not any(map(str.startswith, texts, repeat(" ")))
+        and not any(map(str.endswith, texts, repeat(" ")))
     ):
         return list(texts)
     return [

@@ -222,24 +222,10 @@ def escape_all(texts: list[str]) -> list[str]:
     return _escaped("\n".join(one_lines(texts))).split("\n")
 
 
-# Backslashes and braces stand aside as these while the other escapes (which write them) are
-# made; one_line has removed all three (control characters) from the text itself.
-_ASIDE = {"\\": "\x02", "{": "\x03", "}": "\x04"}
-
-
 def _escaped(text: str) -> str:
-    """``_TEX_SPECIAL.sub(_tex_escape, text)``, then ``--`` broken, for one-line text: a
-    ``str.replace`` for each special character present (a long text has few kinds of them)."""
-    present = [special for special in TEX_ESCAPES if special in text]
-    for special in present:
-        if special in _ASIDE:
-            text = text.replace(special, _ASIDE[special])
-    for special in present:
-        if special not in _ASIDE:
-            text = text.replace(special, TEX_ESCAPES[special])
-    for special in present:
-        if special in _ASIDE:
-            text = text.replace(_ASIDE[special], TEX_ESCAPES[special])
+    """``escape_tex`` of one-line text: its special characters escaped, ``--`` broken."""
+    if _TEX_SPECIAL.search(text):
+        text = _TEX_SPECIAL.sub(_tex_escape, text)
     while "--" in text:
         text = text.replace("--", "-{}-")
     return text

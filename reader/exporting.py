@@ -98,6 +98,13 @@ def backup_text(library: Library) -> str:
 
 
 @uncollected
+def backup_pieces(library: Library) -> list[str]:
+    """``backup_text`` in pieces, for ``write_atomic``: written one by one, the ASCII ones
+    (most) are encoded as such rather than as wide as the whole text's widest character."""
+    return library.backups.pieces()
+
+
+@uncollected
 def render(document: ExportDocument, fmt: str, options: MarkdownOptions | None = None) -> str:
     """The document in a format of the registry, free of control characters (they mean nothing
     in any of them, and could drive a terminal the file is printed to)."""
@@ -134,11 +141,31 @@ def write_atomic(path: Path, text: str | Iterable[str], *, private: bool = False
         with stream:
             if mode is not None:
                 os.fchmod(descriptor, mode)
-            for piece in pieces:
-                stream.write(piece)
+            for chunk in _chunks(pieces):
+                stream.write(chunk)
             stream.flush()
             _link(descriptor, target)
     return target
+
+
+_CHUNK = 1 << 20
+
+
+def _chunks(pieces: Iterable[str]) -> Iterator[str]:
+    """The pieces joined into runs of about a megabyte: a text stream's write costs more than
+    joining a few small strings, and a run holds only its own pieces' widest character (an
+    ASCII run is encoded by copying)."""
+    run: list[str] = []
+    size = 0
+    for piece in pieces:
+        run.append(piece)
+        size += len(piece)
+        if size >= _CHUNK:
+            yield "".join(run)
+            run.clear()
+            size = 0
+    if run:
+        yield "".join(run)
 
 
 def _target(path: Path) -> Path:
@@ -263,8 +290,8 @@ def _write_named(target: Path, pieces: Iterable[str], mode: int | None) -> None:
     temporary, descriptor = _create_named(target, mode)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
-            for piece in pieces:
-                stream.write(piece)
+            for chunk in _chunks(pieces):
+                stream.write(chunk)
             stream.flush()
             os.fsync(descriptor)
     except BaseException:

@@ -128,6 +128,7 @@ def export(
     """Export a reading list NAME, a --query, or --all (JSON with --all is a full backup)."""
     from reader.export import MarkdownOptions, export_format
     from reader.exporting import (
+        backup_pieces,
         backup_text,
         library_document,
         list_document,
@@ -139,8 +140,9 @@ def export(
     chosen = sum(1 for given in (name is not None, query is not None, everything) if given)
     if chosen != 1:
         raise ReaderError("export needs exactly one of: a list NAME, --query QUERY, or --all")
+    text: str | list[str]
     if everything and export_format(fmt).backup:
-        text = backup_text(lib)
+        text = backup_pieces(lib) if output is not None else backup_text(lib)
     else:
         options = MarkdownOptions(
             abstracts=abstracts,

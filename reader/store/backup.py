@@ -37,10 +37,14 @@ class Backup:
             return self._dump()
 
     def text(self) -> str:
-        """``render_backup(dump())``, written straight from the rows (``backup_text``); storage
-        failures leave as LibraryError, as they do from the library's own methods."""
+        """``render_backup(dump())``, written straight from the rows (``backup_text``)."""
+        return "".join(self.pieces())
+
+    def pieces(self) -> list[str]:
+        """``text`` in pieces, to be written one by one; storage failures leave as
+        LibraryError, as they do from the library's own methods."""
         from reader.backup_format import render_backup
-        from reader.store.backup_text import Unexpected, backup_text
+        from reader.store.backup_text import Unexpected, backup_pieces
 
         try:
             with self.library.read():
@@ -48,9 +52,9 @@ class Backup:
         except sqlite3.Error as error:
             raise errors.describe(self.library.path, error) from None
         try:
-            return backup_text(tables, self.library.schema_version)
+            return backup_pieces(tables, self.library.schema_version)
         except Unexpected:
-            return render_backup(self._dump(tables))
+            return [render_backup(self._dump(tables))]
 
     def _dump(self, tables: Tables | None = None) -> dict[str, Any]:
         tables = tables or read_tables(self.db)

@@ -118,8 +118,14 @@ class Unexpected(Exception):
 def backup_text(tables: Tables, schema: int) -> str:
     """``render_backup(dump())`` written from the rows; raises ``Unexpected`` when a value is
     not one the layout knows (then the caller takes the slower way)."""
+    return "".join(backup_pieces(tables, schema))
+
+
+def backup_pieces(tables: Tables, schema: int) -> list[str]:
+    """``backup_text`` in pieces (a paper each): most are ASCII, and written one by one they
+    are encoded as such, where their whole is as wide as its widest character."""
     try:
-        return "".join(_document(tables, schema))
+        return _document(tables, schema)
     except (ValueError, TypeError, AttributeError, KeyError) as error:
         raise Unexpected(str(error)) from error
 
@@ -231,8 +237,12 @@ def _document(tables: Tables, schema: int) -> list[str]:
     papers = _papers(tables)
     if not papers:
         return [head, "[]", tail]
-    separator = ",\n    "
-    return [head, "[\n    ", separator.join(papers), "\n  ]", tail]
+    pieces = [head, "[\n    "]
+    for paper in papers:
+        pieces += (paper, ",\n    ")
+    pieces[-1] = "\n  ]"  # the last paper's separator
+    pieces.append(tail)
+    return pieces
 
 
 def _papers(tables: Tables) -> list[str]:

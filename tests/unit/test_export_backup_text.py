@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from test_export_speed_paths import BITS, fill
 
 from reader.backup_format import render_backup
-from reader.exporting import backup_text
+from reader.exporting import backup_pieces, backup_text, write_atomic
 from reader.store import Library
 from reader.store import backup_text as fast
 
@@ -166,3 +166,27 @@ def test_any_text_is_written_as_dump_renders_it(rows: list[tuple], tags: list[st
                 db.execute("INSERT INTO paper_tags VALUES (?, ?)", [paper_id, tag_id])
     tables = fast.read_tables(db)
     assert fast.backup_text(tables, library.schema_version) == reference(library)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.one_of(TEXT, st.text(min_size=1, max_size=3).map(lambda text: text * 200_000))))
+def test_pieces_are_written_as_their_whole(pieces: list[str]) -> None:
+    """write_atomic joins small pieces into runs of about a megabyte before writing them."""
+    pieces = [piece for piece in pieces if _encodes(piece)]  # no lone surrogates
+    target = Path(_SHARED.name) / "pieces.txt"
+    write_atomic(target, iter(pieces))
+    assert target.read_bytes() == "".join(pieces).encode("utf-8")
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def test_the_backup_pieces_are_the_backup_text(library: Library) -> None:
+    with library.write():
+        fill(library, 40, seed=5)
+    assert "".join(backup_pieces(library)) == backup_text(library) == reference(library)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from reader.editing import ENTRY_TYPES
 from reader.identifiers import citation_key, unique_citation_key
-from reader.importers.listing import link_kind
+from reader.importers.listing import CODE_HOSTS, link_kind
 from reader.models import Paper
 
 _LISTED_YEAR = re.compile(r",\s*([0-9]{4})$", re.ASCII)
@@ -56,6 +56,13 @@ def entry_type(paper: Paper) -> str:
 def landing_url(paper: Paper) -> str | None:
     """The paper's url, else its arXiv or DOI page; never a code repository."""
     for url in (paper.url, paper.landing_page):
-        if url and link_kind(url) != "code":
+        if url and (not _may_be_code(url) or link_kind(url) != "code"):
             return url
     return None
+
+
+def _may_be_code(url: str) -> bool:
+    """False when no code host's name is in the URL at all, so that ``link_kind`` cannot call
+    it code (most landing pages: arXiv's, DOI's), without taking the URL apart."""
+    lowered = url.lower()
+    return any(host in lowered for host in CODE_HOSTS)

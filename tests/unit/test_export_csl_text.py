@@ -98,3 +98,19 @@ def test_json_strings_are_json_text_of_each(texts: list[str]) -> None:
     assert json_strings(texts) == expected
     assert [json_string(text) for text in texts] == expected
     assert json.loads("[" + ",".join(expected) + "]") == texts
+
+
+URLS = st.from_regex(
+    r"(https?://)?([a-z]+@)?(www\.)?(GitHub\.com|gitlab\.COM|hf\.co|huggingface\.co|gitee\.com|"
+    r"arxiv\.org|x\.y)?(:\d+)?(/[A-Za-z\u0130\u212a]*)?",
+    fullmatch=True,
+)
+
+
+@given(URLS | TEXT)
+def test_a_url_without_a_code_host_in_it_is_never_code(url: str) -> None:
+    from reader.export.citation import _may_be_code
+    from reader.importers.listing import link_kind
+
+    if link_kind(url) == "code":
+        assert _may_be_code(url)

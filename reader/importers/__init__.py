@@ -15,10 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader.importers.backup import looks_like_backup, parse_backup
 from reader.importers.files import not_regular, open_regular
 from reader.importers.listing import decode, parse_listing
-from reader.importers.pipeline import parse_ahead, parts
 from reader.models import ImportSummary, ParsedListing, ReaderError
 from reader.text import clean_text
 
@@ -141,6 +139,8 @@ def parse_part(path: Path, options: ParseOptions, resume: Any) -> ParsedFile:
         return ParsedFile(path, listing=listing, warnings=warnings, resume=resume)
     text = read_text(path)
     suffix = path.suffix.lower()
+    from reader.importers.backup import looks_like_backup, parse_backup
+
     if looks_like_backup(text) or (suffix == ".json" and text.lstrip()[:1] in "{["):
         return ParsedFile(path, backup=parse_backup(text, source), warnings=warnings)
     from reader.importers.bibtex import looks_like_bibtex, parse_bibtex
@@ -195,6 +195,8 @@ def parse_in_background(paths: list[Path], options: ParseOptions) -> Iterator[Pa
 
     chunked = any(path.suffix.lower() == ".jsonl" or looks_like_snapshot(path) for path in paths)
     light = not chunked and all(path.suffix.lower() not in (".bib", ".json") for path in paths)
+    from reader.importers.pipeline import parse_ahead  # a process pool: only to import
+
     return parse_ahead(paths, options, parse_part, chunked=chunked, light=light)
 
 
@@ -255,4 +257,6 @@ class ParsedBatch:
 def load_files(paths: Iterable[Path], *, skip_bad: bool = False) -> ParsedBatch:
     """Parse every part of every file now, raising on the first bad one."""
     options = ParseOptions(skip_bad=skip_bad)
+    from reader.importers.pipeline import parts
+
     return ParsedBatch([part for path in paths for part in parts(path, options, parse_part)])

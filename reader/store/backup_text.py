@@ -19,26 +19,13 @@ from types import NoneType
 from typing import Any, NamedTuple
 
 from reader.backup_format import FORMAT, VERSION
+from reader.models import RECORD_FIELDS
 from reader.store.db import Database
 from reader.text import json_string, json_strings
 
 # A backup's paper: these columns, then the record's, in the order they are written.
 PAPER_COLUMNS = ("id", "key", "title", "abstract", "listed", "added", "rating", "status", "read_at")
-RECORD_COLUMNS = (
-    "authors",
-    "year",
-    "month",
-    "venue",
-    "publisher",
-    "entry_type",
-    "citekey",
-    "arxiv",
-    "doi",
-    "url",
-    "categories",
-    "edited",
-    "changed",
-)
+RECORD_COLUMNS = (*RECORD_FIELDS, "edited", "changed")
 
 
 class Tables(NamedTuple):

@@ -134,6 +134,17 @@ class Connection:
         finally:
             self._writes += 1
 
+    def fold_log(self) -> None:
+        """Copy the write-ahead log into the file itself, now, and say so if it cannot be done.
+
+        Closing the last connection does the same, but SQLite keeps a failure there to itself
+        (a full disk, say): the changes then live on in the log alone. That is safe for a
+        library that keeps its log beside it, and not for a file about to be given another
+        name without it (``creation``)."""
+        busy, logged, copied = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy or logged != copied:
+            raise errors.describe(self.path, sqlite3.OperationalError("database is locked"))
+
     def _data_version_now(self) -> int:
         return self.db.execute("PRAGMA data_version").fetchone()[0]
 

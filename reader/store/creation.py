@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from reader.models import LibraryError
 from reader.store import errors
 from reader.store.library import Library
 
@@ -37,9 +38,16 @@ def fill_new_library(path: Path, fill: Callable[[Library], T]) -> T:
     _remove_abandoned(path)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.new")
     try:
-        with Library(temporary) as library:
-            result = fill(library)
-        # Closing the last connection checkpointed the WAL into the file: it is whole.
+        try:
+            with Library(temporary) as library:
+                result = fill(library)
+                library.fold_log()  # a full disk says so here, not in the closing
+        except LibraryError as error:  # said of the library asked for, not of the hidden file
+            raise LibraryError(
+                str(error).replace(str(temporary), str(path)), busy=error.busy
+            ) from None
+        if _log_left(temporary):  # changes only in the log would stay behind with it
+            raise errors.describe(path, OSError(errno.ENOSPC, "No space left on device"))
         if _link_into_place(temporary, path):
             return result
         with Library(path) as library:
@@ -47,6 +55,14 @@ def fill_new_library(path: Path, fill: Callable[[Library], T]) -> T:
     finally:
         for suffix in SIDE_FILES:
             Path(f"{temporary}{suffix}").unlink(missing_ok=True)
+
+
+def _log_left(temporary: Path) -> bool:
+    """Whether the built file's write-ahead log still holds anything after the last close."""
+    try:
+        return Path(f"{temporary}-wal").stat().st_size > 0
+    except FileNotFoundError:
+        return False
 
 
 def _link_into_place(temporary: Path, path: Path) -> bool:

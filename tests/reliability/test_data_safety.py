@@ -460,3 +460,29 @@ dd if=/dev/zero of={mount}/filler bs=4k 2>/dev/null
     assert "rate 1" in done.stdout, done.stdout
     message = (out / "rate.err").read_text()
     assert "disk is full" in message and "damaged" not in message, message
+
+
+def test_a_first_import_that_fills_the_disk_leaves_no_damaged_library(
+    tmp_path: Path, seeds_dir: Path
+) -> None:
+    """The import's rows fit in the write-ahead log but not in the file: closing could not fold
+    them in and said nothing, and the library was named without its log (damaged, reported
+    as imported). Now the import says the disk is full and leaves no library."""
+    seeds = sorted(seeds_dir.glob("*.txt"))
+    mount = tmp_path / "small"
+    mount.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    files = " ".join(f'"{seed}"' for seed in seeds)
+    script = f"""
+mount -t tmpfs -o size=3m tmpfs {mount} || {{ echo MOUNT-FAILED; exit 0; }}
+"$PYTHON" -m reader --db {mount}/lib.db import {files} > /dev/null 2> {out}/import.err
+echo "import $?"
+ls -A {mount}
+"""
+    done = _in_mount_namespace(script)
+    message = (out / "import.err").read_text()
+    assert "import 1" in done.stdout, done.stdout + message
+    assert "disk is full" in message and str(mount / "lib.db") in message, message
+    assert ".new" not in message
+    assert done.stdout.strip().splitlines()[-1] == "import 1"  # nothing left in the folder

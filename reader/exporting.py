@@ -126,7 +126,15 @@ def write_atomic(path: Path, text: str | Iterable[str], *, private: bool = False
     Returns the path written.
     """
     target = _target(path.expanduser())
-    mode = _mode(target, private)
+    try:
+        return _write_whole(target, _mode(target, private), text)
+    except OSError as error:
+        if error.filename is None:  # a write or a flush: name the file it was for
+            raise OSError(error.errno, error.strerror, str(target)) from None
+        raise
+
+
+def _write_whole(target: Path, mode: int | None, text: str | Iterable[str]) -> Path:
     pieces = (text,) if isinstance(text, str) else text
     with _removed_on_termination():
         descriptor = _unnamed_file(target.parent)

@@ -124,9 +124,11 @@ def test_a_failed_write_of_a_new_file_leaves_nothing(
 ) -> None:
     target = tmp_path / "new.md"
     full_disk()
-    with pytest.raises(OSError):
+    with pytest.raises(OSError) as failed:
         write_atomic(target, "x" * 100_000)
     assert leftovers(tmp_path, set()) == []
+    # Said of the file being written: the CLI's one line is "PATH: No space left on device".
+    assert failed.value.filename == str(target) and failed.value.errno == 28
 
 
 def test_write_atomic_replaces_the_whole_file(tmp_path: Path) -> None:

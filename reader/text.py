@@ -144,6 +144,8 @@ def truncate(text: str, width: int) -> str:
     """Cut to ``width`` cells with an ellipsis (wide characters count double)."""
     if width <= 0:
         return ""
+    if text.isascii():  # one cell a character: the common case, without a lookup each
+        return text if len(text) <= width else text[: width - 1] + "…"
     cells = 0
     out = []
     for ch in text:

@@ -42,6 +42,7 @@ from reader.tui.widgets.key_footer import KeyFooter
 from reader.tui.widgets.paper_detail import PaperDetail
 from reader.tui.widgets.paper_list import PaperList
 from reader.tui.widgets.scope_title import ScopeTitle
+from reader.tui.widgets.search_box import SearchBox
 from reader.tui.widgets.search_count import SearchCount
 from reader.tui.widgets.sidebar import LIBRARY, Overview, Scope, Sidebar
 
@@ -133,7 +134,7 @@ class LibraryScreen(
     def compose(self) -> ComposeResult:
         with Horizontal(id="top-bar"):
             yield Static("reader", id="brand")
-            yield Input(
+            yield SearchBox(
                 placeholder=(
                     "Search  (try: diffusion  tag:vision  rating:>=4  status:unread  -has:notes)"
                 ),

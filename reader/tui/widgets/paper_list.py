@@ -110,7 +110,7 @@ class PaperList(ScrollView, can_focus=True):
         # screen looks; a list would make a Python int of every id on every keystroke.
         self.ids = ids
         self._version += 1
-        self.virtual_size = Size(0, len(self.ids))
+        self._resize(Size(0, len(self.ids)))
         index = 0
         if keep is not None:
             try:
@@ -121,6 +121,18 @@ class PaperList(ScrollView, can_focus=True):
             self.anchor = min(self.anchor, max(len(self.ids) - 1, 0))
         self._set_cursor(index, scroll=True)
         self.refresh()
+
+    def _resize(self, size: Size) -> None:
+        """The list is as tall as its results. A new layout (which repaints every widget it
+        moves) is needed only when the scroll bar appears or goes; otherwise the bar's thumb
+        is told the new length and the list repaints itself."""
+        room = self.container_size.height
+        if not room or (size.height > room) != self.show_vertical_scrollbar:
+            self.virtual_size = size
+            return
+        self.set_reactive(PaperList.virtual_size, size)
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.window_virtual_size = size.height
 
     def invalidate(self, paper_ids: Iterable[int] | None = None) -> None:
         """Forget cached rows (all, or some) so they are read again from the library."""

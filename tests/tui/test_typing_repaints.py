@@ -1,0 +1,72 @@
+"""Typing in the search box repaints what changed without a new layout of the screen, and what
+a layout used to bring (the box scrolling its text, the list's scroll bar) still follows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui_helpers import library_screen, press, running, settle
+
+from reader.tui.widgets.search_box import SearchBox
+
+
+async def test_a_query_longer_than_the_box_scrolls_to_keep_the_cursor_in_view(
+    demo_path: Path,
+) -> None:
+    async with running(demo_path, size=(80, 24)) as (app, pilot):
+        screen = library_screen(app)
+        box = screen.search_input
+        assert isinstance(box, SearchBox)
+        await press(pilot, "slash")
+        words = "transformer " * 12
+        await press(pilot, *words.strip())
+        assert box.value == words.strip()
+        assert box.virtual_size.width > box.content_size.width
+        assert box.scroll_offset.x > 0
+        left, _, width, _ = box.content_region
+        assert left <= box.cursor_screen_offset.x <= left + width  # after the last letter
+        shown = "".join(segment.text for segment in box.render_line(0))
+        assert "transformer" in shown
+        await press(pilot, "home")
+        assert box.scroll_offset.x == 0
+
+
+async def test_the_scroll_bar_follows_the_number_of_results(demo_path: Path) -> None:
+    async with running(demo_path, size=(100, 18)) as (app, pilot):
+        screen = library_screen(app)
+        papers = screen.paper_list
+        room = papers.container_size.height
+        total = len(papers.ids)
+        assert total > room
+        assert papers.show_vertical_scrollbar
+        assert papers.vertical_scrollbar.window_virtual_size == total
+
+        async def search(text: str) -> int:
+            screen.search_input.value = text
+            await settle(pilot)
+            await pilot.pause()
+            assert papers.virtual_size.height == len(papers.ids)
+            return len(papers.ids)
+
+        # Fewer papers, still more than fit: the thumb is told the new length.
+        found = await search("model")
+        assert room < found < total
+        assert papers.show_vertical_scrollbar
+        assert papers.vertical_scrollbar.window_virtual_size == found
+        # Told at once, not at the next layout (which the detail pane would bring anyway).
+        papers.set_ids(list(papers.ids)[:-1])
+        assert papers.vertical_scrollbar.window_virtual_size == found - 1
+        assert papers.virtual_size.height == found - 1
+        # So few that they fit: the bar goes, and the list takes its column back.
+        few = await search("diffusion")
+        assert 0 < few <= room
+        assert not papers.show_vertical_scrollbar
+        # All again: the bar comes back with the whole length.
+        assert await search("") == total
+        assert papers.show_vertical_scrollbar
+        assert papers.vertical_scrollbar.window_virtual_size == total
+        # The end of the list is reachable.
+        papers.focus()
+        await press(pilot, "end")
+        assert papers.cursor == total - 1
+        assert papers.scroll_offset.y == total - papers.size.height

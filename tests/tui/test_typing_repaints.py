@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui_helpers import library_screen, press, running, settle
+from tui_helpers import library_screen, open_library, press, running, settle
 
 from reader.tui.widgets.search_box import SearchBox
 
@@ -70,3 +70,32 @@ async def test_the_scroll_bar_follows_the_number_of_results(demo_path: Path) -> 
         await press(pilot, "end")
         assert papers.cursor == total - 1
         assert papers.scroll_offset.y == total - papers.size.height
+
+
+async def test_rows_drawn_once_are_drawn_again_when_their_look_or_paper_changes(
+    demo_path: Path,
+) -> None:
+    async with running(demo_path) as (app, pilot):
+        papers = library_screen(app).paper_list
+        papers.focus()
+        await settle(pilot)
+
+        def row(y: int) -> list[tuple[str, object]]:
+            return [(segment.text, segment.style) for segment in papers.render_line(y)]
+
+        before = row(2)
+        assert row(2) == before  # the same paper, place and look: the same row
+        app.theme = "textual-light" if app.current_theme.dark else "textual-dark"
+        await settle(pilot)
+        assert row(2) != before  # the theme's colours, not the kept row's
+        themed = row(2)
+        await press(pilot, "j", "j", "space")  # mark the paper on the third row
+        assert row(2) != themed
+        marked = row(2)
+        paper_id = papers.ids[2]
+        with open_library(demo_path) as library:
+            library.rate(paper_id, 5)
+        papers.invalidate([paper_id])  # as the app does when a paper changes
+        await settle(pilot)
+        assert row(2) != marked
+        assert "★5" in "".join(text for text, _ in row(2))

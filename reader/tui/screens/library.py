@@ -157,6 +157,9 @@ class LibraryScreen(
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        # Watched, not heard through Input.Changed: the search starts within the keystroke,
+        # before the frame that echoes it, instead of after a message's trip up the DOM.
+        self.watch(self.search_input, "value", self.search_changed, init=False)
         self.paper_list.focus()
         self.read_overview()
         self.order = self.order_label()
@@ -272,8 +275,7 @@ class LibraryScreen(
         self._error = None
         self.query_one("#query-error", Static).remove_class("shown")
 
-    @on(Input.Changed, "#search")
-    def search_changed(self) -> None:
+    def search_changed(self, _value: str) -> None:
         self.run_search(keep=None)
 
     @on(Input.Submitted, "#search")

@@ -30,6 +30,9 @@ from reader.tui.widgets.styles import foreground
 RowLoader = Callable[[Sequence[int]], list[Paper]]
 
 CACHE_LIMIT = 2_000
+# Rows drawn lately, kept while their paper, place and look are the same: as a query grows a
+# letter at a time, most of the papers on screen stay, and a row is drawn once, not per key.
+STRIP_LIMIT = 400
 
 
 class PaperList(ScrollView, can_focus=True):
@@ -95,6 +98,7 @@ class PaperList(ScrollView, can_focus=True):
         self.columns = tuple(columns)
         self.ids: Sequence[int] = []
         self._rows: dict[int, Paper] = {}
+        self._strips: dict[tuple[object, ...], tuple[Paper, Strip]] = {}
         self.empty_text = "No papers."
         self._marked: dict[int, None] = {}  # in the order marked
         self.anchor: int | None = None  # where ``v`` started a range
@@ -304,6 +308,22 @@ class PaperList(ScrollView, can_focus=True):
             self.anchor is not None
             and min(self.anchor, self.cursor) <= index <= max(self.anchor, self.cursor)
         )
+        if index == self.cursor:  # one row, styled by focus too: always drawn afresh
+            return self._draw_row(row, index, width, base, columns, marked)
+        names = tuple(column.name for column in columns)
+        key = (row.id, marked, width, names, self.columns, base, self.app.theme, self.has_focus)
+        drawn = self._strips.get(key)
+        if drawn is not None and drawn[0] is row:
+            return drawn[1]
+        strip = self._draw_row(row, index, width, base, columns, marked)
+        if len(self._strips) > STRIP_LIMIT:
+            self._strips.clear()
+        self._strips[key] = (row, strip)
+        return strip
+
+    def _draw_row(
+        self, row: Paper, index: int, width: int, base: Style, columns: list[Column], marked: bool
+    ) -> Strip:
         if marked:
             marks = self.get_component_rich_style("paper-list--marked", partial=False)
             base = base + Style(bgcolor=marks.bgcolor)

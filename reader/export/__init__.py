@@ -41,6 +41,9 @@ class MarkdownOptions:
 
 
 Renderer = Callable[[ExportDocument, MarkdownOptions], str]
+# The same text in pieces whose concatenation it is (a paper's entry each), for writing to a
+# file: no one string of the whole export, and the ASCII pieces are encoded by copying.
+PieceRenderer = Callable[[ExportDocument, MarkdownOptions], "list[str]"]
 # The paper fields a format reads (given the options): an export loads only those. None is
 # every field. The tests render each format from papers with only these and with all.
 Reads = Callable[[MarkdownOptions], "frozenset[str] | None"]
@@ -89,6 +92,8 @@ class ExportFormat:
     # The renderer's text holds no control character already (JSON escapes them, BibTeX leaves
     # them out of each value), so it needs no pass over the whole text (slow beyond Latin-1).
     clean: bool = False
+    # The text in pieces (``PieceRenderer``), where the format can give them; only clean ones.
+    pieces: PieceRenderer | None = None
 
 
 def _markdown(document: ExportDocument, options: MarkdownOptions) -> str:
@@ -103,10 +108,22 @@ def _bibtex(document: ExportDocument, options: MarkdownOptions) -> str:
     return render_bibtex(document.papers)
 
 
+def _bibtex_pieces(document: ExportDocument, options: MarkdownOptions) -> list[str]:
+    from reader.export.bibtex import bibtex_entries
+
+    return bibtex_entries(document.papers)
+
+
 def _csl_json(document: ExportDocument, options: MarkdownOptions) -> str:
     from reader.export.csl_json import render_csl_json
 
     return render_csl_json(document.papers)
+
+
+def _csl_json_pieces(document: ExportDocument, options: MarkdownOptions) -> list[str]:
+    from reader.export.csl_json import csl_json_pieces
+
+    return csl_json_pieces(document.papers)
 
 
 def _csv(document: ExportDocument, options: MarkdownOptions) -> str:
@@ -126,12 +143,26 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
     item.name: item
     for item in (
         ExportFormat("markdown", "Markdown", ".md", _markdown, reads=_markdown_reads),
-        ExportFormat("bibtex", "BibTeX", ".bib", _bibtex, reads=lambda _: _CITED, clean=True),
+        ExportFormat(
+            "bibtex",
+            "BibTeX",
+            ".bib",
+            _bibtex,
+            reads=lambda _: _CITED,
+            clean=True,
+            pieces=_bibtex_pieces,
+        ),
         ExportFormat("csv", "CSV", ".csv", _csv, reads=lambda _: _CSV),
         # Two formats write .json: reader's own comes first, for whoever goes by extension.
         ExportFormat("json", "JSON", ".json", _json, backup=True, clean=True),
         ExportFormat(
-            "csl-json", "CSL-JSON", ".json", _csl_json, reads=lambda _: _CITED, clean=True
+            "csl-json",
+            "CSL-JSON",
+            ".json",
+            _csl_json,
+            reads=lambda _: _CITED,
+            clean=True,
+            pieces=_csl_json_pieces,
         ),
     )
 }

@@ -137,7 +137,12 @@ def _guarded(part: str) -> str:
 
 
 def render_bibtex(papers: Sequence[Paper]) -> str:
-    """One entry per paper, in the given order, with keys unique within the file.
+    """One entry per paper, in the given order, with keys unique within the file."""
+    return "".join(bibtex_entries(papers))
+
+
+def bibtex_entries(papers: Sequence[Paper]) -> list[str]:
+    """``render_bibtex``'s text as one piece per entry (the blank line after it included).
 
     Written a field at a time: each field's values of all the papers are escaped at once
     (``escape_all``, the same text as ``escape_tex`` and ``protect_capitals`` give one by one),
@@ -145,7 +150,7 @@ def render_bibtex(papers: Sequence[Paper]) -> str:
     control characters as written (``EXPORT_FORMATS`` marks BibTeX clean): escaped text has
     none, URLs have them percent-encoded, and keys and years lose them here."""
     if not papers:
-        return ""
+        return []
     kinds = [entry_type(paper) for paper in papers]
     keys = citation_keys(papers)
     if not "".join(keys).isprintable():
@@ -192,9 +197,9 @@ def render_bibtex(papers: Sequence[Paper]) -> str:
             f"  abstract = {{{abstract}}}," if abstract else ""
             for abstract in escape_all([paper.abstract for paper in papers])
         ],
-        ["}\n"] * len(papers),
+        ["}\n\n"] * (len(papers) - 1) + ["}\n"],  # entries apart by a blank line
     ]
-    return "\n".join(["\n".join(filter(None, lines)) for lines in zip(*columns, strict=True)])
+    return ["\n".join(filter(None, lines)) for lines in zip(*columns, strict=True)]
 
 
 def _year(year: object) -> str:

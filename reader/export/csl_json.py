@@ -46,13 +46,18 @@ INSTITUTIONS = frozenset({"phdthesis", "mastersthesis", "techreport"})
 
 
 def render_csl_json(papers: Sequence[Paper]) -> str:
-    """The items as ``json_text`` writes the list of ``csl_item`` dicts, byte for byte, but
-    written straight into that layout, a variable at a time: ``json.dumps`` with an indent
-    walks dicts in pure Python, most of a long export's time. Each variable's values of all the
-    papers are made one-line and quoted in one pass, and its part of every item made in one
-    more ("" where an item has none); the tests compare the result with ``csl_item``'s."""
+    """The items as ``json_text`` writes the list of ``csl_item`` dicts, byte for byte."""
+    return "".join(csl_json_pieces(papers))
+
+
+def csl_json_pieces(papers: Sequence[Paper]) -> list[str]:
+    """``render_csl_json``'s text in pieces, an item each, written straight into ``json_text``'s
+    layout, a variable at a time: ``json.dumps`` with an indent walks dicts in pure Python, most
+    of a long export's time. Each variable's values of all the papers are made one-line and
+    quoted in one pass, and its part of every item made in one more ("" where an item has
+    none); the tests compare the result with ``csl_item``'s."""
     if not papers:
-        return "[]\n"
+        return ["[]\n"]
     kinds = [entry_type(paper) for paper in papers]
     types = [
         ("article" if paper.arxiv else "document")
@@ -112,9 +117,10 @@ def render_csl_json(papers: Sequence[Paper]) -> str:
             )
         ],
         [keywords[paper.tags] if paper.tags else "" for paper in papers],
-        ["\n  }"] * len(papers),
+        ["\n  },\n  "] * (len(papers) - 1) + ["\n  }\n]\n"],  # the comma between items
     ]
-    return "[\n  " + ",\n  ".join(map("".join, zip(*parts, strict=True))) + "\n]\n"
+    parts[0][0] = "[\n  " + parts[0][0]
+    return list(map("".join, zip(*parts, strict=True)))
 
 
 def _names(papers: Sequence[Paper]) -> dict[int, str]:

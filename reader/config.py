@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -153,6 +152,8 @@ def save_setting(name: str, value: Any, path: Path | None = None) -> None:
     new_text = "\n".join(lines) + "\n"
     tomllib.loads(new_text)  # never write a file that will not read back
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # only when the settings are written
+
     handle, temporary = tempfile.mkstemp(prefix=".config.", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:

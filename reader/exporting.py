@@ -10,7 +10,6 @@ import errno
 import functools
 import gc
 import os
-import secrets
 import signal
 import stat
 import threading
@@ -361,7 +360,7 @@ _TERMINATING = tuple(
 def _reserve(target: Path) -> str:
     """A fresh hidden name beside the target, registered for removal before it exists."""
     stem = os.fsdecode(os.fsencode(target.name)[:100])  # room for the suffix in NAME_MAX
-    name = str(target.parent / f".{stem}.{secrets.token_hex(6)}.tmp")
+    name = str(target.parent / f".{stem}.{os.urandom(6).hex()}.tmp")
     _PENDING.add(name)
     return name
 

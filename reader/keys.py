@@ -6,7 +6,6 @@ and the app agree on what makes two titles the same paper and what a tag or list
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -74,9 +73,13 @@ def paper_key(title: str) -> str:
     normalized = normalize_title(title)
     slug = normalized.replace(" ", "-")
     if not slug:
+        import hashlib  # rare: a command that only reads keys does not load it
+
         digest = hashlib.sha1(title.strip().encode("utf-8", "surrogatepass")).hexdigest()
         return f"untitled-{digest[:10]}"
     if len(slug) > MAX_KEY_LENGTH:
+        import hashlib
+
         digest = hashlib.sha1(slug.encode()).hexdigest()[:8]
         slug = f"{slug[:MAX_KEY_LENGTH].rstrip('-')}-{digest}"
     return slug

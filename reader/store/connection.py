@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.models import LibraryError
-from reader.store import checked, errors, opening, schema
+from reader.store import errors, opening, schema
 from reader.store.db import Database
 
 
@@ -68,6 +68,8 @@ class Connection:
         wrote = self._writes > 0 and self._verified
         self.db.close()
         if wrote:
+            from reader.store import checked  # loaded by the first write
+
             # Closing folded this process's changes into the file, from a sound state.
             checked.remember(self.path)
 
@@ -113,6 +115,10 @@ class Connection:
             raise LibraryError(f"{self.path}: opened read-only; nothing was changed")
         try:
             if not self._verified:
+                # Only a command that writes asks (its cache file's path, hashing, temporary
+                # files): reading commands start without them.
+                from reader.store import checked
+
                 if checked.is_unchanged(self.path):
                     self._verified = True  # found sound before, and not changed since
                 else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,10 +31,15 @@ IMPORTABLE_SUFFIXES = (".txt", ".bib", ".json")
 @dataclass(frozen=True)
 class ParseOptions:
     """How to read files: skip malformed entries or lines instead of refusing the file, and
-    which arXiv categories to keep from a snapshot (prefixes: ``cs`` takes every ``cs.*``)."""
+    which arXiv categories to keep from a snapshot (prefixes: ``cs`` takes every ``cs.*``).
+
+    ``bibtex_parts``: a big BibTeX file comes in parts as it is read (``bibtex_parts``), each
+    carrying the reading's state to the next: only where the parts are asked for in the
+    process that read the first (not through the process pool)."""
 
     skip_bad: bool = False
     categories: tuple[str, ...] = ()
+    bibtex_parts: bool = False
 
 
 @dataclass
@@ -48,6 +53,7 @@ class ParsedFile:
     backup: dict[str, Any] | None = None
     warnings: list[str] = field(default_factory=list)
     resume: Any = None
+    step_end: bool = False  # written at once, before what comes next (a BibTeX file's parts)
 
     @property
     def last(self) -> bool:
@@ -131,6 +137,11 @@ def parse_part(path: Path, options: ParseOptions, resume: Any) -> ParsedFile:
     if isinstance(resume, listing_parts.ListingPosition):
         listing, resume = listing_parts.parse_listing_part(path, source, resume)
         return ParsedFile(path, listing=listing, resume=resume)
+    if resume is not None:
+        from reader.importers.bibtex_parts import BibtexParts
+
+        if isinstance(resume, BibtexParts):
+            return _bibtex_part(path, resume)
     if resume is not None or arxiv_snapshot.looks_like_snapshot(path):
         listing, resume = arxiv_snapshot.parse_snapshot_part(path, options, resume)
         return ParsedFile(path, listing=listing, resume=resume)
@@ -147,10 +158,25 @@ def parse_part(path: Path, options: ParseOptions, resume: Any) -> ParsedFile:
 
     if looks_like_bibtex(text) or suffix == ".bib":
         folder = path.resolve().parent
+        from reader.importers import bibtex_parts
+
+        if options.bibtex_parts and len(text) >= bibtex_parts.MIN_CHARS:
+            reader = bibtex_parts.BibtexParts(
+                text, source, skip_bad=options.skip_bad, folder=folder, notes=warnings
+            )
+            return _bibtex_part(path, reader)
         papers, found = parse_bibtex(text, source, skip_bad=options.skip_bad, folder=folder)
         listing = ParsedListing(source, None, tuple(papers))
         return ParsedFile(path, listing=listing, warnings=warnings + found)
     return ParsedFile(path, listing=parse_listing(text, source), warnings=warnings)
+
+
+def _bibtex_part(path: Path, reader: Any) -> ParsedFile:
+    """The next part of a BibTeX file read in parts (``reader``: its BibtexParts)."""
+    papers, warnings = reader.next_part()
+    listing = ParsedListing(reader.source, None, tuple(papers))
+    resume = None if reader.done else reader
+    return ParsedFile(path, listing=listing, warnings=warnings, resume=resume, step_end=True)
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
@@ -211,24 +237,52 @@ def import_files(
     """Import files into the library in one transaction: every file goes in, or none does.
 
     ``on_file`` is called once a file is wholly read (after its last part)."""
-    options = ParseOptions(skip_bad=skip_bad, categories=tuple(categories))
+    options = ParseOptions(skip_bad=skip_bad, categories=tuple(categories), bibtex_parts=True)
+    told = 0  # files reported to on_file: an import done again does not report them twice
+
+    def tell(path: Path, number: int) -> None:
+        nonlocal told
+        if on_file is not None and number >= told:
+            told += 1
+            on_file(path)
+
+    from reader.importers.bibtex_parts import StartOver
+
+    try:
+        return _import(library, paths, options, tell)
+    except StartOver:
+        # A BibTeX file read in parts needs bibtexparser's reading of its whole text after
+        # all: what was written is undone with the transaction, and the files read again.
+        return _import(library, paths, replace(options, bibtex_parts=False), tell)
+
+
+def _import(
+    library: Library,
+    paths: list[Path],
+    options: ParseOptions,
+    tell: Callable[[Path, int], None],
+) -> ImportSummary:
     backups: list[dict[str, Any]] = []
     warnings: list[str] = []
     listing_files: set[Path] = set()
 
-    def listings() -> Iterator[ParsedListing]:
+    def listings() -> Iterator[ParsedListing | None]:
+        finished = 0
         for parsed in parse_in_background(paths, options):
-            if on_file is not None and parsed.last:
-                on_file(parsed.path)
+            if parsed.last:
+                tell(parsed.path, finished)
+                finished += 1
             warnings.extend(parsed.warnings)
             if parsed.backup is not None:
                 backups.append(parsed.backup)
             if parsed.listing is not None:
                 listing_files.add(parsed.path)
                 yield parsed.listing
+            if parsed.step_end:
+                yield None  # written now, while the next part is read
 
     with library.transaction():
-        summaries = [library.import_listings(listings())]
+        summaries = [library.import_listings(listings())]  # type: ignore[arg-type]
         summaries += [library.restore(backup) for backup in backups]
     return ImportSummary(
         files=len(listing_files) + len(backups),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,7 +26,14 @@ from reader.identifiers import (
     parse_doi,
 )
 from reader.importers import bibtex_fields as fields
-from reader.importers.bibtex_syntax import Blocks, Failure, from_bibtexparser, resolve, split_fast
+from reader.importers.bibtex_syntax import (
+    Blocks,
+    Failure,
+    RawEntry,
+    from_bibtexparser,
+    resolve,
+    split_fast,
+)
 from reader.importers.latex import tex_to_text
 from reader.importers.listing import link_kind
 from reader.keys import MAX_NAME_LENGTH, normalize_date, normalize_title
@@ -84,32 +91,26 @@ def parse_bibtex(
     Raises ReaderError (and nothing else) when the text holds no entries, or when some entries
     are malformed and ``skip_bad`` is False.
     """
+    with reading(source):
+        blocks = split_fast(text) or split_slow(text, source)
+        collector = Collector(source, folder, blocks.strings)
+        papers = collector.papers(blocks.items)
+    return papers, collector.outcome(bool(papers), skip_bad=skip_bad)
+
+
+@contextmanager
+def reading(source: str) -> Iterator[None]:
+    """Whatever goes wrong while reading the file is said as one ReaderError naming it."""
     try:
-        blocks = split_fast(text) or _split_slow(text, source)
-        papers, bad, warnings = _collect(blocks, source, folder)
+        yield
     except ReaderError:
         raise
     except Exception as error:
         reason = one_line(str(error))[:200] or type(error).__name__
         raise ReaderError(f"{source}: could not read BibTeX ({reason})") from None
 
-    if not papers and not bad:
-        raise ReaderError(f"{source}: no BibTeX entries found")
-    if bad and not skip_bad:
-        names = list(dict.fromkeys(name for name, _ in bad))
-        named = ", ".join(names[:MAX_NAMED])
-        if len(names) > MAX_NAMED:
-            named += f" and {len(names) - MAX_NAMED} more"
-        raise ReaderError(
-            f"{source}: malformed BibTeX entries: {named} (pass --skip-bad to skip them)"
-        )
-    warnings = [f"{source}: skipped malformed entry {name}: {reason}" for name, reason in bad] + [
-        f"{source}: {warning}" for warning in warnings
-    ]
-    return papers, warnings
 
-
-def _split_slow(text: str, source: str) -> Blocks:
+def split_slow(text: str, source: str) -> Blocks:
     try:
         import bibtexparser
     except ImportError:
@@ -121,52 +122,79 @@ def _split_slow(text: str, source: str) -> Blocks:
         return from_bibtexparser(bibtexparser.parse_string(text, parse_stack=[]))
 
 
-def _collect(
-    blocks: Blocks, source: str, folder: Path | None
-) -> tuple[list[ParsedPaper], list[tuple[str, str]], list[str]]:
-    """Sort blocks into good papers, bad entries (name, reason) and warnings."""
-    papers: list[ParsedPaper] = []
-    bad: list[tuple[str, str]] = []
-    warnings: list[str] = []
-    titles: dict[str, str] = {}  # casefolded key -> title of the first entry (compared rarely)
-    for item in blocks.items:
-        if isinstance(item, Failure):
-            bad.append((item.name, item.reason))
-            continue
-        key = one_line(item.key)
-        name = key[:80] or f"(entry on line {item.start_line + 1})"
-        values: dict[str, str] = {}
-        for field_name, raw in item.fields:
-            name_ = field_name.lower()
-            if name_ not in values:
-                # The usual value, {text} with no other brace, is read without resolving.
-                if (
-                    raw[:1] == "{"
-                    and raw[-1:] == "}"
-                    and raw[-2:-1] != "\\"
-                    and raw.count("{") == 1
-                    and raw.count("}") == 1
-                ):
-                    values[name_] = raw[1:-1]
+class Collector:
+    """Blocks sorted into good papers, bad entries (name, reason) and warnings, a stretch of the
+    file at a time if need be: what it remembers between stretches (the citation keys seen, the
+    bad entries, the warnings) is what one pass over the whole file would."""
+
+    def __init__(self, source: str, folder: Path | None, strings: dict[str, str]) -> None:
+        self.source = source
+        self.folder = folder
+        self.strings = strings  # the file's macros (the caller's dict, filled as it reads)
+        self.bad: list[tuple[str, str]] = []
+        self.warnings: list[str] = []
+        self.titles: dict[str, str] = {}  # casefolded key -> first entry's title (compared rarely)
+
+    def papers(self, items: Iterable[RawEntry | Failure]) -> list[ParsedPaper]:
+        papers: list[ParsedPaper] = []
+        bad, warnings, titles, strings = self.bad, self.warnings, self.titles, self.strings
+        source, folder = self.source, self.folder
+        for item in items:
+            if isinstance(item, Failure):
+                bad.append((item.name, item.reason))
+                continue
+            key = one_line(item.key)
+            name = key[:80] or f"(entry on line {item.start_line + 1})"
+            values: dict[str, str] = {}
+            for field_name, raw in item.fields:
+                name_ = field_name.lower()
+                if name_ not in values:
+                    # The usual value, {text} with no other brace, is read without resolving.
+                    if (
+                        raw[:1] == "{"
+                        and raw[-1:] == "}"
+                        and raw[-2:-1] != "\\"
+                        and raw.count("{") == 1
+                        and raw.count("}") == 1
+                    ):
+                        values[name_] = raw[1:-1]
+                    else:
+                        values[name_] = resolve(raw, strings)
+            title = tex_to_text(values.get("title", ""))
+            if not key:
+                bad.append((name, "no citation key"))
+                continue
+            if not title:
+                bad.append((name, "no title"))
+                continue
+            folded = key.casefold()
+            if folded in titles:
+                if normalize_title(titles[folded]) == normalize_title(title):
+                    warnings.append(f"skipped repeated entry {key}")
                 else:
-                    values[name_] = resolve(raw, blocks.strings)
-        title = tex_to_text(values.get("title", ""))
-        if not key:
-            bad.append((name, "no citation key"))
-            continue
-        if not title:
-            bad.append((name, "no title"))
-            continue
-        folded = key.casefold()
-        if folded in titles:
-            if normalize_title(titles[folded]) == normalize_title(title):
-                warnings.append(f"skipped repeated entry {key}")
-            else:
-                bad.append((name, "key used again for a different title"))
-            continue
-        titles[folded] = title
-        papers.append(_paper(item.entry_type, key, title, values, source, folder, warnings))
-    return papers, bad, warnings
+                    bad.append((name, "key used again for a different title"))
+                continue
+            titles[folded] = title
+            papers.append(_paper(item.entry_type, key, title, values, source, folder, warnings))
+        return papers
+
+    def outcome(self, found: bool, *, skip_bad: bool) -> list[str]:
+        """The file's warnings once every stretch is read (``found``: it gave any paper), or
+        the ReaderError that refuses it."""
+        source, bad = self.source, self.bad
+        if not found and not bad:
+            raise ReaderError(f"{source}: no BibTeX entries found")
+        if bad and not skip_bad:
+            names = list(dict.fromkeys(name for name, _ in bad))
+            named = ", ".join(names[:MAX_NAMED])
+            if len(names) > MAX_NAMED:
+                named += f" and {len(names) - MAX_NAMED} more"
+            raise ReaderError(
+                f"{source}: malformed BibTeX entries: {named} (pass --skip-bad to skip them)"
+            )
+        return [f"{source}: skipped malformed entry {name}: {reason}" for name, reason in bad] + [
+            f"{source}: {warning}" for warning in self.warnings
+        ]
 
 
 def _paper(

@@ -82,6 +82,42 @@ def split_fast(text: str) -> Blocks | None:
         return None
 
 
+class Splitter:
+    """``split_fast`` a stretch of the file at a time, for a file read in parts: ``read_to``
+    reads the blocks that start before a position where a block starts at the beginning of a
+    line (``block_start_after`` finds one), and gives None when bibtexparser must read the
+    file instead.
+
+    The stretches give the blocks of the whole text and no others: a block crossing such a
+    position meets its ``@`` at the start of a line, where the whole text's reading gives up
+    as well. ``strings`` fills as ``@string`` blocks are read."""
+
+    def __init__(self, text: str) -> None:
+        self._reader = _Reader(text)
+        self.strings = self._reader.strings
+
+    def read_to(self, stop: int) -> list[RawEntry | Failure] | None:
+        reader = self._reader
+        try:
+            reader.read(stop)
+        except _GiveUp:
+            return None
+        items, reader.items = reader.items, []
+        return items
+
+
+def block_start_after(text: str, position: int) -> int:
+    """The first ``@`` at the very start of a line that opens a block, from ``position`` on;
+    the text's length when there is none."""
+    while True:
+        found = text.find("\n@", position)
+        if found < 0:
+            return len(text)
+        if _BLOCK_START.match(text, found + 1):
+            return found + 1
+        position = found + 1
+
+
 class _Reader:
     def __init__(self, text: str) -> None:
         self.text = text
@@ -89,6 +125,7 @@ class _Reader:
         self.strings: dict[str, str] = {}
         self._counted = 0  # line ends are counted up to here
         self._lines = 0
+        self._position = 0  # where the next block is looked for
 
     def _line(self, position: int) -> int:
         """The 0-based line of a position at or after the last one asked about, counted as
@@ -98,12 +135,16 @@ class _Reader:
         self._counted = position
         return self._lines
 
-    def read(self) -> Blocks:
+    def read(self, stop: int | None = None) -> Blocks:
+        """The blocks starting before ``stop`` (the end of the text by default), each of which
+        must end by then."""
         text = self.text
-        position = 0
+        stop = len(text) if stop is None else stop
+        position = self._position
         while True:
-            start = _BLOCK_START.search(text, position)
+            start = _BLOCK_START.search(text, position, stop)
             if start is None:
+                self._position = stop
                 return Blocks(self.items, self.strings)
             if text[start.end()] != "{":
                 raise _GiveUp
@@ -116,6 +157,8 @@ class _Reader:
                 position = self._entry(kind, start.start(), start.end() + 1)
             else:
                 raise _GiveUp
+            if position > stop:
+                raise _GiveUp  # never, when ``stop`` is where a line starts a block
 
     def _mark(self, pattern: re.Pattern[str], position: int) -> re.Match[str]:
         found = pattern.search(self.text, position)

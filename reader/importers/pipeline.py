@@ -17,8 +17,11 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import suppress
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from reader.importers import bibtex_fork as forking
 
 if TYPE_CHECKING:
     from reader.importers import ParsedFile, ParseOptions
@@ -31,6 +34,8 @@ PROCESS_PARSE_BYTES = 8 * 1024 * 1024
 AHEAD_BYTES = 24 * 1024 * 1024
 # Papers parsed ahead of the writer in a thread: two of its steps (see reader.store.ingest).
 AHEAD_PAPERS = 20_000
+# From this much input on, BibTeX files are parsed in a copy of this process.
+FORK_PARSE_BYTES = 1024 * 1024
 
 PartParser = Callable[[Path, "ParseOptions", Any], "ParsedFile"]
 _DONE = object()
@@ -53,10 +58,19 @@ def parse_ahead(
     more memory in the second process). ``light`` says every file is a listing: their parsing
     takes a fraction of the time SQLite takes to write them (mostly without the GIL), so a
     thread overlaps it as well as a process would, without starting one and pickling every
-    paper both ways (100 listings of 1,000 papers: ~1 s of CPU less in all)."""
-    big = _total_size(paths) >= PROCESS_PARSE_BYTES
-    if big and not light and (len(paths) > 1 or chunked):
-        yield from _parse_in_process(paths, options, parse_part)
+    paper both ways (100 listings of 1,000 papers: ~1 s of CPU less in all).
+
+    BibTeX (other than beside a snapshot) parses in a copy of this process
+    (``reader.importers.bibtex_fork``), which starts at once, unlike a pool's, and reads a big
+    file in parts that the library writes as they come; where this process cannot be copied
+    safely, in a thread, in parts as well."""
+    size = _total_size(paths)
+    bibtex = any(path.suffix.lower() == ".bib" for path in paths)
+    if size >= PROCESS_PARSE_BYTES and not light and (chunked or (len(paths) > 1 and not bibtex)):
+        # Parts of BibTeX carry the reading's state: not through a pool.
+        yield from _parse_in_process(paths, replace(options, bibtex_parts=False), parse_part)
+    elif bibtex and size >= FORK_PARSE_BYTES and forking.can_fork():
+        yield from forking.parse_in_fork(paths, lambda path: parts(path, options, parse_part))
     else:
         yield from _parse_in_thread(paths, options, parse_part)
 

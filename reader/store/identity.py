@@ -68,17 +68,24 @@ class Identities:
             found = known[value] = row[0] if row else None
         return found  # type: ignore[return-value]
 
-    def find(self, paper: ParsedPaper, key: str) -> int | None:
-        """The stored paper this one is, by arXiv id, then DOI, then normalised title."""
+    def find(self, paper: ParsedPaper, key: str, below: int | None = None) -> int | None:
+        """The stored paper this one is, by arXiv id, then DOI, then normalised title; with
+        ``below``, only a paper whose id is lower (one the library had before an import)."""
         if paper.arxiv:
             found = self._holder("arxiv", self.arxiv, paper.arxiv)
-            if found is not None:
+            if found is not None and (below is None or found < below):
                 return found
         if paper.doi:
             found = self._holder("doi", self.doi, paper.doi)
-            if found is not None:
+            if found is not None and (below is None or found < below):
                 return found
-        return self._holder("key", self.keys, key)
+        found = self._holder("key", self.keys, key)
+        return found if found is None or below is None or found < below else None
+
+    def holder(self, column: str, value: str) -> int | None:
+        """The paper holding a key (``key``), an arXiv id (``arxiv``) or a DOI (``doi``)."""
+        known = self.keys if column == "key" else self.arxiv if column == "arxiv" else self.doi
+        return self._holder(column, known, value)
 
     def added(self, rows: Sequence[tuple[int, str, str | None, str | None, str | None]]) -> None:
         """New papers (id, key, arXiv id, DOI, citation key), just inserted."""
@@ -123,9 +130,18 @@ class Identities:
 
 
 def enrich(
-    db: Database, identities: Identities, paper_id: int, paper: ParsedPaper, warnings: list[str]
+    db: Database,
+    identities: Identities,
+    paper_id: int,
+    paper: ParsedPaper,
+    warnings: list[str],
+    *,
+    keep_citekey: bool = False,
 ) -> list[str]:
-    """Fill a stored paper's empty fields from a parsed one; returns the columns filled."""
+    """Fill a stored paper's empty fields from a parsed one; returns the columns filled.
+
+    ``keep_citekey``: a paper without a citation key does not take the parsed one's (as a
+    paper met twice in one step of an import does not, ``reader.store.writer``)."""
     row = db.execute(
         f"SELECT {', '.join(RECORD_COLUMNS)}, edited, title, abstract FROM papers WHERE id = ?",
         [paper_id],
@@ -133,6 +149,8 @@ def enrich(
     current = dict(zip((*RECORD_COLUMNS, "edited", "title", "abstract"), row, strict=True))
     incoming = identities.unique_values(record_values(paper), paper_id)
     changes = fillable(current, incoming, current["edited"].split())
+    if keep_citekey:
+        changes.pop("citekey", None)
     if "citekey" in changes:
         changes["citekey"] = citekey_for(identities, changes["citekey"], paper_id, warnings)
     if not changes:

@@ -33,16 +33,23 @@ class Ingest:
         self.library = library
         self.db = library.db
 
-    def import_listings(self, listings: Iterable[ParsedListing]) -> ImportSummary:
+    def import_listings(self, listings: Iterable[ParsedListing | None]) -> ImportSummary:
         """Add the papers of several listings in one transaction: all of them or none.
 
         ``listings`` may be a generator still parsing later files: each listing is written as
         it arrives, so parsing overlaps SQLite's indexing work (which runs without the GIL).
+        A None among them ends a step early: what came before it is written at once (a file
+        read in parts sends one after each part, so that writing starts with its first part).
         """
         with self.library.write():
             importer = PaperWriter(self.library)
             pending: list[ParsedListing] = []
             for listing in listings:
+                if listing is None:
+                    if pending:
+                        importer.add(pending)
+                        pending = []
+                    continue
                 pending.append(listing)
                 if sum(len(item.papers) for item in pending) >= IMPORT_CHUNK:
                     importer.add(pending)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from reader.keys import clean_tag, paper_key
@@ -29,6 +30,20 @@ Row = tuple[Any, ...] | dict[str, Any]
 _by_column = operator.itemgetter(*ALL_COLUMNS)
 
 
+def _without_held(
+    paper: ParsedPaper, pending: dict[tuple[str, str], str], owner: str | None
+) -> ParsedPaper:
+    """The paper without the arXiv id or DOI that a new row of this step other than ``owner``
+    holds: each is unique, and the row that has it keeps it (as a stored paper keeps it when
+    ``unique_values`` drops it from another's values)."""
+    held = {
+        column: None
+        for column, value in (("arxiv", paper.arxiv), ("doi", paper.doi))
+        if value and pending.get((column, value), owner) != owner
+    }
+    return replace(paper, **held) if held else paper
+
+
 class PaperWriter:
     """Remembers identities and files between the steps of one import."""
 
@@ -36,6 +51,7 @@ class PaperWriter:
         self.library = library
         self.kind = kind
         self.batch_id: int | None = None
+        self.first_id: int | None = None  # the first paper this import adds
         self.source_names: dict[str, None] = {}
         self.db = library.db
         self.added_at = clock.now()
@@ -59,22 +75,34 @@ class PaperWriter:
         keys = [paper_key(paper.title) for paper in papers]
         self.identities.prefetch(papers, keys)
         first_new_id = (self.db.execute("SELECT max(id) FROM papers").fetchone()[0] or 0) + 1
+        if self.first_id is None:
+            self.first_id = first_new_id
+        below = self.first_id
+        earlier = self.added > 0  # papers of this import written in earlier steps
         # Per paper: the stored paper it is, or the key of the new row it becomes.
         found: list[int | str] = []
         new_rows: dict[str, Row] = {}
         pending: dict[tuple[str, str], str] = {}  # (arxiv|doi, value) -> key of a new row
         find = self.identities.find
         for key, paper in zip(keys, papers, strict=True):
-            paper_id = find(paper, key)
+            paper_id = find(paper, key, below)
             if paper_id is not None:
-                self._update(paper_id, paper)
+                self._update(paper_id, _without_held(paper, pending, None) if pending else paper)
                 found.append(paper_id)
                 continue
-            twin = self._pending_twin(paper, key, new_rows, pending) if pending else None
-            if twin is None and key in new_rows:
-                twin = key
+            if earlier:
+                twin = self._twin(paper, key, new_rows, pending)
+                if type(twin) is int:
+                    self._complete(twin, _without_held(paper, pending, None))
+                    found.append(twin)
+                    continue
+            else:
+                twin = self._pending_twin(paper, key, new_rows, pending) if pending else None
+                if twin is None and key in new_rows:
+                    twin = key
             if twin is not None:
-                row = new_rows[twin] = self._merge_pending(new_rows[twin], paper)
+                merged = _without_held(paper, pending, twin)
+                row = new_rows[twin] = self._merge_pending(new_rows[twin], merged)
                 for column in ("arxiv", "doi"):  # the twin now answers to its ids too
                     value = getattr(paper, column)
                     if value and row.get(column) == value:
@@ -105,6 +133,37 @@ class PaperWriter:
             if value and (column, value) in pending:
                 return pending[(column, value)]
         return key if key in new_rows else None
+
+    def _twin(
+        self,
+        paper: ParsedPaper,
+        key: str,
+        new_rows: dict[str, Row],
+        pending: dict[tuple[str, str], str],
+    ) -> int | str | None:
+        """The paper of this import that is the same work, whichever step brought it: one
+        written in an earlier step (its id) or a new row of this one (its key), found as
+        ``_pending_twin`` finds one, so that where the steps fall changes nothing."""
+        holder = self.identities.holder
+        for column, value in (("arxiv", paper.arxiv), ("doi", paper.doi), ("key", key)):
+            if not value:
+                continue
+            written = holder(column, value)
+            if written is not None:
+                return written
+            if column == "key":
+                return key if key in new_rows else None
+            if (column, value) in pending:
+                return pending[(column, value)]
+        return None
+
+    def _complete(self, paper_id: int, paper: ParsedPaper) -> None:
+        """A paper this import wrote in an earlier step, met again: completed as a row of one
+        step is by its twin (``_merge_pending``): empty fields filled, the citation key kept."""
+        if paper.abstract:
+            self._fill_abstract(paper_id, paper.abstract)
+        if paper.has_record:
+            enrich(self.db, self.identities, paper_id, paper, self.warnings, keep_citekey=True)
 
     def _new_row(self, key: str, paper: ParsedPaper) -> Row:
         """A listing's paper is a plain row (its columns in LISTING_COLUMNS' order); a paper

@@ -183,7 +183,7 @@ def _chunks(pieces: Iterable[str]) -> Iterator[str]:
         narrow = plain if not run else narrow and plain
         run.append(piece)
         size += len(piece)
-    if run:
+    if size:
         yield "".join(run)
 
 

@@ -132,6 +132,12 @@ def _csv(document: ExportDocument, options: MarkdownOptions) -> str:
     return render_csv(document.papers)
 
 
+def _csv_pieces(document: ExportDocument, options: MarkdownOptions) -> list[str]:
+    from reader.export.csv_format import csv_pieces
+
+    return csv_pieces(document.papers)
+
+
 def _json(document: ExportDocument, options: MarkdownOptions) -> str:
     from reader.records import document_dict
     from reader.text import json_text
@@ -152,7 +158,10 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
             clean=True,
             pieces=_bibtex_pieces,
         ),
-        ExportFormat("csv", "CSV", ".csv", _csv, reads=lambda _: _CSV),
+        # CSV cleans its own text (a few hundred rows at a time), so it is clean as rendered.
+        ExportFormat(
+            "csv", "CSV", ".csv", _csv, reads=lambda _: _CSV, clean=True, pieces=_csv_pieces
+        ),
         # Two formats write .json: reader's own comes first, for whoever goes by extension.
         ExportFormat("json", "JSON", ".json", _json, backup=True, clean=True),
         ExportFormat(

@@ -22,8 +22,9 @@ import re
 from collections.abc import Iterable, Sequence
 
 from reader.export.citation import citation_keys, entry_type, landing_url
+from reader.export.columns import one_lines
 from reader.models import Author, Paper
-from reader.text import one_lines, safe
+from reader.text import safe
 
 # Order matters only for readability of the table; each character is replaced independently.
 TEX_ESCAPES: dict[str, str] = {
@@ -228,12 +229,30 @@ def escape_all(texts: list[str]) -> list[str]:
 
 
 def _escaped(text: str) -> str:
-    """``escape_tex`` of one-line text: its special characters escaped, ``--`` broken."""
-    if _TEX_SPECIAL.search(text):
-        text = _TEX_SPECIAL.sub(_tex_escape, text)
+    """``escape_tex`` of one-line text: its special characters escaped, ``--`` broken.
+
+    A character at a time, only those present, each by one ``str.replace`` (a pass in C; a
+    pattern's substitution calls back into Python at every match). Backslashes and braces
+    are set aside first as characters one-line text never holds, since the other escapes
+    write them, and put back escaped at the end."""
+    present = [(char, escape) for char, escape in _REPLACED if char in text]
+    for char, escape in present:
+        text = text.replace(char, escape)
+    for char, escape in _SET_ASIDE:
+        if char in text:
+            text = text.replace(char, escape)
     while "--" in text:
         text = text.replace("--", "-{}-")
     return text
+
+
+# Backslash and braces first, each to a control character (one_line has removed them all, and
+# _OPEN and _CLOSE are others); then the other specials; then the three put back, escaped.
+_ASIDE = {"\\": "\x02", "{": "\x03", "}": "\x04"}
+_REPLACED = tuple(_ASIDE.items()) + tuple(
+    (char, escape) for char, escape in TEX_ESCAPES.items() if char not in _ASIDE
+)
+_SET_ASIDE = tuple((_ASIDE[char], TEX_ESCAPES[char]) for char in _ASIDE)
 
 
 # Marks put around the words a title protects, before escaping: neither is special to TeX, and

@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import MISSING
 from dataclasses import fields as dataclass_fields
-from itertools import repeat
+from itertools import chain, islice, repeat
 from typing import Any, TypeVar
 
 from reader.models import Annotation, AttachedFile, Author, Link, Paper, Source
@@ -190,28 +190,24 @@ def _shared(distinct: dict[tuple[Any, ...], Any], cls: Callable[..., T], *values
 
 def _authors(columns: list[str | None]) -> Iterable[tuple[Author, ...]]:
     """Each paper's authors, decoded as ``decode_authors`` does, in one ``json.loads``; each
-    distinct name is one ``Author``."""
+    distinct name is one ``Author``, made once. The names of all the papers are looked up in
+    one pass, then cut into each paper's tuple: no Python loop per author of each paper."""
     try:
         decoded = json.loads("[" + ",".join(text or "[]" for text in columns) + "]")
         if len(decoded) != len(columns):
             raise ValueError("a column held more than one value")
     except ValueError:
         return [decode_authors(text) for text in columns]
-    made_names: dict[Any, Author] = {}
-    result: list[tuple[Author, ...]] = []
     empty = ()
+    lists = [names or empty for names in decoded]  # null and [] alike: no authors
     try:
-        for names in decoded:
-            if not names:
-                result.append(empty)
-                continue
-            try:
-                result.append(tuple([made_names[family, given] for family, given in names]))
-            except KeyError:
-                for family, given in names:
-                    if (family, given) not in made_names:
-                        made_names[family, given] = Author(str(family), str(given))
-                result.append(tuple([made_names[family, given] for family, given in names]))
-    except TypeError:  # a name that is not text (a list): as decode_authors reads it
+        keys = list(map(tuple, chain.from_iterable(lists)))
+        made_names = dict.fromkeys(keys)
+    except TypeError:  # a value that is not a list of names: as decode_authors reads it
         return [decode_authors(text) for text in columns]
-    return result
+    for key in made_names:
+        if len(key) != 2 or key[0].__class__ is not str or key[1].__class__ is not str:
+            return [decode_authors(text) for text in columns]
+        made_names[key] = made(Author, {"family": key[0], "given": key[1]})
+    each = iter(list(map(made_names.__getitem__, keys)))
+    return [tuple(islice(each, count)) if count else empty for count in map(len, lists)]

@@ -152,13 +152,35 @@ def bibtex_entries(papers: Sequence[Paper]) -> list[str]:
     none, URLs have them percent-encoded, and keys and years lose them here."""
     if not papers:
         return []
-    kinds = [entry_type(paper) for paper in papers]
     keys = citation_keys(papers)
     if not "".join(keys).isprintable():
         keys = [safe(key) for key in keys]
     people = _people(papers)
     tags = _escaped_values(tag for paper in papers for tag in paper.tags)
     classes = _escaped_values(paper.categories[0] for paper in papers if paper.categories)
+    entries: list[str] = []
+    for start in range(0, len(papers), BLOCK):
+        block = papers[start : start + BLOCK]
+        entries += _entries(block, keys[start : start + BLOCK], people, tags, classes)
+    entries[-1] = entries[-1][:-1]  # the last entry ends with its brace's line
+    return entries
+
+
+# Papers written together: a block's texts stay in the processor's cache through every pass
+# over them (one-lining, escaping, the lines), and its memory is reused by the next block;
+# the whole library's abstracts at once took twice the time.
+BLOCK = 32
+
+
+def _entries(
+    papers: Sequence[Paper],
+    keys: list[str],
+    people: dict[int, str],
+    tags: dict[str, str],
+    classes: dict[str, str],
+) -> list[str]:
+    """The block's entries, each followed by a blank line."""
+    kinds = [entry_type(paper) for paper in papers]
     authors = [
         " and ".join(
             [person for person in map(people.__getitem__, map(id, paper.authors)) if person]
@@ -198,7 +220,7 @@ def bibtex_entries(papers: Sequence[Paper]) -> list[str]:
             f"  abstract = {{{abstract}}}," if abstract else ""
             for abstract in escape_all([paper.abstract for paper in papers])
         ],
-        ["}\n\n"] * (len(papers) - 1) + ["}\n"],  # entries apart by a blank line
+        ["}\n\n"] * len(papers),  # entries apart by a blank line
     ]
     return ["\n".join(filter(None, lines)) for lines in zip(*columns, strict=True)]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -194,3 +195,40 @@ def textual_keeps_no_old_widgets() -> Iterator[None]:
     styles_cache = sys.modules.get("textual._styles_cache")
     if styles_cache is not None:
         styles_cache.StylesCache.get_inner_outer.cache_clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def css_parsed_once_per_process() -> Iterator[None]:
+    """Each app parses the CSS of every widget class it uses (some sixty sources) into rule
+    sets, a cache that lives as long as its stylesheet; the test process parsed the same text
+    again for every app it started, a twelfth of an app's start. Parsing is a function of the
+    text, where it came from and the theme's variables, so one process-wide cache keyed by all
+    of them hands each app the rule sets it would have parsed (Textual only reads them). It
+    keeps the latest few themes' worth: the theme tests go through all of them."""
+    from textual.css.stylesheet import Stylesheet
+
+    parse_rules = Stylesheet._parse_rules
+    parsed: OrderedDict[tuple, list] = OrderedDict()
+
+    def parse_once(
+        self: Stylesheet,
+        css: str,
+        read_from: tuple[str, str],
+        is_default_rules: bool = False,
+        tie_breaker: int = 0,
+        scope: str = "",
+    ) -> list:
+        key = (css, read_from, is_default_rules, tie_breaker, scope, tuple(self._variables.items()))
+        rules = parsed.get(key)
+        if rules is None:
+            rules = parse_rules(self, css, read_from, is_default_rules, tie_breaker, scope)
+            parsed[key] = rules
+            if len(parsed) > 300:
+                parsed.popitem(last=False)
+        else:
+            parsed.move_to_end(key)
+        return rules
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Stylesheet, "_parse_rules", parse_once)
+        yield

@@ -12,10 +12,13 @@ from __future__ import annotations
 import re
 from itertools import repeat
 
+from reader import text as plain
 from reader.text import one_line
 
 # Every printable ASCII character: deleting them leaves nothing of printable ASCII text.
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+# The ASCII characters JSON writes as they are (and ``json_text`` leaves alone).
+_JSON_PLAIN = _PRINTABLE_ASCII.translate(None, b'"\\')
 _DOUBLE_SPACE = re.compile("  ")
 
 
@@ -43,3 +46,12 @@ def _printable(text: str) -> bool:
     if text.isascii():
         return not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
     return text.isprintable()
+
+
+def json_strings(texts: list[str]) -> list[str]:
+    """``reader.text.json_strings``: each text as ``json_text`` writes a string. Text of only
+    the characters JSON writes as they are needs only its quotes, found by one look at all."""
+    joined = "".join(texts)
+    if joined.isascii() and not joined.encode("ascii").translate(None, _JSON_PLAIN):
+        return [f'"{text}"' for text in texts]
+    return plain.json_strings(texts)

@@ -134,9 +134,9 @@ def _items(
         [',\n    "DOI": ' + _json_value(paper.doi) if paper.doi else "" for paper in papers],
         [_url(landing_url(paper)) for paper in papers],
         [
-            ',\n    "abstract": ' + encode_basestring(abstract) if paper.abstract.strip() else ""
-            for paper, abstract in zip(
-                papers, one_lines([paper.abstract for paper in papers]), strict=True
+            ',\n    "abstract": ' + abstract if paper.abstract.strip() else ""
+            for paper, abstract in zip(  # one-line text: json_strings quotes it as json does
+                papers, json_strings(one_lines([paper.abstract for paper in papers])), strict=True
             )
         ],
         [keywords[paper.tags] if paper.tags else "" for paper in papers],

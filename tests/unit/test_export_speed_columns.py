@@ -85,3 +85,13 @@ def test_one_author_per_distinct_name(shape: str) -> None:
     first, second = _authors([shape, shape])
     assert first == decode_authors(shape)
     assert all(a is b for a, b in zip(first, second, strict=True))
+
+
+@given(TEXTS)
+def test_json_strings_is_the_plain_one(texts: list[str]) -> None:
+    assert columns.json_strings(texts) == text.json_strings(texts)
+
+
+@given(st.lists(st.text(st.characters(max_codepoint=127), max_size=30), max_size=12))
+def test_json_strings_of_ascii_is_the_plain_one(texts: list[str]) -> None:
+    assert columns.json_strings(texts) == text.json_strings(texts)

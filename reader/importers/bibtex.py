@@ -10,7 +10,6 @@ person asks to skip them, so an import never silently loses papers.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -149,15 +148,17 @@ class Collector:
             for field_name, raw in item.fields:
                 name_ = field_name.lower()
                 if name_ not in values:
-                    # The usual value, {text} with no other brace, is read without resolving.
+                    # The usual value, {text} with no other brace (nor a closing backslash), is
+                    # read without resolving.
+                    inner = raw[1:-1]
                     if (
                         raw[:1] == "{"
                         and raw[-1:] == "}"
-                        and raw[-2:-1] != "\\"
-                        and raw.count("{") == 1
-                        and raw.count("}") == 1
+                        and "{" not in inner
+                        and "}" not in inner
+                        and inner[-1:] != "\\"
                     ):
-                        values[name_] = raw[1:-1]
+                        values[name_] = inner
                     else:
                         values[name_] = resolve(raw, strings)
             title = tex_to_text(values.get("title", ""))
@@ -208,7 +209,7 @@ def _paper(
 ) -> ParsedPaper:
     get = values.get
     year, month = fields.year(get("year", "")), fields.month(get("month", ""))
-    date = _DATE.match(tex_to_text(get("date", "")))
+    date = _DATE.match(tex_to_text(values["date"])) if "date" in values else None
     if date and year is None:
         year, month = fields.year(date.group(1)), fields.month(date.group(2) or "")
     doi = _doi(key, get("doi", ""), warnings)
@@ -220,10 +221,11 @@ def _paper(
     arxiv = _arxiv(values, url_text, venue, doi)
     url, links = _landing_page(key, url_text, arxiv, doi, warnings)
     primary = tex_to_text(get("primaryclass", "") or get("eprintclass", ""))
-    listed_match = _LISTED.search(tex_to_text(get("note", "")))
+    listed_match = _LISTED.search(tex_to_text(values["note"])) if "note" in values else None
+    abstract = get("abstract")
     return ParsedPaper(
         title=title,
-        abstract=tex_to_text(get("abstract", "")),
+        abstract=tex_to_text(abstract) if abstract else "",
         listed=normalize_date(listed_match.group(1).strip()) if listed_match else None,
         source=source,
         links=links,
@@ -326,17 +328,18 @@ def _plain_url(value: str) -> str:
     return _URL_NOISE.sub("", clean_text(value))
 
 
-class _DropRecords(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return False
-
-
 @contextmanager
 def _quiet_bibtexparser() -> Iterator[None]:
-    """Silence bibtexparser's own log lines: broken entries are reported here, in one line."""
+    """Silence bibtexparser's own log lines: broken entries are reported here, in one line.
+
+    (logging is loaded here: a file the fast reader reads needs none of it.)"""
+    import logging
+
+    def drop(record: logging.LogRecord) -> bool:
+        return False
+
     names = [name for name in logging.root.manager.loggerDict if name.startswith("bibtexparser")]
     loggers = [logging.getLogger(name) for name in names]
-    drop = _DropRecords()
     for logger in loggers:
         logger.addFilter(drop)
     try:

@@ -28,10 +28,12 @@ TYPE_ALIASES = {
 _MONTH_NUMBERS = {name: number for number, name in enumerate(dict.fromkeys(MONTHS.values()), 1)}
 _YEAR = re.compile(r"[0-9]{1,4}", re.ASCII)
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
-# "Family, Given" with one comma: read without bibtexparser when the family words all start
-# with a capital (no "von" part can hide in them) and braces balance on each side.
+# "Family, Given" with one comma: read without bibtexparser when the family is one word or its
+# words all start with a capital (no "von" part can hide in them) and its braces balance.
 _SIMPLE_NAME = re.compile(r"([^,]+),([^,]+)")
 _SEPARATORS = re.compile(r"[,;]")
+_BRACES = re.compile(r"[{}]")
+_SPACE_ESCAPE = re.compile(r"\\\s")
 _UNESCAPED_SEMICOLON = re.compile(r"(?<!\\);")
 _UNESCAPED_COLON = re.compile(r"(?<!\\):")
 _WINDOWS_PATH = re.compile(r"[A-Za-z]:[\\/]")
@@ -79,8 +81,7 @@ def authors(value: str) -> tuple[Author, ...]:
         from bibtexparser.middlewares.names import split_multiple_persons_names
 
         names = split_multiple_persons_names(value)  # an "and" inside braces: {Barnes and Noble}
-    people = [_person(name) for name in names]
-    return tuple(person for person in people if person is not None)
+    return tuple(filter(None, map(_person, names)))  # an Author is never false
 
 
 @lru_cache(maxsize=16_384)
@@ -91,7 +92,7 @@ def _person(name: str) -> Author | None:
     if not name or name.lower() == "others":
         return None
     simple = _SIMPLE_NAME.fullmatch(name)
-    if simple and _plain_family(simple.group(1)):
+    if simple and (_plain_family(simple.group(1)) or _one_word(simple.group(1), simple.group(2))):
         family, given = tex_to_text(simple.group(1)), tex_to_text(simple.group(2))
     else:
         from bibtexparser.middlewares.names import parse_single_name_into_parts
@@ -112,6 +113,29 @@ def _plain_family(family: str) -> bool:
         and family.count("{") == family.count("}")
         and "~" not in family
     )
+
+
+def _one_word(family: str, given: str) -> bool:
+    """A family of one word (``{\\O}stergaard``, ``d'Alembert``) is all the last name to
+    bibtexparser whatever its case; both parts then read as they are written when neither has
+    a tie (``~``: a space to bibtexparser, also after a backslash), a backslash before a space
+    or at its end, or braces that do not open and close in order (or are escaped)."""
+    return len(family.split()) == 1 and _as_written(family) and _as_written(given)
+
+
+def _as_written(text: str) -> bool:
+    if "~" in text or ("\\" in text and (text.rstrip()[-1:] == "\\" or _SPACE_ESCAPE.search(text))):
+        return False
+    if "{" not in text and "}" not in text:
+        return True
+    if "\\{" in text or "\\}" in text:
+        return False
+    depth = 0
+    for brace in _BRACES.findall(text):
+        depth += 1 if brace == "{" else -1
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 @lru_cache(maxsize=4096)

@@ -5,7 +5,8 @@ new interpreter and imports reader again: a fifth of a second before it reads an
 sends each part of each file as soon as it is parsed (``reader.importers.bibtex_parts``), so the
 library writes a part while the next is read. The copy never touches the library: it holds none
 of its locks (they are not inherited), it collects no garbage (the library's connection is never
-finalized in it), and it ends with ``os._exit``, as multiprocessing's forked processes do.
+finalized in it), and it ends with ``os._exit``, which runs no exit handlers and flushes no
+inherited buffers. Parts travel pickled through a pipe, each after its length.
 
 A process may be copied safely only while it runs no other thread (a lock held by another
 thread would stay held in the copy forever): the app's imports, and systems where processes
@@ -15,15 +16,15 @@ are not started by forking (macOS), parse in a thread instead (``reader.importer
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import pickle
 import queue
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import replace
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,7 @@ FileParts = Callable[[Path], Iterator["ParsedFile"]]
 AHEAD_PARTS = 2
 # What a part sent from the copy has instead of its reader's state: more of the file follows.
 MORE = "more parts follow"
+_LENGTH = 8  # bytes of the length before each message
 
 
 def can_fork() -> bool:
@@ -45,39 +47,68 @@ def can_fork() -> bool:
 
 def parse_in_fork(paths: list[Path], file_parts: FileParts) -> Iterator[ParsedFile]:
     """Every part of every file (``file_parts`` gives a file's), parsed in a copy of this
-    process; its errors are raised here, in order."""
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(
-        target=_produce, args=(paths, file_parts, sender), name="reader-parse", daemon=True
-    )
-    child.start()
-    sender.close()  # the copy holds the only sending end: its end is seen here as EOFError
+    process that starts now; its errors are raised here, in order."""
+    for stream in (sys.stdout, sys.stderr):  # what is buffered would be written twice
+        with suppress(Exception):
+            stream.flush()
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # the copy
+        code = 1
+        try:
+            os.close(reading)
+            _produce(paths, file_parts, writing)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(writing)  # the copy holds the only writing end: its end is seen here as EOF
+    return _received(paths, child, reading)
+
+
+def _received(paths: list[Path], child: int, reading: int) -> Iterator[ParsedFile]:
     finished = 0  # files wholly received
-    done = False
     try:
         while True:
-            try:
-                item = pickle.loads(receiver.recv_bytes())
-            except EOFError:
+            data = _read_message(reading)
+            if data is None:
                 path = paths[min(finished, len(paths) - 1)]
                 ended = "the parsing process ended"
-                raise ReaderError(f"{path}: could not be read ({ended})") from None
+                raise ReaderError(f"{path}: could not be read ({ended})")
+            item = pickle.loads(data)
             if item is None:
-                done = True
                 return
             if isinstance(item, BaseException):
                 raise item
             finished += item.last
             yield item
     finally:
-        receiver.close()
-        if not done:
-            child.terminate()
-        child.join()
+        os.close(reading)
+        with suppress(ProcessLookupError):
+            os.kill(child, signal.SIGKILL)  # gone already, unless this ended early
+        os.waitpid(child, 0)
 
 
-def _produce(paths: list[Path], file_parts: FileParts, connection: Connection) -> None:
+def _read_message(reading: int) -> bytearray | None:
+    """The next message, or None at the end of the pipe (the copy ended before its last)."""
+    head = _read_exactly(reading, _LENGTH)
+    if head is None:
+        return None
+    return _read_exactly(reading, int.from_bytes(head, "little"))
+
+
+def _read_exactly(reading: int, size: int) -> bytearray | None:
+    data = bytearray(size)
+    view = memoryview(data)
+    got = 0
+    while got < size:
+        count = os.readv(reading, [view[got:]])
+        if count == 0:
+            return None
+        got += count
+    return data
+
+
+def _produce(paths: list[Path], file_parts: FileParts, writing: int) -> None:
     """In the copy: parse, and hand each part to a thread that sends it, so that parsing goes
     on while the writer is busy and not reading."""
     gc.disable()
@@ -86,7 +117,10 @@ def _produce(paths: list[Path], file_parts: FileParts, connection: Connection) -
     def send() -> None:
         while (data := outbox.get()) is not None:
             try:
-                connection.send_bytes(data)
+                for piece in (len(data).to_bytes(_LENGTH, "little"), data):
+                    view = memoryview(piece)
+                    while view:
+                        view = view[os.write(writing, view) :]
             except OSError:
                 os._exit(1)  # the importing process is gone: nobody to parse for
 

@@ -10,12 +10,10 @@ the next part is asked for only when that one arrives, so at most one such part 
 
 from __future__ import annotations
 
-import multiprocessing
 import queue
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import suppress
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 from reader.importers import bibtex_fork as forking
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from reader.importers import ParsedFile, ParseOptions
 
 # From this much input on, a second process parses while this one writes.
@@ -95,6 +95,9 @@ def _total_size(paths: list[Path]) -> int:
 def _parse_in_process(
     paths: list[Path], options: ParseOptions, parse_part: PartParser
 ) -> Iterator[ParsedFile]:
+    import multiprocessing  # only here: a BibTeX import forks, and loads neither
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         try:

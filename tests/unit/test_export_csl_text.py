@@ -9,9 +9,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
+from hostile_library import hostile_copy, hostile_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_export_speed_paths import BITS, PLAIN_UNSAFE, TEXT, fill
+from test_export_speed_paths import BITS, PLAIN_UNSAFE, TEXT
 
 from reader.export import EXPORT_FORMATS
 from reader.export.citation import citation_keys
@@ -28,15 +29,15 @@ def reference(papers: Sequence[Paper]) -> str:
     return json_text([csl_item(key, paper) for key, paper in zip(keys, papers, strict=True)]) + "\n"
 
 
+@pytest.fixture(scope="module")
+def hostile_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return hostile_file(tmp_path_factory, seed=7)
+
+
 @pytest.fixture
-def hostile(tmp_path: Path) -> Iterator[Library]:
-    library = Library(tmp_path / "lib.db")
-    with library.write():
-        fill(library, 150, seed=7)
-    try:
+def hostile(tmp_path: Path, hostile_template: Path) -> Iterator[Library]:
+    with hostile_copy(hostile_template, tmp_path) as library:
         yield library
-    finally:
-        library.close()
 
 
 def test_a_hostile_library_is_written_as_the_items_were(hostile: Library) -> None:

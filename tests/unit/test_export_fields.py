@@ -10,7 +10,7 @@ from dataclasses import fields
 from pathlib import Path
 
 import pytest
-from test_export_speed_paths import fill
+from hostile_library import hostile_copy, hostile_file
 
 from reader.export import EXPORT_FORMATS, MarkdownOptions
 from reader.exporting import library_document, list_document, query_document, render
@@ -25,15 +25,15 @@ OPTIONS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def hostile_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return hostile_file(tmp_path_factory, seed=13)
+
+
 @pytest.fixture
-def hostile(tmp_path: Path) -> Iterator[Library]:
-    library = Library(tmp_path / "lib.db")
-    with library.write():
-        fill(library, 150, seed=13)
-    try:
+def hostile(tmp_path: Path, hostile_template: Path) -> Iterator[Library]:
+    with hostile_copy(hostile_template, tmp_path) as library:
         yield library
-    finally:
-        library.close()
 
 
 @pytest.mark.parametrize(

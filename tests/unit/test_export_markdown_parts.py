@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hostile_library import hostile_copy, hostile_file
 from hypothesis import given
 from hypothesis import strategies as st
-from test_export_speed_paths import BITS, TEXT, fill
+from test_export_speed_paths import BITS, TEXT
 
 from reader.export import MarkdownOptions, markdown
 from reader.exporting import library_document, render
@@ -26,15 +27,15 @@ def test_escape_all_is_escape_of_each(texts: list[str]) -> None:
     assert markdown.escape_all(texts) == [markdown.escape(text) for text in texts]
 
 
+@pytest.fixture(scope="module")
+def hostile_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return hostile_file(tmp_path_factory, seed=17)
+
+
 @pytest.fixture
-def hostile(tmp_path: Path) -> Iterator[Library]:
-    library = Library(tmp_path / "lib.db")
-    with library.write():
-        fill(library, 150, seed=17)
-    try:
+def hostile(tmp_path: Path, hostile_template: Path) -> Iterator[Library]:
+    with hostile_copy(hostile_template, tmp_path) as library:
         yield library
-    finally:
-        library.close()
 
 
 @pytest.mark.parametrize(

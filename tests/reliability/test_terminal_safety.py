@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -42,10 +43,12 @@ def dirty(text: str) -> list[str]:
     return [line for line in text.splitlines() if UNSAFE.search(line)][:3]
 
 
-@pytest.fixture
-def hostile(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def hostile_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A library whose every displayed string carries escape sequences, put there by every
-    way in: a listing import, a backup import and the Library API."""
+    way in: a listing import, a backup import and the Library API. Made once per test
+    module; each test gets a copy of the file (with its mode)."""
+    tmp_path = tmp_path_factory.mktemp("hostile")
     db = tmp_path / "lib.db"
     listing = tmp_path / "listing.txt"
     listing.write_text(
@@ -98,6 +101,14 @@ def hostile(tmp_path: Path) -> Path:
         library.add_to_list(LIST_NAME, [1, 2])
         with contextlib.suppress(ReaderError):  # refusing such a tag name is fine too
             library.tag(1, [f"api{EVIL_ONE_WORD}"])
+    assert not db.with_name(db.name + "-wal").exists()  # the file alone is the library
+    return db
+
+
+@pytest.fixture
+def hostile(tmp_path: Path, hostile_template: Path) -> Path:
+    db = tmp_path / "lib.db"
+    shutil.copy(hostile_template, db)
     return db
 
 

@@ -19,6 +19,7 @@ from reader.editing import parse_field
 from reader.identifiers import (
     ARXIV_DOI_PREFIX,
     KEY_FORBIDDEN,
+    MAX_DOI_LENGTH,
     find_arxiv_id,
     normalize_citekey,
     parse_arxiv_id,
@@ -61,6 +62,9 @@ _GOOD_KEY = re.compile(
     + re.escape("".join(chr(code) for code in range(0x21, 0x7F) if chr(code) not in KEY_FORBIDDEN))
     + f"]{{1,{MAX_NAME_LENGTH}}}"
 )
+# What parse_doi gives as it is, lower-cased: a DOI with nothing around it to trim or decode.
+_PLAIN_DOI = re.compile(r"10\.[0-9]{4,9}(?:\.[0-9]{1,9})*/[A-Za-z0-9._/-]*[A-Za-z0-9]", re.ASCII)
+_NEW_EPRINT = re.compile(r"[0-9]{4}\.[0-9]{4,5}", re.ASCII)
 VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "school", "institution", "howpublished")
 
 
@@ -259,7 +263,8 @@ def _doi(key: str, value: str, warnings: list[str]) -> str | None:
     text = _plain_url(value)
     if not text:
         return None
-    doi = parse_doi(text)
+    plain = len(text) <= MAX_DOI_LENGTH and _PLAIN_DOI.fullmatch(text)
+    doi = text.lower() if plain else parse_doi(text)
     if doi is None:
         warnings.append(f"{key}: ignored doi that is not a DOI: {one_line(text)[:80]}")
     return doi
@@ -271,7 +276,7 @@ def _arxiv(values: dict[str, str], url: str, venue: str, doi: str | None) -> str
     archive = tex_to_text(values.get("archiveprefix", "") or values.get("eprinttype", ""))
     eprint = _plain_url(values.get("eprint", ""))
     if eprint and archive.lower() in ("", "arxiv"):
-        found = find_arxiv_id(eprint, bare=True)
+        found = _eprint_id(eprint)
         if found:
             return found
     return (
@@ -279,6 +284,17 @@ def _arxiv(values: dict[str, str], url: str, venue: str, doi: str | None) -> str
         or (parse_arxiv_id(doi) if doi and doi.startswith(ARXIV_DOI_PREFIX) else None)
         or (find_arxiv_id(venue) if _mentions_arxiv(venue) else None)
     )
+
+
+def _eprint_id(eprint: str) -> str | None:
+    """``find_arxiv_id(eprint, bare=True)``, told at once for the usual eprint (``2106.09685``):
+    the whole text is then the only id there is, and it is one when its month is one and its
+    number has the digits of its time (four until 1412, five from 1501; none before 0704)."""
+    if not _NEW_EPRINT.fullmatch(eprint):
+        return find_arxiv_id(eprint, bare=True)
+    yymm = int(eprint[:4])
+    digits = 4 if yymm < 1501 else 5
+    return eprint if 1 <= yymm % 100 <= 12 and yymm >= 704 and len(eprint) == 5 + digits else None
 
 
 def _mentions_arxiv(text: str) -> bool:

@@ -31,6 +31,11 @@ _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 # "Family, Given" with one comma: read without bibtexparser when the family is one word or its
 # words all start with a capital (no "von" part can hide in them) and its braces balance.
 _SIMPLE_NAME = re.compile(r"([^,]+),([^,]+)")
+# The plainest of those, most names: ASCII words, each family word with a capital, one space
+# between words and after the comma. Read as they are (with no "--" in them, no dash is made).
+_PLAIN_NAME = re.compile(
+    r"([A-Z][A-Za-z.'-]*(?: [A-Z][A-Za-z.'-]*)*), ([A-Za-z.'-]+(?: [A-Za-z.'-]+)*)", re.ASCII
+)
 _SEPARATORS = re.compile(r"[,;]")
 _BRACES = re.compile(r"[{}]")
 _SPACE_ESCAPE = re.compile(r"\\\s")
@@ -89,6 +94,9 @@ def _person(name: str) -> Author | None:
     """One name read into an Author (None for ``others`` or nothing), remembered: the same
     people write many papers of one file, and reading a name costs more than looking it up."""
     name = name.strip()
+    plain = _PLAIN_NAME.fullmatch(name)
+    if plain and "--" not in name:  # LaTeX leaves such names as they are
+        return Author(plain.group(1), plain.group(2))
     if not name or name.lower() == "others":
         return None
     simple = _SIMPLE_NAME.fullmatch(name)

@@ -20,14 +20,16 @@ EMPTY: dict[str, Any] = {
     "categories": "",
 }
 EDITABLE = ("title", "abstract", *RECORD_COLUMNS)
+_quote = json.encoder.encode_basestring  # type: ignore[attr-defined]
 
 
 def encode_authors(authors: Iterable[Author]) -> str:
-    return json.dumps(
-        [[author.family, author.given] for author in authors],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    """``json.dumps`` of ``[[family, given], ...]`` without spaces or ASCII escapes, each name
+    quoted by json's own quoting (an import encodes thousands: no encoder made for each)."""
+    pairs = [(author.family, author.given) for author in authors]
+    if not all(type(family) is str and type(given) is str for family, given in pairs):
+        return json.dumps([list(pair) for pair in pairs], ensure_ascii=False, separators=(",", ":"))
+    return "[" + ",".join(f"[{_quote(family)},{_quote(given)}]" for family, given in pairs) + "]"
 
 
 def decode_authors(text: str | None) -> tuple[Author, ...]:
@@ -49,21 +51,29 @@ def is_empty(column: str, value: Any) -> bool:
 
 
 def record_values(paper: ParsedPaper) -> dict[str, Any]:
-    """The record columns a parsed paper knows, as stored; unknown ones are left out."""
-    values: dict[str, Any] = {
-        "authors": encode_authors(paper.authors),
-        "year": paper.year,
-        "month": paper.month,
-        "venue": paper.venue,
-        "publisher": paper.publisher,
-        "entry_type": paper.entry_type,
-        "citekey": paper.citekey,
-        "arxiv": paper.arxiv,
-        "doi": paper.doi,
-        "url": paper.url,
-        "categories": encode_categories(paper.categories),
-    }
-    return {column: value for column, value in values.items() if not is_empty(column, value)}
+    """The record columns a parsed paper knows, as stored; unknown ones are left out (what
+    ``is_empty`` says of each, checked inline: an import asks this of every paper)."""
+    values: dict[str, Any] = {}
+    if paper.authors:
+        values["authors"] = encode_authors(paper.authors)
+    for column, value in (
+        ("year", paper.year),
+        ("month", paper.month),
+        ("venue", paper.venue),
+        ("publisher", paper.publisher),
+        ("entry_type", paper.entry_type),
+        ("citekey", paper.citekey),
+        ("arxiv", paper.arxiv),
+        ("doi", paper.doi),
+        ("url", paper.url),
+    ):
+        if value is not None and value != "" and (column != "entry_type" or value != "misc"):
+            values[column] = value
+    if paper.categories:
+        categories = encode_categories(paper.categories)
+        if categories:
+            values["categories"] = categories
+    return values
 
 
 def fillable(

@@ -119,12 +119,15 @@ class Identities:
         return candidate
 
     def unique_values(self, values: dict[str, Any], paper_id: int | None) -> dict[str, Any]:
-        """Drop identifiers another paper holds already (they are unique in the library)."""
-        kept = dict(values)
+        """Drop identifiers another paper holds already (they are unique in the library); the
+        values themselves when none is (a copy when one is dropped)."""
+        kept = values
         for column, known in (("arxiv", self.arxiv), ("doi", self.doi)):
-            if kept.get(column):
-                holder = self._holder(column, known, kept[column])
+            value = kept.get(column)
+            if value:
+                holder = self._holder(column, known, value)
                 if holder is not None and holder != paper_id:
+                    kept = dict(kept)
                     del kept[column]
         return kept
 

@@ -25,9 +25,12 @@ ALL_COLUMNS = (*LISTING_COLUMNS, *RECORD_COLUMNS)
 # A record row names every column, so rows of one insert agree (a missing one would be NULL).
 RECORD_DEFAULTS = {column: EMPTY.get(column) for column in RECORD_COLUMNS}
 RECORD_DEFAULT_VALUES = tuple(RECORD_DEFAULTS.values())
-# A new row: a listing's paper as a tuple in LISTING_COLUMNS' order, a record by column name.
+# A new row: a listing's paper as a tuple in LISTING_COLUMNS' order, a paper with a record as a
+# tuple in ALL_COLUMNS' order, a row merged with its twin by column name.
 Row = tuple[Any, ...] | dict[str, Any]
 _by_column = operator.itemgetter(*ALL_COLUMNS)
+_record_columns = operator.itemgetter(*RECORD_COLUMNS)
+_PLAIN = len(LISTING_COLUMNS)
 
 
 def _without_held(
@@ -167,20 +170,17 @@ class PaperWriter:
 
     def _new_row(self, key: str, paper: ParsedPaper) -> Row:
         """A listing's paper is a plain row (its columns in LISTING_COLUMNS' order); a paper
-        with a record is a row by column name."""
+        with a record a whole row (in ALL_COLUMNS' order), what it does not know the default."""
         batch_id = self.batch_id if self.batch_id is not None else self._batch()
         # "new": arrived in an import, waits for triage
         plain = (key, paper.title, paper.abstract, paper.listed, self.added_at, "new", batch_id)
         if not paper.has_record:
             return plain
-        row: dict[str, Any] = dict(zip(LISTING_COLUMNS, plain, strict=True))
-        row.update(RECORD_DEFAULTS)
         values = self.identities.unique_values(record_values(paper), None)
         if values.get("citekey"):
             values["citekey"] = citekey_for(self.identities, values["citekey"], None, self.warnings)
             self.identities.citekeys[values["citekey"].casefold()] = -1  # held for it
-        row.update(values)
-        return row
+        return plain + _record_columns({**RECORD_DEFAULTS, **values})
 
     def _batch(self) -> int:
         """The batch this import's new papers belong to, made with the first of them."""
@@ -207,7 +207,9 @@ class PaperWriter:
     def _merge_pending(self, row: Row, paper: ParsedPaper) -> dict[str, Any]:
         """The same work twice in one step: the first row takes what the second knows more."""
         if isinstance(row, tuple):
-            row = dict(zip(LISTING_COLUMNS, row, strict=True))
+            row = dict(
+                zip(LISTING_COLUMNS if len(row) == _PLAIN else ALL_COLUMNS, row, strict=True)
+            )
         if paper.abstract and not row["abstract"]:
             row["abstract"] = paper.abstract
         for column, value in RECORD_DEFAULTS.items():
@@ -222,13 +224,17 @@ class PaperWriter:
         """The hot path of every import: one prepared statement for all the rows, straight
         on the connection (sqlite-utils' per-value work cost a second per 100,000 papers).
         Returns the new papers' ids by key."""
-        if all(type(row) is tuple for row in rows):
+        if all(type(row) is tuple and len(row) == _PLAIN for row in rows):
             columns: tuple[str, ...] = LISTING_COLUMNS
             values: list[Any] = rows
         else:
             columns = ALL_COLUMNS
             values = [
-                row + RECORD_DEFAULT_VALUES if type(row) is tuple else _by_column(row)
+                _by_column(row)
+                if type(row) is dict
+                else row + RECORD_DEFAULT_VALUES
+                if len(row) == _PLAIN
+                else row
                 for row in rows
             ]
         marks = ", ".join("?" * len(columns))

@@ -3,6 +3,9 @@ a layout used to bring (the box scrolling its text, the list's scroll bar) still
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from tui_helpers import library_screen, open_library, press, running, settle
@@ -99,3 +102,18 @@ async def test_rows_drawn_once_are_drawn_again_when_their_look_or_paper_changes(
         await settle(pilot)
         assert row(2) != marked
         assert "★5" in "".join(text for text, _ in row(2))
+
+
+def test_the_app_paints_up_to_120_frames_a_second_unless_told_otherwise() -> None:
+    probe = "import reader.tui.app, textual.constants as c; print(c.MAX_FPS)"
+
+    def frames(**env: str) -> int:
+        environment = {k: v for k, v in os.environ.items() if k != "TEXTUAL_FPS"} | env
+        done = subprocess.run(
+            [sys.executable, "-c", probe], env=environment, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        return int(done.stdout)
+
+    assert frames() == 120
+    assert frames(TEXTUAL_FPS="30") == 30

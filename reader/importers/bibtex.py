@@ -330,7 +330,8 @@ def _landing_page(
 
 
 def _is_url(value: str) -> bool:
-    return bool(_WEB_URL.match(_plain_url(value)))
+    # (Cleaning only removes characters: without a "/" there is no "://" to find.)
+    return "/" in value and bool(_WEB_URL.match(_plain_url(value)))
 
 
 def _plain_url(value: str) -> str:

@@ -29,8 +29,9 @@ from reader.importers.bibtex_syntax import Splitter, block_start_after
 from reader.models import ParsedPaper
 
 # A part is about this many characters of text: ~1,000 entries as reference managers write
-# them with abstracts. The first is a quarter of that, so that writing starts soon, and the last
-# ones halve down to a tenth, so that little is left to write once the file is read.
+# them with abstracts. The first is a sixteenth of that and the second a quarter, so that
+# writing starts soon, and the last ones halve down to a tenth, so that little is left to write
+# once the file is read.
 PART_CHARS = 1_500_000
 # Smaller files are read whole: there would be at most one part to write while reading on.
 MIN_CHARS = 2 * PART_CHARS
@@ -68,10 +69,11 @@ class BibtexParts:
         text = self.text
         if self.position == 0:
             last_macro = max((match.start() for match in _STRING_BLOCK.finditer(text)), default=0)
-            stop = block_start_after(text, max(PART_CHARS // 4, last_macro + 1))
+            stop = block_start_after(text, max(PART_CHARS // 16, last_macro + 1))
         else:
             left = len(text) - self.position
-            size = min(PART_CHARS, max(left // 2, PART_CHARS // 10))
+            full = PART_CHARS // 4 if self.position < PART_CHARS // 4 else PART_CHARS
+            size = min(full, max(left // 2, PART_CHARS // 10))
             stop = block_start_after(text, self.position + size)
         with reading(self.source):
             items = self.splitter.read_to(stop)

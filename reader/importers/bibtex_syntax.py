@@ -214,7 +214,7 @@ class _Reader:
         whole = self._plain_entry(key_start) if first.group() == "," else None
         if whole is not None:
             fields, end = whole
-            names.update(name for name, _ in fields)
+            names = {name for name, _ in fields}
             if len(names) < len(fields):
                 twice.update(name for name in names if sum(n == name for n, _ in fields) > 1)
         while whole is None and first.group() == ",":

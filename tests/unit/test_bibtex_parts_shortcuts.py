@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from reader.identifiers import find_arxiv_id, parse_doi
-from reader.importers import bibtex, bibtex_fields
+from reader.importers import bibtex, bibtex_fields, latex
 from reader.importers.bibtex_syntax import from_bibtexparser, split_fast
 from reader.importers.latex import tex_to_text
 from reader.models import Author, ParsedPaper
@@ -197,3 +197,15 @@ def test_a_plain_name_reads_as_the_longer_way_reads_it(name: str) -> None:
     bibtex_fields._person.cache_clear()
     family, given = name.split(",")
     assert bibtex_fields._person(name) == Author(tex_to_text(family), tex_to_text(given))
+
+
+@given(
+    st.text(
+        alphabet=st.characters(max_codepoint=0x7F) | st.sampled_from("\u00e9\u2028"), max_size=200
+    )
+)
+@example("x" * 65 + "\x7f")
+@example("x" * 65 + "\n")
+@example(" " * 65)
+def test_long_text_is_printable_as_isprintable_says(text: str) -> None:
+    assert latex._printable(text) == text.isprintable()

@@ -5,7 +5,6 @@ finds, and on damaged columns (which take the slower way, and fail where it fail
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -111,21 +110,31 @@ def test_a_blob_fails_as_dump_fails(library: Library) -> None:
 
 TEXT = st.lists(st.one_of(st.sampled_from(BITS), st.text(max_size=4)), max_size=8).map("".join)
 ROW = st.tuples(TEXT, TEXT, TEXT, st.one_of(st.none(), TEXT), TEXT, TEXT, TEXT)
-_SHARED = tempfile.TemporaryDirectory()
-_LIBRARY: list[Library] = []
 
 
-def shared_library() -> Library:
+@pytest.fixture(scope="module")
+def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder the examples of a test share (removed with pytest's other temporary folders;
+    one made at import stayed behind in processes that ended without running finalizers)."""
+    return tmp_path_factory.mktemp("backup-text")
+
+
+@pytest.fixture(scope="module")
+def shared_library(shared_folder: Path) -> Iterator[Library]:
     """One library for every example (a new one per example would take most of the time)."""
-    if not _LIBRARY:
-        _LIBRARY.append(Library(Path(_SHARED.name) / "lib.db"))
-    return _LIBRARY[0]
+    library = Library(shared_folder / "lib.db")
+    try:
+        yield library
+    finally:
+        library.close()
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(ROW, max_size=6), st.lists(TEXT, max_size=4))
-def test_any_text_is_written_as_dump_renders_it(rows: list[tuple], tags: list[str]) -> None:
-    library = shared_library()
+def test_any_text_is_written_as_dump_renders_it(
+    shared_library: Library, rows: list[tuple], tags: list[str]
+) -> None:
+    library = shared_library
     db = library.db
     with library.write():
         for table in ("list_items", "lists", "annotations", "paper_tags", "tags", "links"):
@@ -170,10 +179,10 @@ def test_any_text_is_written_as_dump_renders_it(rows: list[tuple], tags: list[st
 
 @settings(max_examples=30, deadline=None)
 @given(st.lists(st.one_of(TEXT, st.text(min_size=1, max_size=3).map(lambda text: text * 200_000))))
-def test_pieces_are_written_as_their_whole(pieces: list[str]) -> None:
+def test_pieces_are_written_as_their_whole(shared_folder: Path, pieces: list[str]) -> None:
     """write_atomic joins small pieces into runs of about a megabyte before writing them."""
     pieces = [piece for piece in pieces if _encodes(piece)]  # no lone surrogates
-    target = Path(_SHARED.name) / "pieces.txt"
+    target = shared_folder / "pieces.txt"
     write_atomic(target, iter(pieces))
     assert target.read_bytes() == "".join(pieces).encode("utf-8")
 

@@ -28,11 +28,12 @@ from reader.importers.bibtex import Collector, parse_bibtex, reading
 from reader.importers.bibtex_syntax import Splitter, block_start_after
 from reader.models import ParsedPaper
 
-# A part is about this many characters of text: ~1,000 entries as reference managers write
-# them with abstracts. The first is a sixteenth of that and the second a quarter, so that
-# writing starts soon, and the last ones halve down to a tenth, so that little is left to write
-# once the file is read.
-PART_CHARS = 1_500_000
+# A part is about this many characters of text: ~500 entries as reference managers write them
+# with abstracts. Writing a part takes about as long as reading one, so the library finishes
+# about a part's writing after the last is read: parts are not larger. The first is a sixteenth
+# of that and the second a quarter, so that writing starts soon, and the last ones halve down to
+# a tenth.
+PART_CHARS = 750_000
 # Smaller files are read whole: there would be at most one part to write while reading on.
 MIN_CHARS = 2 * PART_CHARS
 # Where a macro may be defined (the fast reader takes any block type starting "string" as one);

@@ -203,15 +203,39 @@ class _Reader:
     def _entry(self, kind: str, at: int, position: int) -> int:
         text = self.text
         first = self._mark(_TOP, position)
-        if first.group() not in (",", "}"):
+        separator = first.group()
+        if separator == ",":
+            # Most entries: all in the plainest shape (see _PLAIN_ENTRY), each field named once.
+            key_start = first.end()
+            whole = self._plain_entry(key_start)
+            if whole is not None:
+                fields, end = whole
+                if len({name for name, _ in fields}) == len(fields):
+                    key = text[position : first.start()].strip()
+                    self.items.append(RawEntry(kind, key, tuple(fields), self._line(at)))
+                    return end
+            return self._fields(kind, at, position, first, whole)
+        if separator != "}":
             raise _GiveUp
+        return self._fields(kind, at, position, first, None)
+
+    def _fields(
+        self,
+        kind: str,
+        at: int,
+        position: int,
+        first: re.Match[str],
+        whole: tuple[list[tuple[str, str]], int] | None,
+    ) -> int:
+        """An entry read field by field (or a plain one whose fields are named twice, ``whole``
+        as ``_plain_entry`` read it)."""
+        text = self.text
         key = text[position : first.start()].strip()
         fields: list[tuple[str, str]] = []
         names: set[str] = set()
         twice: set[str] = set()
         end = first.end()
         key_start = first.end()
-        whole = self._plain_entry(key_start) if first.group() == "," else None
         if whole is not None:
             fields, end = whole
             names = {name for name, _ in fields}

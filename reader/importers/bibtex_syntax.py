@@ -54,11 +54,13 @@ _FIELD = re.compile(
 # above reads it once stripped (a name ending in a backslash is left to the mark-by-mark path).
 _NAME_BRACE = re.compile(r'\s*([^{}",=@\s](?:[^{}",=@]*[^{}",=@\s])?)(?<!\\)\s*=\s*\{')
 _SEPARATOR = re.compile(r"\s*([,}])")
+_CLOSING = re.compile(r"\s*\}")
 # A whole entry after its key in the plainest shape, matched at once: every field a name, "=",
 # and a value in braces with no closing brace inside (nor a closing backslash) or a bare word;
 # then the entry's "}". "[^}]" is a single-character loop in the regular expression engine,
-# which crosses an abstract several times faster than a character class. An opening brace or
-# "@" inside a value is ruled out after the match, by counting.
+# which crosses an abstract several times faster than a character class. An opening brace
+# inside a value is ruled out after the match, by counting, and so is an "@" that could open a
+# block (``_has_block_mark``).
 _PLAIN_NAME = r'[^{}",=@\s](?:[^{}",=@]*[^{}",=@\s])?(?<!\\)'
 _PLAIN_VALUE = r'\{[^}]*+(?<!\\)\}|[^{}",@\\#\s]++'
 _PLAIN_ENTRY = re.compile(
@@ -68,6 +70,13 @@ _PLAIN_ENTRY = re.compile(
 _PLAIN_FIELDS = re.compile(rf"\s*+({_PLAIN_NAME})\s*+=\s*+({_PLAIN_VALUE})\s*+[,}}]")
 # Fields in that shape, each with its comma: the runs of plain fields in an entry that is not.
 _PLAIN_RUN = re.compile(rf"(?:\s*+{_PLAIN_NAME}\s*+=\s*+(?:{_PLAIN_VALUE})\s*+,)++")
+
+
+def _has_block_mark(text: str, start: int, end: int) -> bool:
+    """Whether an "@" between start and end could open a block (``@misc{``), which the reading
+    mark by mark must look at (where a line starts with one, it gives up); any other "@" (an
+    address, "Hits@10") is text to it, as to the shortcuts that ask this."""
+    return text.find("@", start, end) >= 0 and _BLOCK_START.search(text, start, end) is not None
 
 
 class _GiveUp(Exception):
@@ -242,6 +251,10 @@ class _Reader:
             if len(names) < len(fields):
                 twice.update(name for name in names if sum(n == name for n, _ in fields) > 1)
         while whole is None and first.group() == ",":
+            closing = _CLOSING.match(text, key_start)
+            if closing is not None:  # the entry's end (what the patterns below would all miss)
+                end = closing.end()
+                break
             run = self._plain_run(key_start)
             if run is not None:
                 found, key_start = run
@@ -261,7 +274,7 @@ class _Reader:
             field = _FIELD.match(text, key_start)
             if field is not None and field.group(1).endswith("\\"):
                 raise _GiveUp  # "name\=": bibtexparser reads the "=" as escaped
-            if field is not None and "@" not in field.group(2):
+            if field is not None and not _has_block_mark(field.group(2), 0, len(field.group(2))):
                 name = field.group(1).strip()
                 if name in names:
                     twice.add(name)
@@ -303,7 +316,7 @@ class _Reader:
         end = whole.end()
         # Each braced value has one "}" and the entry one more: any further "{" is inside a value.
         if (
-            text.find("@", position, end) >= 0
+            _has_block_mark(text, position, end)
             or text.count("{", position, end) != text.count("}", position, end) - 1
         ):
             return None
@@ -318,7 +331,7 @@ class _Reader:
         if run is None:
             return None
         end = run.end()
-        if text.find("@", position, end) >= 0 or text.count("{", position, end) != text.count(
+        if _has_block_mark(text, position, end) or text.count("{", position, end) != text.count(
             "}", position, end
         ):
             return None
@@ -339,7 +352,7 @@ class _Reader:
             close < 0
             or text[close - 1] == "\\"
             or text.find("{", inside, close) >= 0
-            or text.find("@", inside, close) >= 0
+            or _has_block_mark(text, inside, close)
         ):
             return None
         after = text[close + 1 : close + 2]

@@ -209,3 +209,40 @@ def test_a_plain_name_reads_as_the_longer_way_reads_it(name: str) -> None:
 @example(" " * 65)
 def test_long_text_is_printable_as_isprintable_says(text: str) -> None:
     assert latex._printable(text) == text.isprintable()
+
+
+_AT_VALUES = st.lists(
+    st.sampled_from(
+        ["Hits@10", "a@b.org", " @ ", "@misc{x}", "@misc(x)", "\n@misc{y}", "\n  @x{", "@", "@@",
+         "\n@", "text", " ", "\n", "{in}", "@{", "@ {", "pass@1,"]
+    ),
+    max_size=5,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["title", "abstract", "note"]),
+            st.one_of(
+                _AT_VALUES.map(lambda text: "{" + text + "}"),
+                _AT_VALUES.map(lambda text: '"' + text.replace('"', "") + '"'),
+            ),
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+@example([("abstract", "{Hits@10 and pass@1}")])
+@example([("title", "{a\n@misc{b}"), ("note", "{x}")])
+def test_an_at_sign_in_a_value_reads_as_bibtexparser_reads_it(
+    fields: list[tuple[str, str]],
+) -> None:
+    import bibtexparser
+
+    text = "@article{key,\n" + ",\n".join(f"  {n} = {v}" for n, v in fields) + "\n}\n"
+    fast = split_fast(text)
+    if fast is not None:
+        slow = from_bibtexparser(bibtexparser.parse_string(text, parse_stack=[]))
+        assert (fast.items, fast.strings) == (slow.items, slow.strings)

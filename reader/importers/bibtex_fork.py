@@ -20,6 +20,7 @@ import gc
 import os
 import pickle
 import queue
+import select
 import signal
 import sys
 import threading
@@ -133,6 +134,8 @@ def _produce(paths: list[Path], file_parts: FileParts, writing: int) -> None:
 
     sender = threading.Thread(target=send, name="reader-send", daemon=True)
     sender.start()
+    watcher = threading.Thread(target=_end_with_reader, args=(writing,), daemon=True)
+    watcher.start()
     try:
         for path in paths:
             for part in file_parts(path):
@@ -142,6 +145,18 @@ def _produce(paths: list[Path], file_parts: FileParts, writing: int) -> None:
         outbox.put(_error(error))
     outbox.put(None)
     sender.join()
+
+
+def _end_with_reader(writing: int) -> None:
+    """In the copy: end as soon as the importing process is gone (killed, say), not when the
+    next part is sent, which may be a whole file's parsing later (the first part reaches past the
+    last ``@string``). A pipe's writing end polls as an error once nobody can read it."""
+    poller = select.poll()
+    poller.register(writing, 0)  # errors and hang-ups only: they are always reported
+    while True:
+        with suppress(InterruptedError):
+            if poller.poll():
+                os._exit(1)
 
 
 def _error(error: BaseException) -> bytes:

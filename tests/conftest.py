@@ -32,7 +32,14 @@ if os.environ.pop("PYTHONDONTWRITEBYTECODE", None) is not None:
 # tests' files (pytest's tmp_path, tempfile, and the processes the tests start) go to the RAM
 # file system instead, where a sync costs nothing: the file semantics the tests check (modes,
 # renames, links, fifos, locks) are those of any POSIX file system. A TMPDIR set is kept.
-if "TMPDIR" not in os.environ and os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
+# Only where it has room for the suite, 2 GB (a container's is often 64 MB).
+_RAM = os.statvfs("/dev/shm") if os.path.isdir("/dev/shm") else None
+if (
+    "TMPDIR" not in os.environ
+    and _RAM is not None
+    and _RAM.f_bavail * _RAM.f_frsize >= 2 << 30
+    and os.access("/dev/shm", os.W_OK)
+):
     os.environ["TMPDIR"] = "/dev/shm"
     tempfile.tempdir = None  # gettempdir() reads TMPDIR again
 
@@ -40,7 +47,7 @@ if "TMPDIR" not in os.environ and os.path.isdir("/dev/shm") and os.access("/dev/
 # processes the tests start inherit this too). A test of the telling removes it.
 os.environ["READER_RAISE_BUGS"] = "1"
 
-from reader.store import Library
+from reader.store import Library  # noqa: E402  (after the environment above is set)
 
 TESTS_DIR = Path(__file__).resolve().parent
 FIXTURES_DIR = TESTS_DIR / "fixtures"

@@ -149,7 +149,12 @@ class Collector:
             key = one_line(item.key)
             name = key[:80] or f"(entry on line {item.start_line + 1})"
             values: dict[str, str] = {}
-            for field_name, raw in item.fields:
+            if item.plain:  # each value {text} to unbrace, or a bare word (a number, a macro)
+                for field_name, raw in item.fields:
+                    name_ = field_name.lower()
+                    if name_ not in values:
+                        values[name_] = raw[1:-1] if raw[0] == "{" else resolve(raw, strings)
+            for field_name, raw in () if item.plain else item.fields:
                 name_ = field_name.lower()
                 if name_ not in values:
                     # The usual value, {text} with no other brace (nor a closing backslash), is

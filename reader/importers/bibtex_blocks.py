@@ -9,7 +9,7 @@ the outer braces or quotes removed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 _BRACES = re.compile(r"(?<!\\)[{}]")
@@ -19,12 +19,16 @@ _MAX_MACRO_DEPTH = 20
 
 @dataclass(frozen=True)
 class RawEntry:
-    """One entry as written: type lower-case, fields in order with their raw values."""
+    """One entry as written: type lower-case, fields in order with their raw values.
+
+    ``plain`` (not compared) says the fast reader found every value a ``{text}`` with no other
+    brace and no closing backslash, or a bare word: its braces need no resolving."""
 
     entry_type: str
     key: str
     fields: tuple[tuple[str, str], ...]
     start_line: int
+    plain: bool = field(default=False, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ def from_bibtexparser(library: Any) -> Blocks:
         elif isinstance(block, String):
             strings.setdefault(str(block.key).strip().lower(), str(block.value).strip())
         elif isinstance(block, Entry):
-            fields_ = tuple((str(field.key), str(field.value)) for field in block.fields)
+            fields_ = tuple((str(item.key), str(item.value)) for item in block.fields)
             items.append(
                 RawEntry(str(block.entry_type), str(block.key or ""), fields_, block.start_line)
             )

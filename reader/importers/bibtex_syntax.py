@@ -221,7 +221,7 @@ class _Reader:
                 fields, end = whole
                 if len({name for name, _ in fields}) == len(fields):
                     key = text[position : first.start()].strip()
-                    self.items.append(RawEntry(kind, key, tuple(fields), self._line(at)))
+                    self.items.append(RawEntry(kind, key, tuple(fields), self._line(at), True))
                     return end
             return self._fields(kind, at, position, first, whole)
         if separator != "}":

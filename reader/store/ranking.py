@@ -72,7 +72,7 @@ class Ranking:
             return []
         rows = [row for row in ranked if row[0] in members]
         if len(rows) < len(members):
-            members.difference_update(row[0] for row in rows)
+            members.difference_update(BitMap(row[0] for row in rows))
             rows.extend((paper_id,) for paper_id in members)
         return rows
 

@@ -217,6 +217,8 @@ class LibraryViews:
         self.app.call_from_thread(self._show_related, paper_id, found)
 
     def _show_related(self, paper_id: int, found: list[tuple[int, str, float]]) -> None:
+        if not self.is_attached or not self.query("#papers"):
+            return  # the screen is being taken down (the app is closing)
         if self.current_paper_id == paper_id:
             self.related = found
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import os
 import stat
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -263,8 +264,10 @@ def import_files(
 def _uncollected() -> Iterator[None]:
     """The cyclic garbage collector paused: parsed papers are many objects, none in a cycle,
     and every collection of the oldest generation walks all that are alive again (a tenth of a
-    second of a 10,000-entry BibTeX import). Reference counting frees them as usual."""
-    if not gc.isenabled():
+    second of a 10,000-entry BibTeX import). Reference counting frees them as usual. Only in a
+    process running no other thread (a command): the pause is the whole process's, and an
+    app's other threads go on making garbage while it imports."""
+    if not gc.isenabled() or threading.active_count() > 1:
         yield
         return
     gc.disable()

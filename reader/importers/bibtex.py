@@ -222,7 +222,11 @@ def _paper(
     if date and year is None:
         year, month = fields.year(date.group(1)), fields.month(date.group(2) or "")
     doi = _doi(key, get("doi", ""), warnings)
-    venue_field = next((name for name in VENUE_FIELDS if get(name, "").strip()), "")
+    venue_field = ""
+    for name in VENUE_FIELDS:
+        if name in values and values[name].strip():
+            venue_field = name
+            break
     venue = tex_to_text(get(venue_field, "")) if venue_field else ""
     url_text = _plain_url(get("url", ""))
     if not url_text and venue_field == "howpublished" and _is_url(get("howpublished", "")):

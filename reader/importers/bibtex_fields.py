@@ -45,6 +45,8 @@ _WINDOWS_PATH = re.compile(r"[A-Za-z]:[\\/]")
 _FILE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,6}$")
 
 
+# The next three are remembered: a file has a few types, years and months, each read once.
+@lru_cache(maxsize=256)
 def entry_type(kind: str) -> str:
     kind = kind.strip().lower()
     if kind in ENTRY_TYPES:
@@ -52,6 +54,7 @@ def entry_type(kind: str) -> str:
     return TYPE_ALIASES.get(kind, "misc")
 
 
+@lru_cache(maxsize=1024)
 def year(value: str) -> int | None:
     """A year of ASCII digits from 1 to 9999 (``{2017}``, ``2017``); anything else is none."""
     text = tex_to_text(value)
@@ -61,6 +64,7 @@ def year(value: str) -> int | None:
     return number if 1 <= number <= 9999 else None
 
 
+@lru_cache(maxsize=1024)
 def month(value: str) -> int | None:
     """1-12 from a number, a name or abbreviation in English (``jan``, ``January``, ``Jan.``)."""
     text = tex_to_text(value).lower().rstrip(".")
@@ -166,6 +170,8 @@ def files(value: str, folder: Path | None) -> tuple[str, ...]:
     JabRef writes ``description:path:type`` items separated by ``;`` (``:`` and ``;`` in a path
     escaped with a backslash), Zotero ``files/1/x.pdf`` or the same three-part form, others a
     plain path."""
+    if not value:
+        return ()
     found: list[str] = []
     for item in _UNESCAPED_SEMICOLON.split(value):
         if not item.strip():

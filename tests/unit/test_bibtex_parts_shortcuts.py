@@ -5,6 +5,7 @@ and DOIs read as reader.identifiers reads them."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from hypothesis import HealthCheck, assume, example, given, settings
@@ -246,3 +247,20 @@ def test_an_at_sign_in_a_value_reads_as_bibtexparser_reads_it(
     if fast is not None:
         slow = from_bibtexparser(bibtexparser.parse_string(text, parse_stack=[]))
         assert (fast.items, fast.strings) == (slow.items, slow.strings)
+
+
+def test_a_paper_is_made_as_its_constructor_makes_it() -> None:
+    """BibTeX papers are made straight into their __dict__, as unpickling makes them."""
+    text = (
+        "@article{a, title = {A}, author = {Koch, O.}, year = 2020, month = jan, doi = "
+        "{10.1000/x}, url = {https://example.org/a}, keywords = {x, y}, abstract = {B.},\n"
+        "  eprint = {2106.09685}, primaryClass = {cs.LG}, journal = {J}, publisher = {P}}\n"
+        "@misc{b, title = {C}}\n"
+    )
+    papers, _ = bibtex.parse_bibtex(text, "x.bib")
+    assert not hasattr(ParsedPaper, "__post_init__")
+    names = [field.name for field in dataclasses.fields(ParsedPaper)]
+    for paper in papers:
+        assert list(vars(paper)) == names
+        made = ParsedPaper(**vars(paper))
+        assert paper == made and hash(paper) == hash(made) and repr(paper) == repr(made)

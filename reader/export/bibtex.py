@@ -22,9 +22,8 @@ import re
 from collections.abc import Iterable, Sequence
 
 from reader.export.citation import citation_keys, entry_type, landing_url
-from reader.export.columns import one_lines
 from reader.models import Author, Paper
-from reader.text import safe
+from reader.text import one_lines, safe
 
 # Order matters only for readability of the table; each character is replaced independently.
 TEX_ESCAPES: dict[str, str] = {

@@ -23,9 +23,8 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from reader.export.citation import citation_keys, entry_type, landing_url
-from reader.export.columns import one_lines
 from reader.models import Paper
-from reader.text import json_string, json_strings, json_text, one_line
+from reader.text import json_string, json_strings, json_text, one_line, one_lines
 
 CSL_TYPES = {
     "article": "article-journal",

@@ -20,9 +20,8 @@ import re
 from collections.abc import Sequence
 
 from reader.export import ExportDocument, MarkdownOptions
-from reader.export.columns import one_lines
 from reader.models import Annotation, Paper
-from reader.text import one_line, stars
+from reader.text import one_line, one_lines, stars
 
 INDENT = "  "  # continuation indent of a "- " list item
 SEPARATOR = " · "

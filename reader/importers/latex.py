@@ -17,7 +17,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from reader.text import clean_text
+from reader.text import clean_text, printable
 
 # Control words that stand for one character; ``\textbraceleft{}`` and friends are what the
 # exporter writes for characters BibTeX cannot take verbatim.
@@ -157,7 +157,7 @@ def _text(value: str) -> str:
     if not ("{" in value or "}" in value or "~" in value or "$" in value or "--" in value):
         # six scans in C cost less than one regular expression over a long abstract
         if "\\" not in value:
-            if _printable(value) and "  " not in value and value == value.strip():
+            if printable(value) and "  " not in value and value == value.strip():
                 return value  # one line already, nothing to clean
             return one_line(value)
         unescaped = _escaped_symbols_only(value)
@@ -194,24 +194,12 @@ def one_line(text: str) -> str:
     one at either end, is returned as it is, without splitting. Folding first leaves most other
     text printable, so cleaning (a loop over the characters when any is not printable) is
     skipped; what cleaning drops can leave a double space, folded again."""
-    if _printable(text) and "  " not in text and text[:1] != " " and text[-1:] != " ":
+    if printable(text) and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text
     folded = " ".join(text.split())
-    if _printable(folded):
+    if printable(folded):
         return folded
     return " ".join(clean_text(folded).split())
-
-
-# Printable ASCII: what deleting these leaves of ASCII text is what is not printable.
-_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
-
-
-def _printable(text: str) -> bool:
-    """``text.isprintable()``; for long ASCII text (abstracts) one C pass over its bytes, a few
-    times quicker than asking each character."""
-    if len(text) > 64 and text.isascii():
-        return not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
-    return text.isprintable()
 
 
 def _decode(value: str) -> str:

@@ -19,10 +19,9 @@ from types import NoneType
 from typing import Any, NamedTuple
 
 from reader.backup_format import FORMAT, VERSION
-from reader.export.columns import json_strings
 from reader.models import RECORD_FIELDS
 from reader.store.db import Database
-from reader.text import json_string
+from reader.text import json_string, json_strings
 
 # A backup's paper: these columns, then the record's, in the order they are written.
 PAPER_COLUMNS = ("id", "key", "title", "abstract", "listed", "added", "rating", "status", "read_at")

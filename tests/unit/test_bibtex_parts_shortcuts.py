@@ -12,11 +12,12 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from reader.identifiers import find_arxiv_id, parse_doi
-from reader.importers import bibtex, bibtex_fields, latex
+from reader.importers import bibtex, bibtex_fields
 from reader.importers.bibtex_syntax import from_bibtexparser, split_fast
 from reader.importers.latex import tex_to_text
 from reader.models import Author, ParsedPaper
 from reader.store.fields import encode_authors, encode_categories, is_empty, record_values
+from reader.text import printable
 
 
 def _person_the_long_way(name: str) -> Author | None:
@@ -209,7 +210,7 @@ def test_a_plain_name_reads_as_the_longer_way_reads_it(name: str) -> None:
 @example("x" * 65 + "\n")
 @example(" " * 65)
 def test_long_text_is_printable_as_isprintable_says(text: str) -> None:
-    assert latex._printable(text) == text.isprintable()
+    assert printable(text) == text.isprintable()
 
 
 _AT_VALUES = st.lists(

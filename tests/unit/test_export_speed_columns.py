@@ -1,6 +1,7 @@
 """The column-at-a-time text helpers of exports give what the plain ones give: ``one_lines``
-as ``reader.text.one_lines``, BibTeX's escaping by replacement as the pattern's, CSV cells as
-quoted and defused one by one, and the bulk-loaded authors as ``decode_authors``."""
+as ``one_line`` of each text, ``json_strings`` as ``json_string`` of each, BibTeX's escaping
+by replacement as the pattern's, CSV cells as quoted and defused one by one, and the
+bulk-loaded authors as ``decode_authors``."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from test_export_speed_paths import BITS
 
 from reader import text
-from reader.export import bibtex, columns, csv_format
+from reader.export import bibtex, csv_format
 from reader.store.fields import decode_authors
 from reader.store.loading import _authors
 
@@ -25,14 +26,18 @@ TEXT = st.lists(PIECE, max_size=8).map("".join)
 TEXTS = st.lists(TEXT, max_size=12)
 
 
+# Long enough that ``printable`` takes its byte-deleting way (over 64 characters).
+LONG_ASCII = st.lists(st.text(st.characters(max_codepoint=127), max_size=90), max_size=12)
+
+
 @given(TEXTS)
-def test_one_lines_is_the_plain_one(texts: list[str]) -> None:
-    assert columns.one_lines(texts) == text.one_lines(texts)
+def test_one_lines_is_one_line_of_each(texts: list[str]) -> None:
+    assert text.one_lines(texts) == [text.one_line(each) for each in texts]
 
 
-@given(st.lists(st.text(st.characters(max_codepoint=127), max_size=30), max_size=12))
-def test_one_lines_of_ascii_is_the_plain_one(texts: list[str]) -> None:
-    assert columns.one_lines(texts) == text.one_lines(texts)
+@given(LONG_ASCII)
+def test_one_lines_of_ascii_is_one_line_of_each(texts: list[str]) -> None:
+    assert text.one_lines(texts) == [text.one_line(each) for each in texts]
 
 
 @given(TEXTS)
@@ -88,10 +93,10 @@ def test_one_author_per_distinct_name(shape: str) -> None:
 
 
 @given(TEXTS)
-def test_json_strings_is_the_plain_one(texts: list[str]) -> None:
-    assert columns.json_strings(texts) == text.json_strings(texts)
+def test_json_strings_is_json_string_of_each(texts: list[str]) -> None:
+    assert text.json_strings(texts) == [text.json_string(each) for each in texts]
 
 
-@given(st.lists(st.text(st.characters(max_codepoint=127), max_size=30), max_size=12))
-def test_json_strings_of_ascii_is_the_plain_one(texts: list[str]) -> None:
-    assert columns.json_strings(texts) == text.json_strings(texts)
+@given(LONG_ASCII)
+def test_json_strings_of_ascii_is_json_string_of_each(texts: list[str]) -> None:
+    assert text.json_strings(texts) == [text.json_string(each) for each in texts]

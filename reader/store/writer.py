@@ -93,16 +93,11 @@ class PaperWriter:
                 self._update(paper_id, _without_held(paper, pending, None) if pending else paper)
                 found.append(paper_id)
                 continue
-            if earlier:
-                twin = self._twin(paper, key, new_rows, pending)
-                if type(twin) is int:
-                    self._complete(twin, _without_held(paper, pending, None))
-                    found.append(twin)
-                    continue
-            else:
-                twin = self._pending_twin(paper, key, new_rows, pending) if pending else None
-                if twin is None and key in new_rows:
-                    twin = key
+            twin = self._twin(paper, key, new_rows, pending, earlier=earlier)
+            if type(twin) is int:
+                self._complete(twin, _without_held(paper, pending, None))
+                found.append(twin)
+                continue
             if twin is not None:
                 merged = _without_held(paper, pending, twin)
                 row = new_rows[twin] = self._merge_pending(new_rows[twin], merged)
@@ -123,37 +118,25 @@ class PaperWriter:
         self._attach(papers, ids)
         return ids
 
-    def _pending_twin(
-        self,
-        paper: ParsedPaper,
-        key: str,
-        new_rows: dict[str, Row],
-        pending: dict[tuple[str, str], str],
-    ) -> str | None:
-        """A paper of this same step that is the same work (the same file lists it twice)."""
-        for column in ("arxiv", "doi"):
-            value = getattr(paper, column)
-            if value and (column, value) in pending:
-                return pending[(column, value)]
-        return key if key in new_rows else None
-
     def _twin(
         self,
         paper: ParsedPaper,
         key: str,
         new_rows: dict[str, Row],
         pending: dict[tuple[str, str], str],
+        *,
+        earlier: bool,
     ) -> int | str | None:
-        """The paper of this import that is the same work, whichever step brought it: one
-        written in an earlier step (its id) or a new row of this one (its key), found as
-        ``_pending_twin`` finds one, so that where the steps fall changes nothing."""
-        holder = self.identities.holder
+        """The paper of this import that is the same work (the file lists it twice), by arXiv
+        id, DOI, then key: a new row of this step (its key), or, when ``earlier`` steps wrote
+        papers, one of those (its id), so that where the steps fall changes nothing."""
         for column, value in (("arxiv", paper.arxiv), ("doi", paper.doi), ("key", key)):
             if not value:
                 continue
-            written = holder(column, value)
-            if written is not None:
-                return written
+            if earlier:
+                written = self.identities.holder(column, value)
+                if written is not None:
+                    return written
             if column == "key":
                 return key if key in new_rows else None
             if (column, value) in pending:

@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static, TextArea
 from tui_helpers import (
     Notes,
+    detail_text,
     library_screen,
     open_library,
     plain,
@@ -35,7 +36,7 @@ from reader.tui.widgets.sidebar import Scope, Sidebar
 
 
 def detail(app: ReaderApp) -> str:
-    return static_text(app, "#detail-body")
+    return detail_text(app)
 
 
 def count_label(app: ReaderApp) -> str:
@@ -427,7 +428,7 @@ async def test_enter_opens_the_paper_and_escape_returns(demo_path: Path) -> None
         await go_to(pilot, lora)
         await press(pilot, "enter")
         assert isinstance(app.screen, PaperScreen)
-        text = static_text(app, "#paper-full #detail-body")
+        text = detail_text(app, "#paper-full")
         assert text.startswith("LoRA: Low-Rank Adaptation")
         assert "Notes (1)" in text  # the demo note is shown on the full page
         await press(pilot, "3")  # the paper keys work here too

@@ -15,13 +15,13 @@ from textual.dom import DOMNode
 from textual.widgets import Static
 from tui_helpers import (
     Notes,
+    detail_text,
     library_screen,
     open_library,
     plain,
     press,
     running,
     settle,
-    static_text,
     wait_until,
     write_lock_held,
 )
@@ -71,14 +71,14 @@ async def test_a_change_on_the_paper_screen_shows_everywhere_on_return(demo_path
         await press(pilot, "enter")
         assert isinstance(app.screen, PaperScreen)
         await press(pilot, "5", "t", *"fresh-tag", "enter")
-        text = static_text(app, "#paper-full #detail-body")
+        text = detail_text(app, "#paper-full")
         assert "★★★★★" in text and "#fresh-tag" in text  # the paper screen redrew itself
         await press(pilot, "escape")
         assert app.screen is screen
         assert screen.paper_list.highlighted == paper_id
         assert "★5" in highlighted_row(screen)  # the list read the row again
         assert "tag:fresh-tag" in sidebar_ids(screen)  # the sidebar was filled again
-        detail = static_text(app, "#detail-body")
+        detail = detail_text(app)
         assert "★★★★★" in detail and "#fresh-tag" in detail  # and the detail pane reloaded
 
 
@@ -98,7 +98,7 @@ async def test_another_process_s_change_shows_after_the_poll(
         await wait_until(pilot, lambda: screen.paper_list.ids == [paper_id])  # searched again
         await settle(pilot)
         assert "tag:elsewhere" in sidebar_ids(screen)
-        assert "★★☆☆☆" in static_text(app, "#detail-body")
+        assert "★★☆☆☆" in detail_text(app)
         assert "★2" in highlighted_row(screen)
 
 
@@ -150,7 +150,7 @@ async def test_a_change_made_elsewhere_while_a_write_waits_is_shown_after_it(
         await settle(pilot)
         assert told == [None]  # everything shown again, once
         assert "tag:elsewhere" in sidebar_ids(screen)
-        assert "#elsewhere" in static_text(app, "#detail-body")
+        assert "#elsewhere" in detail_text(app)
         with open_library(demo_path) as library:
             assert library.paper(paper_id).rating == 3
 

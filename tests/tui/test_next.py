@@ -8,6 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from tui_helpers import (
     Notes,
+    detail_text,
     library_screen,
     open_library,
     press,
@@ -177,7 +178,7 @@ async def test_the_detail_pane_shows_related_papers_found_in_a_worker(demo_path:
             expected = library.related(screen.current_paper_id, 5)
             title = library.paper(expected[0].paper_id).title
         assert [pid for pid, _, _ in screen.related] == [s.paper_id for s in expected]
-        text = static_text(app, "#detail-body")
+        text = detail_text(app)
         assert "Related" in text and f"{expected[0].score:4.2f}" in text
         assert title[:20] in " ".join(text.split())
 

@@ -8,6 +8,7 @@ import pytest
 from textual.widgets import Input, Static
 from tui_helpers import (
     Notes,
+    detail_text,
     library_screen,
     open_library,
     press,
@@ -46,7 +47,7 @@ def give_record(path: Path) -> int:
 
 
 def detail(app) -> str:  # type: ignore[no-untyped-def]
-    return static_text(app, "#detail-body")
+    return detail_text(app)
 
 
 async def test_the_detail_pane_and_the_paper_screen_show_the_record(demo_path: Path) -> None:
@@ -60,7 +61,7 @@ async def test_the_detail_pane_and_the_paper_screen_show_the_record(demo_path: P
         assert "arXiv 1706.03762" in text and "DOI 10.5555/3295222.3295349" in text
         await press(pilot, "enter")
         assert isinstance(app.screen, PaperScreen)
-        full = static_text(app, "#paper-full #detail-body")
+        full = detail_text(app, "#paper-full")
         assert "2017 · NeurIPS" in full and "arXiv 1706.03762" in full
 
 

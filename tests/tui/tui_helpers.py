@@ -24,6 +24,7 @@ from textual.widgets import Static
 from reader.store import Library
 from reader.tui.app import ReaderApp
 from reader.tui.screens.library import LibraryScreen
+from reader.tui.widgets.paper_detail import PaperDetail
 
 SIZE = (120, 36)
 FIXED_NOW = "2024-05-01T09:00:00Z"
@@ -109,6 +110,11 @@ def plain(content: object) -> str:
 
 def static_text(app: ReaderApp, selector: str) -> str:
     return plain(app.screen.query_one(selector, Static).content)
+
+
+def detail_text(app: ReaderApp, selector: str = "#detail") -> str:
+    """What a detail pane shows, as text (before it is cut to the pane's width)."""
+    return plain(app.screen.query_one(selector, PaperDetail).shown)
 
 
 class Notes:

@@ -18,6 +18,8 @@ from reader.tui.screens.record_actions import RecordActions
 from reader.tui.widgets.key_footer import KeyFooter
 from reader.tui.widgets.paper_detail import PaperDetail
 
+READABLE_WIDTH = 100  # the paper's lines, however wide the screen
+
 
 class PaperScreen(PaperActions, RecordActions, Screen):
     BINDINGS = [
@@ -42,7 +44,7 @@ class PaperScreen(PaperActions, RecordActions, Screen):
         self.background = background
 
     def compose(self) -> ComposeResult:
-        yield PaperDetail(id="paper-full").data_bind(PaperScreen.paper)
+        yield PaperDetail(id="paper-full", max_width=READABLE_WIDTH).data_bind(PaperScreen.paper)
         yield KeyFooter()
 
     def on_mount(self) -> None:

@@ -5,18 +5,21 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.markdown import Markdown
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.reactive import var
-from textual.widgets import Static
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.visual import Visual, visualize
 
 from reader.models import Paper
 from reader.text import one_line, safe, stars, truncate
+from reader.tui.widgets.scrolling import set_virtual_size
 
 MAX_AUTHORS = 6
 
 STATUS_LABELS = {"unread": "• unread", "reading": "◐ reading", "read": "✓ read"}
 STATUS_STYLES = {"unread": "bold", "reading": "yellow", "read": "green"}
+NOTHING = Text("Nothing highlighted.", style="dim")
 
 
 def authors_line(paper: Paper) -> str:
@@ -123,10 +126,13 @@ def paper_view(
     return Group(*parts)
 
 
-class PaperDetail(VerticalScroll):
+class PaperDetail(ScrollView, can_focus=True):
     """Shows one paper; scrolls when the abstract and notes are long.
 
-    The screen binds the paper to show into ``paper``; a new paper starts at the top.
+    The screen binds the paper to show into ``paper``; a new paper starts at the top. The pane
+    draws its own lines, as the paper list does: a paper is rendered once at the pane's width,
+    and showing another one repaints the pane without a new layout of the screen (a text of
+    automatic height needs two, each repainting what it moves, at every highlighted paper).
     """
 
     paper: var[Paper | None] = var(None, init=False)
@@ -134,27 +140,51 @@ class PaperDetail(VerticalScroll):
     """(id, title, similarity) of the most similar papers; None while being found, False
     when the pane does not show them."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, max_width: int | None = None) -> None:
         super().__init__(id=id)
-        self._body = Static(Text("Nothing highlighted.", style="dim"), id="detail-body")
-
-    def compose(self) -> ComposeResult:
-        yield self._body
+        self.max_width = max_width  # lines no longer than this, however wide the pane
+        self.shown: RenderableType = NOTHING  # what the pane shows, before it is cut to lines
+        self._lines: list[Strip] = []
+        self._cut_pending = False
 
     def watch_paper(self, old: Paper | None, paper: Paper | None) -> None:
         self._draw()
         if old is None or paper is None or old.id != paper.id:
-            self.scroll_home(animate=False)
+            self.scroll_home(animate=False, immediate=True)
 
     def watch_related(self) -> None:
         self._draw()
 
     def on_resize(self) -> None:
-        self._draw()  # related titles are cut to the pane's width
+        self._draw()  # lines are cut to the pane's width
 
     def _draw(self) -> None:
+        width = self.scrollable_content_region.width  # the scroll bar's column is kept free
         if self.paper is None:
-            self._body.update(Text("Nothing highlighted.", style="dim"))
+            self.shown = NOTHING
         else:
-            width = self._body.content_size.width or 75
-            self._body.update(paper_view(self.paper, self.related, width))
+            self.shown = paper_view(self.paper, self.related, width or 75)
+        # A new paper comes with its related papers reset: cut the text to lines once for both.
+        if not self._cut_pending:
+            self._cut_pending = True
+            self.call_later(self._cut)
+
+    def _cut(self) -> None:
+        self._cut_pending = False
+        width = self.scrollable_content_region.width
+        if self.max_width is not None:
+            width = min(width, self.max_width)
+        if width <= 0:
+            self._lines = []  # not laid out yet: drawn once it has a size
+            return
+        self._lines = Visual.to_strips(
+            self, visualize(self, self.shown), width, None, self.visual_style
+        )
+        set_virtual_size(self, Size(width, len(self._lines)))
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        index = y + self.scroll_offset.y
+        if index < len(self._lines):
+            return self._lines[index]
+        return Strip.blank(self.size.width, self.visual_style.rich_style)

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from rich.cells import cell_len
 from rich.segment import Segment
-from rich.style import Style
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -23,8 +21,10 @@ from textual.strip import Strip
 from reader.config import DEFAULT_COLUMNS
 from reader.models import Paper
 from reader.store.results import Results
-from reader.text import STATUS_MARKS, one_line, truncate
-from reader.tui.widgets.columns import COLUMNS, KEEP, Column, tag_chip
+from reader.text import truncate
+from reader.tui.widgets.columns import COLUMNS, KEEP, Column
+from reader.tui.widgets.paper_rows import Frame, RowLook, draw_row
+from reader.tui.widgets.scrolling import set_virtual_size
 from reader.tui.widgets.styles import foreground
 
 RowLoader = Callable[[Sequence[int]], list[Paper]]
@@ -105,6 +105,8 @@ class PaperList(ScrollView, can_focus=True):
         self._layout_key: tuple[int, int, int, int] | None = None
         self._layout: list[Column] = []
         self._version = 0
+        self._look: tuple[tuple[object, ...], RowLook] | None = None  # styles, by their key
+        self._drawing: Frame | None = None  # while a frame is drawn
 
     # -- data --------------------------------------------------------------------------------
 
@@ -114,7 +116,7 @@ class PaperList(ScrollView, can_focus=True):
         # screen looks; a list would make a Python int of every id on every keystroke.
         self.ids = ids
         self._version += 1
-        self._resize(Size(0, len(self.ids)))
+        set_virtual_size(self, Size(0, len(self.ids)))  # a layout only if the bar comes or goes
         index = 0
         if keep is not None:
             try:
@@ -125,18 +127,6 @@ class PaperList(ScrollView, can_focus=True):
             self.anchor = min(self.anchor, max(len(self.ids) - 1, 0))
         self._set_cursor(index, scroll=True)
         self.refresh()
-
-    def _resize(self, size: Size) -> None:
-        """The list is as tall as its results. A new layout (which repaints every widget it
-        moves) is needed only when the scroll bar appears or goes; otherwise the bar's thumb
-        is told the new length and the list repaints itself."""
-        room = self.container_size.height
-        if not room or (size.height > room) != self.show_vertical_scrollbar:
-            self.virtual_size = size
-            return
-        self.set_reactive(PaperList.virtual_size, size)
-        if self.show_vertical_scrollbar:
-            self.vertical_scrollbar.window_virtual_size = size.height
 
     def invalidate(self, paper_ids: Iterable[int] | None = None) -> None:
         """Forget cached rows (all, or some) so they are read again from the library."""
@@ -287,10 +277,37 @@ class PaperList(ScrollView, can_focus=True):
 
     # -- drawing -----------------------------------------------------------------------------
 
-    def render_line(self, y: int) -> Strip:
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._drawing = self._frame()  # what every row of this frame shares, worked out once
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawing = None
+
+    def notify_style_update(self) -> None:
+        self._look = None
+        super().notify_style_update()
+
+    def _frame(self) -> Frame:
         width = self.size.width
-        index = y + self.scroll_offset.y
         base = self.rich_style
+        key = (base, self.app.theme, self.has_focus)
+        if self._look is None or self._look[0] != key:
+            self._look = (key, RowLook.of(self, base))
+        columns = self._columns(width)
+        names = tuple(column.name for column in columns)
+        return Frame(
+            self._look[1],
+            width,
+            self.scroll_offset.y,
+            columns,
+            (width, names, self.columns, *key),
+        )
+
+    def render_line(self, y: int) -> Strip:
+        frame = self._drawing or self._frame()
+        width, base = frame.width, frame.look.base
+        index = y + frame.top
         if not self.ids:
             if y == 1:
                 style = base + foreground(self, "paper-list--empty")
@@ -303,35 +320,21 @@ class PaperList(ScrollView, can_focus=True):
         row = self._row(index)
         if row is None:
             return Strip.blank(width, base)
-        columns = self._columns(width)
         marked = row.id in self._marked or (
             self.anchor is not None
             and min(self.anchor, self.cursor) <= index <= max(self.anchor, self.cursor)
         )
         if index == self.cursor:  # one row, styled by focus too: always drawn afresh
-            return self._draw_row(row, index, width, base, columns, marked)
-        names = tuple(column.name for column in columns)
-        key = (row.id, marked, width, names, self.columns, base, self.app.theme, self.has_focus)
+            return draw_row(row, frame, self.columns, marked=marked, cursor=True)
+        key = (row.id, marked, frame.key)
         drawn = self._strips.get(key)
         if drawn is not None and drawn[0] is row:
             return drawn[1]
-        strip = self._draw_row(row, index, width, base, columns, marked)
+        strip = draw_row(row, frame, self.columns, marked=marked, cursor=False)
         if len(self._strips) > STRIP_LIMIT:
             self._strips.clear()
         self._strips[key] = (row, strip)
         return strip
-
-    def _draw_row(
-        self, row: Paper, index: int, width: int, base: Style, columns: list[Column], marked: bool
-    ) -> Strip:
-        if marked:
-            marks = self.get_component_rich_style("paper-list--marked", partial=False)
-            base = base + Style(bgcolor=marks.bgcolor)
-        cursor = None
-        if index == self.cursor:
-            cursor = self.get_component_rich_style("paper-list--cursor", partial=False)
-            base = base + cursor
-        return self._render_row(row, width, base, cursor, columns, marked)
 
     def _columns(self, width: int) -> list[Column]:
         """The columns for the papers on screen now: wanted, filled by one of them at least,
@@ -354,47 +357,3 @@ class PaperList(ScrollView, can_focus=True):
             wanted = [column for column in wanted if column.name != name]
         self._layout_key, self._layout = key, wanted
         return wanted
-
-    def _render_row(
-        self,
-        row: Paper,
-        width: int,
-        base: Style,
-        cursor: Style | None,
-        columns: list[Column],
-        marked: bool,
-    ) -> Strip:
-        """Mark, status, title, then the columns. The cursor's style goes on top of each
-        column's own colour, so the highlighted row reads as one bar."""
-
-        def styled(part: Style) -> Style:
-            return base + part + cursor if cursor is not None else base + part
-
-        def component(name: str) -> Style:
-            return foreground(self, f"paper-list--{name}")
-
-        status_style = component(row.status)
-        show_status = "status" in self.columns
-        mark = STATUS_MARKS.get(row.status, " ") if show_status else " "
-        right_width = sum(column.width + 1 for column in columns)
-        title_width = max(width - 3 - right_width - 1, 8)
-        title = truncate(one_line(row.title), title_width)
-        # Tags go in the room the title leaves: they never cut a title short.
-        chip = ""
-        room = title_width - cell_len(title) - 2
-        if "tags" in self.columns and row.tags and room >= 6:
-            chip = truncate(tag_chip(row), room)
-        gap = " " * (title_width - cell_len(title) - cell_len(chip) - (2 if chip else 0))
-        segments = [
-            Segment("▌" if marked else " ", styled(component("marked"))),
-            Segment(f"{mark} ", styled(status_style)),
-            Segment(title, styled(status_style if row.status == "unread" else Style())),
-            Segment(f"  {chip}" if chip else "", styled(component("tags"))),
-            Segment(gap, styled(Style())),
-        ]
-        for column in columns:
-            text = truncate(column.value(row), column.width)
-            segments.append(
-                Segment(" " + text.ljust(column.width), styled(component(column.style)))
-            )
-        return Strip(segments).crop(0, width).extend_cell_length(width, base)

@@ -54,4 +54,4 @@ class ScopeTitle(Static):
         text = Text(left)
         text.append(" " * max(2, width - cell_len(left) - right.cell_len))
         text.append_text(right)
-        self.update(text)
+        self.update(text, layout=False)  # one line across the pane, whatever it says

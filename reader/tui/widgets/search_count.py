@@ -8,6 +8,10 @@ from textual.widgets import Static
 
 from reader.store import SearchResult
 
+PADDING = 2  # left of the count, apart from the search box
+MIN_WIDTH = 14
+MAX_WIDTH = 50
+
 
 class SearchCount(Static):
     """``12 of 40``, ``~3 close`` for a typo's fuzzy answers, or the query's error in red."""
@@ -30,7 +34,10 @@ class SearchCount(Static):
         self._show(Text(message.replace("bad query at ", ""), style="bold red"))
 
     def _show(self, text: Text) -> None:
-        """A new layout only when the width changes (it rarely does while typing, and a
-        layout repaints the whole screen)."""
-        self.update(text, layout=text.cell_len != self._width)
-        self._width = text.cell_len
+        """The count keeps the widest room it has needed, right-aligned in it: a new layout
+        (which repaints every widget it moves, and asks for a second one) comes only with a
+        wider text, a few times a session, not at every key that changes the count's digits."""
+        if text.cell_len > self._width:
+            self._width = text.cell_len
+            self.styles.width = min(max(self._width + PADDING, MIN_WIDTH), MAX_WIDTH)
+        self.update(text, layout=False)

@@ -97,7 +97,7 @@ class AbstractWords:
             self._stamp = stamp
 
     def _read_completions(self, prefix: str) -> list[str] | None:
-        end = _after_prefix(prefix)
+        end = after_prefix(prefix)
         if end is None:
             return None
         terms = [
@@ -117,7 +117,7 @@ def _keep(kept: dict, key: str, value: object, most: int) -> None:  # type: igno
     kept[key] = value
 
 
-def _after_prefix(prefix: str) -> str | None:
+def after_prefix(prefix: str) -> str | None:
     """The first string after every string that begins with ``prefix`` (terms compare as UTF-8
     bytes, which is code-point order)."""
     last = ord(prefix[-1])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pyroaring import BitMap
 
 from reader.query import Query, QueryError, Term, parse_query
-from reader.store.completions import AbstractWords
+from reader.store.completions import AbstractWords, after_prefix
 from reader.store.filters import (
     fts_phrase,
     has_tokens,
@@ -45,7 +46,8 @@ class SearchIndex:
     def __init__(self, library: Library) -> None:
         self.library = library
         self.db = library.db
-        self._vocabulary: tuple[int, list[str]] | None = None
+        self._vocabularies: dict[str, list[str]] = {}  # by first letter ("" for all)
+        self._vocabulary_stamp: int | None = None
         self._word_cache: dict[tuple[str, bool], BitMap] = {}
         self._word_cache_stamp: tuple[int, int] | None = None
         self._all_ids_cache: tuple[tuple[int, int], BitMap] | None = None
@@ -56,7 +58,7 @@ class SearchIndex:
         self.db.execute("PRAGMA cache_size = -65536")
 
     def forget_vocabulary(self) -> None:
-        self._vocabulary = None
+        self._vocabulary_stamp = None
 
     def search(
         self,
@@ -102,27 +104,49 @@ class SearchIndex:
         )
 
     def _corrections(self, query: Query) -> dict[str, list[str]]:
-        """Close title words for every free word; empty when some word has none."""
+        """Close title words for every free word; empty when some word has none.
+
+        Title words beginning as the typed word does are tried first: a typo is seldom in the
+        first letter, and reading those is a twentieth of the vocabulary (7 vs 95 ms at
+        100,000 papers, 0.1 vs 1.2 s at a million). The whole vocabulary is the fallback."""
         from reader.search import closest_words  # rapidfuzz: only when a word needs fixing
 
-        vocabulary = self.title_vocabulary()
         corrections: dict[str, list[str]] = {}
         for term in query.words:
-            words = closest_words(term.value, vocabulary, prefix=term.prefix)
+            start = _first_letter(term.value)
+            words = (
+                closest_words(term.value, self.title_vocabulary(start), prefix=term.prefix)
+                if start
+                else []
+            )
+            if not words:
+                words = closest_words(term.value, self.title_vocabulary(), prefix=term.prefix)
             if not words:
                 return {}
             corrections[term.value] = words
         return corrections
 
-    def title_vocabulary(self) -> list[str]:
+    def title_vocabulary(self, start: str = "") -> list[str]:
+        """The titles' words longer than two letters (those beginning with ``start``), kept
+        until the library changes."""
         stamp = self.db.execute("SELECT coalesce(max(id), 0) FROM papers").fetchone()[0]
-        if self._vocabulary is None or self._vocabulary[0] != stamp:
-            terms = [
-                row[0]
-                for row in self.db.execute("SELECT term FROM titles_vocab WHERE length(term) > 2")
-            ]
-            self._vocabulary = (stamp, terms)
-        return self._vocabulary[1]
+        if self._vocabulary_stamp != stamp:
+            self._vocabularies = {}
+            self._vocabulary_stamp = stamp
+        terms = self._vocabularies.get(start)
+        if terms is None:
+            end = after_prefix(start) if start else None
+            if end is None:
+                sql, params = "SELECT term FROM titles_vocab WHERE length(term) > 2", []
+            else:
+                sql = (
+                    "SELECT term FROM titles_vocab "
+                    "WHERE term >= ? AND term < ? AND length(term) > 2"
+                )
+                params = [start, end]
+            terms = [row[0] for row in self.db.execute(sql, params)]
+            self._vocabularies[start] = terms
+        return terms
 
     def _search_ids(
         self, query: Query, limit: int | None, list_id: int | None, ranking: Query | None = None
@@ -299,6 +323,14 @@ class SearchIndex:
         if where:
             sql += " WHERE " + " AND ".join(where)
         return [row[0] for row in self.db.execute(f"{sql} ORDER BY {order}", params)]
+
+
+def _first_letter(word: str) -> str:
+    """The letter the index files ``word`` under (folded, without accents: "É" is "e"), or ""
+    when it begins with something else."""
+    folded = unicodedata.normalize("NFKD", word[:2].casefold())
+    first = folded[:1]
+    return first if first.isascii() and first.isalnum() else ""
 
 
 def _asks_triage(query: Query) -> bool:

@@ -458,6 +458,18 @@ def test_fuzzy_fallback_finds_typos(lib: Library):
     assert lib.search("difusion", fuzzy=False).ids == []
 
 
+def test_a_typo_reads_only_the_title_words_of_its_first_letter(lib: Library):
+    index = lib.search_index
+    assert "diffusion" in lib.search("difusion").corrections["difusion"]
+    assert set(index._vocabularies) == {"d"}  # not the whole vocabulary
+    assert all(word.startswith("d") for word in index._vocabularies["d"])
+    # A typo in the first letter is still corrected, from every word.
+    assert "diffusion" in lib.search("Tiffusion").corrections["Tiffusion"]
+    assert set(index._vocabularies) == {"d", "t", ""}
+    assert "diffusion" in lib.search("Ďifusion").corrections["Ďifusion"]
+    assert set(index._vocabularies) == {"d", "t", ""}  # "Ď" is read as "d"
+
+
 def test_fuzzy_fallback_gives_up_on_nonsense(lib: Library):
     result = lib.search("qzxwvk")
     assert result.ids == []

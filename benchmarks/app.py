@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from benchmarks.processes import log, run_driver
+from benchmarks.processes import forget_kept_matches, log, run_driver
 from benchmarks.suite import Plan, Suite
 
 TYPED_QUERIES = ("diffusion model", "graph neural network", "vision transformer", "robot")
@@ -54,6 +54,7 @@ def sessions(suite: Suite, plan: Plan, library: Path) -> None:
     queries = QUICK_QUERIES if suite.quick else TYPED_QUERIES
     typo = QUICK_TYPO if suite.quick else TYPO_QUERY
     jumps = 1 if suite.quick else 12
+    forget_kept_matches(suite.env)  # the first session finds nothing kept, as after an import
     found = []
     for run in range(suite.runs()):
         started = time.perf_counter()
@@ -62,10 +63,30 @@ def sessions(suite: Suite, plan: Plan, library: Path) -> None:
         log(f"    session {run + 1}/{suite.runs()}: {time.perf_counter() - started:.1f} s")
     suite.detail(plan, "sessions", found)
     held = plan.tier == "100k"  # the earlier targets were stated for 100,000 papers
-    keys = [key for session in found for timings in session["typing"].values() for key in timings]
+    # The first session works out the commonest words' matches and keeps them; the later ones
+    # (every start after it, until the library's text changes) find them kept.
+    later = found[1:] or found
+    keys = [key for session in later for timings in session["typing"].values() for key in timings]
+    first = [key for timings in found[0]["typing"].values() for key in timings]
     median, p95 = KEYSTROKE.get(plan.tier, (None, None))
     painted = [key["painted_ms"] for key in keys]
     suite.add(plan, "keystroke", "keystroke to updated list (typed queries)", "ms", painted, median)
+    first_painted = [key["painted_ms"] for key in first]
+    suite.add(
+        plan,
+        "keystroke_first_session",
+        "keystroke to updated list, first session (nothing kept yet)",
+        "ms",
+        first_painted,
+    )
+    suite.add(
+        plan,
+        "keystroke_first_session_p95",
+        "keystroke to updated list, first session, p95",
+        "ms",
+        first_painted,
+        stat="p95",
+    )
     suite.add(
         plan,
         "keystroke_p95",

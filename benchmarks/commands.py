@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks.processes import log, reader_command, timed
+from benchmarks.processes import forget_kept_matches, log, reader_command, timed
 from benchmarks.suite import Plan, Suite
 
 LIST_NAME = "Benchmark reading list"
@@ -115,7 +115,10 @@ def at_least(lines: int) -> Callable[[str], None]:
 
 
 def searches(suite: Suite, plan: Plan, library: Path, target: float | None) -> None:
+    """Steady state, as for the other commands: the untimed first run keeps the commonest
+    words' matches (``reader/store/kept_postings``) for the timed ones."""
     log(f"reader papers QUERY --limit 20, {plan.papers:,} papers")
+    forget_kept_matches(suite.env)
     for key, label, query in (
         ("cli_search", f'reader papers "{CLI_QUERY}" --limit 20', CLI_QUERY),
         ("cli_search_typo", f'reader papers "{CLI_TYPO}" --limit 20 (fuzzy fallback)', CLI_TYPO),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -44,6 +45,12 @@ def environment(work: Path) -> dict[str, str]:
     env["READER_CACHE_DIR"] = str(work / "reader-cache")
     env["NO_COLOR"] = "1"
     return env
+
+
+def forget_kept_matches(env: dict[str, str]) -> None:
+    """Remove the search matches reader keeps between sessions (``reader/store/kept_postings``)
+    in the benchmark's cache folder."""
+    shutil.rmtree(Path(env["READER_CACHE_DIR"]) / "postings", ignore_errors=True)
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,8 @@ ORDER = (
     "cold_start_memory",
     "keystroke",
     "keystroke_p95",
+    "keystroke_first_session",
+    "keystroke_first_session_p95",
     "keystroke_applied",
     "keystroke_fuzzy",
     "typing_echo",

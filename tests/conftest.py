@@ -8,8 +8,10 @@ Listing dumps come in two layouts that must parse to the same papers:
 
 from __future__ import annotations
 
+import atexit
 import gc
 import os
+import shutil
 import sys
 import tempfile
 from collections import OrderedDict
@@ -46,6 +48,12 @@ if (
 # The app tells a person about a bug and goes on; a test is to fail on it instead (the app
 # processes the tests start inherit this too). A test of the telling removes it.
 os.environ["READER_RAISE_BUGS"] = "1"
+
+# The caches (the damage-check memory, search matches kept between sessions) go to a folder of
+# this run's own, never the person's; a test that looks at them sets its own.
+if "READER_CACHE_DIR" not in os.environ:
+    os.environ["READER_CACHE_DIR"] = tempfile.mkdtemp(prefix="reader-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["READER_CACHE_DIR"], ignore_errors=True)
 
 from reader.store import Library  # noqa: E402  (after the environment above is set)
 

@@ -110,6 +110,12 @@ class Library(Connection):
         super().__init__(path, threads=threads, readonly=readonly, create=create)
         opening.migrate(self, self._version)
 
+    def close(self) -> None:
+        index = self.__dict__.get("search_index")  # made only by a search
+        if index is not None:
+            index.close()
+        super().close()
+
     @contextmanager
     def change(self, description: str, scopes: Sequence[Scope]) -> Iterator[Change]:
         """A write that records its undo: see ``UndoLog.change``."""

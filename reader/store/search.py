@@ -23,6 +23,7 @@ from reader.store.filters import (
     is_text_group,
     term_sql,
 )
+from reader.store.kept_postings import KEPT_FROM, KeptPostings
 from reader.store.ranking import rank
 from reader.store.results import bitmap_of_ids
 
@@ -53,6 +54,8 @@ class SearchIndex:
         self._all_ids_cache: tuple[tuple[int, int], BitMap] | None = None
         self._skipped_cache: tuple[tuple[int, int], BitMap] | None = None
         self.abstract_words = AbstractWords(self.db, self._abstracts_matching)
+        self.kept = KeptPostings(self.db, library.path)
+        self._index_version: tuple[object, bytes] | None = None
         # Ranking reads the titles index's row sizes for every match: with SQLite's default
         # 2 MB page cache they are read again on every keystroke (twice the time at 100k).
         self.db.execute("PRAGMA cache_size = -65536")
@@ -245,9 +248,7 @@ class SearchIndex:
         found = self.abstract_words.ids(word, prefix, stamp)
         # Titles and notes apart: a UNION in SQL sorts the ids again in a temporary table,
         # which cost more than reading the titles' matches (60 vs 25 ms at a million papers).
-        found |= self._bitmap(
-            "SELECT group_concat(rowid) FROM titles_fts WHERE titles_fts MATCH ?", [phrase]
-        )
+        found |= self._index_matching("titles_fts", phrase)
         found |= self._bitmap(
             "SELECT group_concat(a.paper_id) FROM annotations a WHERE a.id IN "
             "(SELECT rowid FROM annotations_fts WHERE annotations_fts MATCH ?)",
@@ -258,11 +259,36 @@ class SearchIndex:
         self._word_cache[key] = found
         return found
 
+    def close(self) -> None:
+        self.kept.close()
+
     def _abstracts_matching(self, expression: str) -> BitMap:
-        return self._bitmap(
-            "SELECT group_concat(rowid) FROM abstracts_fts WHERE abstracts_fts MATCH ?",
-            [expression],
+        return self._index_matching("abstracts_fts", expression)
+
+    def _index_matching(self, table: str, expression: str) -> BitMap:
+        """The rows of a full-text index (titles or abstracts) an FTS5 expression matches; a
+        large match is kept between sessions (see ``kept_postings``)."""
+        version = self._indexes_version()
+        key = f"{table}:{expression}"
+        if version is not None:
+            kept = self.kept.get(key, version)
+            if kept is not None:
+                return kept
+        found = self._bitmap(
+            f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH ?", [expression]
         )
+        if version is not None and len(found) >= KEPT_FROM:
+            self.kept.put(key, version, found)
+        return found
+
+    def _indexes_version(self) -> bytes | None:
+        stamp = self.library.stamp()
+        if self._index_version is not None and self._index_version[0] == stamp:
+            return self._index_version[1]
+        version = self.kept.version()
+        if version is not None:
+            self._index_version = (stamp, version)
+        return version
 
     def _bitmap(self, sql: str, params: list[Any]) -> BitMap:
         """The ids a query gives, as one string of digits: half the cost of a row per id."""

@@ -1,0 +1,143 @@
+"""The papers of the library's commonest words, kept between sessions as compressed bitmaps.
+
+At a million papers the third letter of a word (``mod``) matches most of the abstracts, and
+SQLite hands a match over as text to be parsed: 0.2-0.5 s for such a prefix, every time the app
+starts again. Once worked out, a large match is kept in a small SQLite file in the user cache
+folder (``READER_CACHE_DIR``), one per library, with the version of the titles' and abstracts'
+indexes: their records of their segments, which FTS5 writes again whenever anything is added,
+changed or removed. A kept
+match is used only while that record is the same, so a change by any process, a restored backup
+or another file at the same path all make it unused. Nothing here ever writes to the library;
+the cache is a convenience, and any failure to read or write it (a full disk, a damaged file,
+another process writing it) only means the match is worked out as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sqlite3
+from pathlib import Path
+
+from pyroaring import BitMap
+
+from reader.store.db import Database
+
+CACHE_ENV = "READER_CACHE_DIR"
+# Matches of fewer papers than this are quick to work out again: not kept.
+KEPT_FROM = 20_000
+# The full-text indexes whose matches are kept ("table:expression"), and whose records of
+# their segments make the version.
+INDEXES = ("titles_fts", "abstracts_fts")
+# Matches kept per library (a word in most of a million papers is ~130 KB).
+MOST_KEPT = 400
+
+
+def cache_folder() -> Path:
+    from platformdirs import user_cache_path
+
+    folder = os.environ.get(CACHE_ENV)
+    return Path(folder) if folder else user_cache_path("reader", appauthor=False)
+
+
+class KeptPostings:
+    """Large matches of one library's titles and abstracts, by index and FTS5 expression, for
+    the indexes' current version."""
+
+    def __init__(self, db: Database, library: Path) -> None:
+        self.db = db
+        name = hashlib.sha256(str(library.resolve()).encode("utf-8", "surrogatepass"))
+        self.path = cache_folder() / "postings" / f"{name.hexdigest()[:32]}.db"
+        self._cache: sqlite3.Connection | None = None
+        self._broken = False
+
+    def version(self) -> bytes | None:
+        """The titles' and abstracts' indexes' records of their segments (hashed), or None
+        inside a transaction, whose own pending changes may not be in them yet."""
+        if self.db.conn.in_transaction:
+            return None
+        digest = hashlib.sha256()
+        for table in INDEXES:
+            row = self.db.execute(f"SELECT block FROM {table}_data WHERE id = 10").fetchone()
+            digest.update(row[0] if row else b"-")
+        return digest.digest()
+
+    def get(self, expression: str, version: bytes) -> BitMap | None:
+        cache = self._open()
+        if cache is None:
+            return None
+        try:
+            row = cache.execute(
+                "SELECT ids FROM kept WHERE expression = ? AND version = ?", [expression, version]
+            ).fetchone()
+            return BitMap.deserialize(row[0]) if row else None
+        except sqlite3.Error as error:
+            self._give_up(error)
+        except ValueError:  # not a bitmap: the file was changed by something else
+            self._give_up(sqlite3.DatabaseError("damaged"))
+        return None
+
+    def put(self, expression: str, version: bytes, ids: BitMap) -> None:
+        """Keep a match worked out at ``version``, unless the library changed meanwhile.
+        Never waits: a cache another process is writing is left alone this time."""
+        if len(ids) < KEPT_FROM or self.version() != version:
+            return
+        cache = self._open()
+        if cache is None:
+            return
+        try:
+            with cache:
+                cache.execute("DELETE FROM kept WHERE version != ?", [version])
+                cache.execute(
+                    "INSERT OR REPLACE INTO kept (expression, version, ids) VALUES (?, ?, ?)",
+                    [expression, version, ids.serialize()],
+                )
+                cache.execute(
+                    "DELETE FROM kept WHERE rowid NOT IN "
+                    "(SELECT rowid FROM kept ORDER BY rowid DESC LIMIT ?)",
+                    [MOST_KEPT],
+                )
+        except sqlite3.Error as error:
+            if not _busy(error):
+                self._give_up(error)
+
+    def close(self) -> None:
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None
+
+    def _open(self) -> sqlite3.Connection | None:
+        if self._cache is not None or self._broken:
+            return self._cache
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            cache = sqlite3.connect(self.path, timeout=0, check_same_thread=False)
+            cache.execute("PRAGMA journal_mode = WAL")
+            cache.execute(
+                "CREATE TABLE IF NOT EXISTS kept "
+                "(expression TEXT PRIMARY KEY, version BLOB NOT NULL, ids BLOB NOT NULL)"
+            )
+        except sqlite3.Error as error:
+            self._give_up(error)
+            return None
+        except OSError:
+            self._give_up()
+            return None
+        self._cache = cache
+        return cache
+
+    def _give_up(self, error: sqlite3.Error | None = None) -> None:
+        """A cache that cannot be used is left alone for the rest of the session; a damaged
+        one is removed, so that the next session starts a fresh one."""
+        self.close()
+        self._broken = True
+        if type(error) is sqlite3.DatabaseError:  # "not a database", "malformed"
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+
+def _busy(error: sqlite3.Error) -> bool:
+    text = str(error)
+    return "locked" in text or "busy" in text

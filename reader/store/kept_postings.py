@@ -30,8 +30,8 @@ KEPT_FROM = 20_000
 # The full-text indexes whose matches are kept ("table:expression"), and whose records of
 # their segments make the version.
 INDEXES = ("titles_fts", "abstracts_fts")
-# Matches kept per library (a word in most of a million papers is ~130 KB).
-MOST_KEPT = 400
+# Matches kept per library (a word in most of a million papers is ~130 KB: 26 MB at most).
+MOST_KEPT = 200
 
 
 def cache_folder() -> Path:

@@ -117,3 +117,44 @@ def test_the_app_paints_up_to_120_frames_a_second_unless_told_otherwise() -> Non
 
     assert frames() == 120
     assert frames(TEXTUAL_FPS="30") == 30
+
+
+def test_the_app_sets_its_start_aside_from_the_collector_once_results_show(
+    demo_path: Path,
+) -> None:
+    """The collector's full passes while typing walked everything the app made to start."""
+    script = """
+import asyncio, gc, sys
+from reader.tui.app import ReaderApp
+
+calls = []
+freeze = gc.freeze
+gc.freeze = lambda: (calls.append(gc.get_count()), freeze())
+
+async def main():
+    app = ReaderApp(sys.argv[1])
+    async with app.run_test() as pilot:
+        for _ in range(500):
+            if calls:
+                break
+            await pilot.pause(0.01)
+        shown = app.search_generation_done
+        screen = app.screen
+        screen.search_input.value = "diffusion"
+        for _ in range(500):
+            await pilot.pause(0.01)
+            if app.search_generation_done >= screen.generation:
+                break
+        await pilot.pause(0.1)
+        print(shown, len(calls), gc.get_freeze_count())
+
+asyncio.run(main())
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(demo_path)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    shown, freezes, frozen = map(int, done.stdout.split())
+    assert shown >= 1  # after the first results were on screen
+    assert freezes == 1  # once: what later searches make is collected as before
+    assert frozen > 10_000  # the app's start, set aside

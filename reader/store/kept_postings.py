@@ -47,17 +47,29 @@ class KeptPostings:
 
     def __init__(self, db: Database, library: Path) -> None:
         self.db = db
-        name = hashlib.sha256(str(library.resolve()).encode("utf-8", "surrogatepass"))
+        self.library = library.resolve()
+        name = hashlib.sha256(str(self.library).encode("utf-8", "surrogatepass"))
         self.path = cache_folder() / "postings" / f"{name.hexdigest()[:32]}.db"
         self._cache: sqlite3.Connection | None = None
         self._broken = False
 
     def version(self) -> bytes | None:
-        """The titles' and abstracts' indexes' records of their segments (hashed), or None
-        inside a transaction, whose own pending changes may not be in them yet."""
+        """The titles' and abstracts' indexes' records of their segments and the library
+        file's identity (hashed), or None inside a transaction, whose own pending changes may
+        not be in them yet.
+
+        The records alone are no proof of the content: two files (a copy edited apart from
+        the library, then put back at its path; another library from a like import) can hold
+        the very same records for different papers. A file written or put at the path in any
+        way has another inode or change time."""
         if self.db.conn.in_transaction:
             return None
-        digest = hashlib.sha256()
+        try:
+            file = os.stat(self.library)
+        except OSError:
+            return None
+        identity = (file.st_dev, file.st_ino, file.st_size, file.st_ctime_ns)
+        digest = hashlib.sha256(repr(identity).encode())
         try:
             for table in INDEXES:
                 row = self.db.execute(f"SELECT block FROM {table}_data WHERE id = 10").fetchone()
@@ -77,7 +89,7 @@ class KeptPostings:
             return BitMap.deserialize(row[0]) if row else None
         except sqlite3.Error as error:
             self._give_up(error)
-        except ValueError:  # not a bitmap: the file was changed by something else
+        except (ValueError, TypeError, IndexError):  # not a bitmap (text, an empty blob)
             self._give_up(sqlite3.DatabaseError("damaged"))
         return None
 
@@ -115,6 +127,8 @@ class KeptPostings:
             return self._cache
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.path.exists() and self.path.samefile(self.library):
+                raise OSError("a link to the library itself, which is never written")
             cache = sqlite3.connect(self.path, timeout=0, check_same_thread=False)
             cache.execute("PRAGMA journal_mode = WAL")
             cache.execute(

@@ -282,6 +282,8 @@ class SearchIndex:
         return found
 
     def _indexes_version(self) -> bytes | None:
+        if self.db.conn.in_transaction:  # its own changes are not in the stamp before commit
+            return None
         stamp = self.library.stamp()
         if self._index_version is not None and self._index_version[0] == stamp:
             return self._index_version[1]

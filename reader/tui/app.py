@@ -7,7 +7,7 @@ import asyncio
 import gc
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from textual import on
 from textual.actions import ActionParseResult
@@ -36,15 +36,12 @@ WAIT_NOTICE = 1.0
 POLL_SECONDS = 2.0
 
 
-# Set aside once per process (see ReaderApp.search_done).
-_started_frozen = False
-
-
 class ReaderApp(Preferences, App):
     """``reader`` with no arguments. The library path is passed in, as the CLI and tests do."""
 
     CSS_PATH = "app.tcss"
     TITLE = "reader"
+    start_set_aside: ClassVar[bool] = False  # once a process: see search_done
     # Reader's own commands first: their hits outrank Textual's (see ReaderCommands).
     COMMANDS = {ReaderCommands} | App.COMMANDS
     BINDINGS = [
@@ -221,13 +218,10 @@ class ReaderApp(Preferences, App):
     def search_done(self, generation: int) -> None:
         """The results of ``generation`` are on screen (tests and benchmarks wait on it)."""
         self.search_generation_done = generation
-        global _started_frozen
-        if not _started_frozen:
-            # What the process made to show its first results (the screen, the styles,
-            # Textual's machinery) lives as long as the app: the collector's full passes need
-            # not walk it again. They took 70-220 ms while typing at 100,000 papers, 5-45 ms
-            # once it was set aside. Objects made later are collected as before.
-            _started_frozen = True
+        if not ReaderApp.start_set_aside:
+            # What the process made to start lives as long as the app: the collector's full
+            # passes (70-220 ms while typing at 100,000 papers) need not walk it again.
+            ReaderApp.start_set_aside = True
             self.call_after_refresh(gc.freeze)
 
     # -- the library changed -----------------------------------------------------------------

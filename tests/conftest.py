@@ -180,6 +180,19 @@ def library(tmp_path: Path) -> Iterator[Library]:
 
 
 @pytest.fixture
+def kept_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Search matches of any size are kept between sessions (test libraries are small), in
+    this test's own cache folder."""
+    from reader.store import kept_postings, search
+
+    folder = tmp_path / "cache"
+    monkeypatch.setattr(search, "KEPT_FROM", 1)
+    monkeypatch.setattr(kept_postings, "KEPT_FROM", 1)
+    monkeypatch.setenv(kept_postings.CACHE_ENV, str(folder))
+    return folder
+
+
+@pytest.fixture
 def filled(library: Library) -> Library:
     """A library holding the PAPERS fixture set (ids 1..5 in PAPERS order)."""
     from reader.importers.listing import parse_listing

@@ -19,7 +19,6 @@ import pytest
 
 from reader.importers.listing import parse_listing
 from reader.store import Library, kept_postings
-from reader.store import search as search_module
 
 from .support import listing_text
 
@@ -43,12 +42,8 @@ SEARCHER = KEEP_ALL + (
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setattr(search_module, "KEPT_FROM", 1)
-    monkeypatch.setattr(kept_postings, "KEPT_FROM", 1)
-    monkeypatch.setenv(kept_postings.CACHE_ENV, str(folder))
-    return folder
+def cache(kept_cache: Path) -> Path:
+    return kept_cache  # every match kept (see tests/conftest.py)
 
 
 def build(path: Path, papers: list[tuple[str, str]]) -> Path:

@@ -14,7 +14,6 @@ import pytest
 
 from reader.importers.listing import parse_listing
 from reader.store import Library, kept_postings
-from reader.store import search as search_module
 
 PAPERS = [(f"Paper {n} on graphs", f"A model of graphs number {n}.") for n in range(30)] + [
     ("Sparse kernels", "Attention without a single word in common."),
@@ -22,13 +21,8 @@ PAPERS = [(f"Paper {n} on graphs", f"A model of graphs number {n}.") for n in ra
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every match is kept (the library is small), in this test's own cache folder."""
-    folder = tmp_path / "cache"
-    monkeypatch.setattr(search_module, "KEPT_FROM", 1)
-    monkeypatch.setattr(kept_postings, "KEPT_FROM", 1)
-    monkeypatch.setenv(kept_postings.CACHE_ENV, str(folder))
-    return folder
+def cache(kept_cache: Path) -> Path:
+    return kept_cache  # every match kept (see tests/conftest.py)
 
 
 @pytest.fixture

@@ -50,7 +50,9 @@ def environment(work: Path) -> dict[str, str]:
 def forget_kept_matches(env: dict[str, str]) -> None:
     """Remove the search matches reader keeps between sessions (``reader/store/kept_postings``)
     in the benchmark's cache folder."""
-    shutil.rmtree(Path(env["READER_CACHE_DIR"]) / "postings", ignore_errors=True)
+    from reader.store.kept_postings import FOLDER
+
+    shutil.rmtree(Path(env["READER_CACHE_DIR"]) / FOLDER, ignore_errors=True)
 
 
 @dataclass(frozen=True)

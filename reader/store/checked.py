@@ -13,26 +13,19 @@ guarded by SQLite's own checksums on every frame.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
 from pathlib import Path
 
-from platformdirs import user_cache_path
+from reader.store.user_cache import CACHE_ENV, cache_folder, library_key
 
-CACHE_ENV = "READER_CACHE_DIR"
+__all__ = ["CACHE_ENV", "is_unchanged", "remember"]
 MAX_ENTRIES = 200
 
 
 def _cache_file() -> Path:
-    folder = os.environ.get(CACHE_ENV)
-    base = Path(folder) if folder else user_cache_path("reader", appauthor=False)
-    return base / "checked-libraries.json"
-
-
-def _key(path: Path) -> str:
-    return hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return cache_folder() / "checked-libraries.json"
 
 
 def _identity(path: Path) -> list[int] | None:
@@ -54,7 +47,7 @@ def _load() -> dict[str, list[int]]:
 def is_unchanged(path: Path) -> bool:
     """Whether the file is exactly as it was when last found sound (or written from sound)."""
     identity = _identity(path)
-    return identity is not None and _load().get(_key(path)) == identity
+    return identity is not None and _load().get(library_key(path)) == identity
 
 
 def remember(path: Path) -> None:
@@ -65,8 +58,8 @@ def remember(path: Path) -> None:
         return
     cache = _cache_file()
     data = _load()
-    data.pop(_key(path), None)
-    data[_key(path)] = identity
+    data.pop(library_key(path), None)
+    data[library_key(path)] = identity
     while len(data) > MAX_ENTRIES:
         data.pop(next(iter(data)))
     try:

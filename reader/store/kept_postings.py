@@ -3,13 +3,12 @@
 At a million papers the third letter of a word (``mod``) matches most of the abstracts, and
 SQLite hands a match over as text to be parsed: 0.2-0.5 s for such a prefix, every time the app
 starts again. Once worked out, a large match is kept in a small SQLite file in the user cache
-folder (``READER_CACHE_DIR``), one per library, with the version of the titles' and abstracts'
-indexes: their records of their segments, which FTS5 writes again whenever anything is added,
-changed or removed. A kept
-match is used only while that record is the same, so a change by any process, a restored backup
-or another file at the same path all make it unused. Nothing here ever writes to the library;
-the cache is a convenience, and any failure to read or write it (a full disk, a damaged file,
-another process writing it) only means the match is worked out as before.
+folder, one per library, with a version: the titles' and abstracts' indexes' records of their
+segments (which FTS5 writes again whenever anything is added, changed or removed) and the
+library file's identity. A kept match is used only at that version, so a change by any process,
+a restored backup or another file at the same path all make it unused. Nothing here ever
+writes to the library; the cache is a convenience, and any failure to read or write it (a full
+disk, a damaged file, another process writing it) only means the match is worked out as before.
 """
 
 from __future__ import annotations
@@ -23,8 +22,11 @@ from pathlib import Path
 from pyroaring import BitMap
 
 from reader.store.db import Database
+from reader.store.user_cache import CACHE_ENV, cache_folder, library_key
 
-CACHE_ENV = "READER_CACHE_DIR"
+__all__ = ["CACHE_ENV", "FOLDER", "KEPT_FROM", "KeptPostings"]
+
+FOLDER = "postings"  # in the user cache folder
 # Matches of fewer papers than this are quick to work out again: not kept.
 KEPT_FROM = 20_000
 # The full-text indexes whose matches are kept ("table:expression"), and whose records of
@@ -34,13 +36,6 @@ INDEXES = ("titles_fts", "abstracts_fts")
 MOST_KEPT = 200
 
 
-def cache_folder() -> Path:
-    from platformdirs import user_cache_path
-
-    folder = os.environ.get(CACHE_ENV)
-    return Path(folder) if folder else user_cache_path("reader", appauthor=False)
-
-
 class KeptPostings:
     """Large matches of one library's titles and abstracts, by index and FTS5 expression, for
     the indexes' current version."""
@@ -48,8 +43,7 @@ class KeptPostings:
     def __init__(self, db: Database, library: Path) -> None:
         self.db = db
         self.library = library.resolve()
-        name = hashlib.sha256(str(self.library).encode("utf-8", "surrogatepass"))
-        self.path = cache_folder() / "postings" / f"{name.hexdigest()[:32]}.db"
+        self.path = cache_folder() / FOLDER / f"{library_key(self.library)}.db"
         self._cache: sqlite3.Connection | None = None
         self._broken = False
 

@@ -282,7 +282,10 @@ class SearchIndex:
         return found
 
     def _indexes_version(self) -> bytes | None:
-        if self.db.conn.in_transaction:  # its own changes are not in the stamp before commit
+        """The version kept matches are filed under; None when nothing is to be kept: inside
+        a transaction (its own changes are not in the stamp before commit), or in a library
+        too small for any match to be kept (no cache file is made or read for it)."""
+        if self.db.conn.in_transaction or len(self._all_ids()) < KEPT_FROM:
             return None
         stamp = self.library.stamp()
         if self._index_version is not None and self._index_version[0] == stamp:

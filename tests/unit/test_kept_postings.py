@@ -201,3 +201,13 @@ def test_an_index_without_the_expected_records_keeps_nothing(path: Path, session
     first.db.execute("CREATE TEMP VIEW titles_fts_data AS SELECT 1 AS id, 2 AS other")
     assert first.search_index.kept.version() is None
     assert len(first.search("model").ids) == 30
+
+
+def test_a_library_too_small_to_keep_anything_makes_no_cache_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blank_listing: Callable[..., str]
+) -> None:
+    monkeypatch.setenv(kept_postings.CACHE_ENV, str(tmp_path / "cache"))
+    with Library(tmp_path / "small.db") as library:
+        library.import_listings([parse_listing(blank_listing(PAPERS), "graphs.txt")])
+        assert len(library.search("model").ids) == 30
+    assert not (tmp_path / "cache" / kept_postings.FOLDER).exists()

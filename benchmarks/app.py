@@ -6,7 +6,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from benchmarks.processes import forget_kept_matches, log, run_driver
+from benchmarks.processes import forget_kept_matches, log, reader_command, run_driver
+from benchmarks.processes import run as run_process
 from benchmarks.suite import Plan, Suite
 
 TYPED_QUERIES = ("diffusion model", "graph neural network", "vision transformer", "robot")
@@ -57,6 +58,9 @@ def sessions(suite: Suite, plan: Plan, library: Path) -> None:
     forget_kept_matches(suite.env)  # the first session finds nothing kept, as after an import
     found = []
     for run in range(suite.runs()):
+        if run:  # a person tags and rates between sessions: the kept matches must outlive it
+            run_process(reader_command(library, "tag", "1", f"session-{run}"), suite.env)
+            run_process(reader_command(library, "rate", "1", str(run % 5 + 1)), suite.env)
         started = time.perf_counter()
         arguments = ["session", str(library), "--queries", *queries, "--typo", typo]
         found.append(run_driver([*arguments, "--jumps", str(jumps)], suite.env))
@@ -64,7 +68,8 @@ def sessions(suite: Suite, plan: Plan, library: Path) -> None:
     suite.detail(plan, "sessions", found)
     held = plan.tier == "100k"  # the earlier targets were stated for 100,000 papers
     # The first session works out the commonest words' matches and keeps them; the later ones
-    # (every start after it, until the library's text changes) find them kept.
+    # (every start after it, until the library's text changes: a tag or a rating written
+    # between sessions leaves them) find them kept.
     later = found[1:] or found
     keys = [key for session in later for timings in session["typing"].values() for key in timings]
     first = [key for timings in found[0]["typing"].values() for key in timings]

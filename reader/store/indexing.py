@@ -3,6 +3,9 @@
 Titles (with authors, spelled out by the ``paper_text`` view) and abstracts are external-content
 FTS5 indexes, filled in bulk after inserts rather than by triggers, which is far faster for
 imports. Removing a paper's entries needs the values that were indexed, so callers hand them in.
+
+Every change here also draws the text version again (see ``TEXT_VERSION_SCHEMA``), in the same
+transaction: matches worked out before it are no longer used.
 """
 
 from __future__ import annotations
@@ -15,8 +18,24 @@ from reader.store.db import Database
 CHUNK = 500
 
 
+TEXT_VERSION = "SELECT value FROM stats WHERE name = 'text_version'"
+
+
+def text_version(db: Database) -> int | None:
+    """The version of the text search reads; None in a library that has none (it is made by
+    the schema step that brought it, so only a damaged or foreign file lacks one)."""
+    row = db.execute(TEXT_VERSION).fetchone()
+    return None if row is None else row[0]
+
+
+def _text_changed(db: Database) -> None:
+    db.execute("UPDATE stats SET value = random() WHERE name = 'text_version'")
+
+
 def index_from(db: Database, first_id: int) -> None:
     """Index every paper from ``first_id`` on: once, after a bulk insert."""
+    if db.execute("SELECT 1 FROM papers WHERE id >= ? LIMIT 1", [first_id]).fetchone():
+        _text_changed(db)
     db.execute(
         "INSERT INTO titles_fts (rowid, title, authors) "
         "SELECT id, title, authors FROM paper_text WHERE id >= ?",
@@ -30,6 +49,8 @@ def index_from(db: Database, first_id: int) -> None:
 
 def index(db: Database, ids: Sequence[int]) -> None:
     """Index the given papers (added or changed one by one)."""
+    if ids:
+        _text_changed(db)
     for start in range(0, len(ids), CHUNK):
         chunk = list(ids[start : start + CHUNK])
         marks = ",".join("?" * len(chunk))
@@ -63,6 +84,9 @@ def indexed_text(db: Database, ids: Sequence[int]) -> list[dict[str, Any]]:
 
 def unindex(db: Database, rows: Iterable[dict[str, Any]]) -> None:
     """Take papers out of the indexes, given the text they were indexed with."""
+    rows = list(rows)
+    if rows:
+        _text_changed(db)
     for row in rows:
         db.execute(
             "INSERT INTO titles_fts (titles_fts, rowid, title, authors) VALUES ('delete', ?, ?, ?)",
@@ -72,3 +96,14 @@ def unindex(db: Database, rows: Iterable[dict[str, Any]]) -> None:
             "INSERT INTO abstracts_fts (abstracts_fts, rowid, abstract) VALUES ('delete', ?, ?)",
             [row["id"], row["abstract"]],
         )
+
+
+def reindex_abstract(db: Database, paper_id: int, old: str, new: str) -> None:
+    """Give one paper a new abstract, in the table and in its index."""
+    _text_changed(db)
+    db.execute(
+        "INSERT INTO abstracts_fts (abstracts_fts, rowid, abstract) VALUES ('delete', ?, ?)",
+        [paper_id, old],
+    )
+    db["papers"].update(paper_id, {"abstract": new})
+    db.execute("INSERT INTO abstracts_fts (rowid, abstract) VALUES (?, ?)", [paper_id, new])

@@ -104,11 +104,4 @@ class Ingest:
         indexing.index(self.db, ids)
 
     def set_abstract(self, paper_id: int, old: str, new: str) -> None:
-        self.db.execute(
-            "INSERT INTO abstracts_fts (abstracts_fts, rowid, abstract) VALUES ('delete', ?, ?)",
-            [paper_id, old],
-        )
-        self.db["papers"].update(paper_id, {"abstract": new})
-        self.db.execute(
-            "INSERT INTO abstracts_fts (rowid, abstract) VALUES (?, ?)", [paper_id, new]
-        )
+        indexing.reindex_abstract(self.db, paper_id, old, new)

@@ -3,10 +3,12 @@
 At a million papers the third letter of a word (``mod``) matches most of the abstracts, and
 SQLite hands a match over as text to be parsed: 0.2-0.5 s for such a prefix, every time the app
 starts again. Once worked out, a large match is kept in a small SQLite file in the user cache
-folder, one per library, with a version: the titles' and abstracts' indexes' records of their
-segments (which FTS5 writes again whenever anything is added, changed or removed) and the
-library file's identity. A kept match is used only at that version, so a change by any process,
-a restored backup or another file at the same path all make it unused. Nothing here ever
+folder, one per library, with a version: the library's text version (a random number drawn
+again with every change to the indexed text, see ``TEXT_VERSION_SCHEMA``) and the titles' and
+abstracts' indexes' records of their segments (which FTS5 writes again whenever anything is
+added, changed or removed). A kept match is used only at that version, so a change of text by
+any process, a restored backup or another library at the same path all make it unused, while a
+tag, a rating or a reading status leaves it in use. Nothing here ever
 writes to the library; the cache is a convenience, and any failure to read or write it (a full
 disk, a damaged file, another process writing it) only means the match is worked out as before.
 """
@@ -15,13 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import sqlite3
 from pathlib import Path
 
 from pyroaring import BitMap
 
 from reader.store.db import Database
+from reader.store.indexing import TEXT_VERSION
 from reader.store.user_cache import CACHE_ENV, cache_folder, library_key
 
 __all__ = ["CACHE_ENV", "FOLDER", "KEPT_FROM", "KeptPostings"]
@@ -48,23 +50,21 @@ class KeptPostings:
         self._broken = False
 
     def version(self) -> bytes | None:
-        """The titles' and abstracts' indexes' records of their segments and the library
-        file's identity (hashed), or None inside a transaction, whose own pending changes may
-        not be in them yet.
+        """The library's text version and the titles' and abstracts' indexes' records of their
+        segments (hashed), or None inside a transaction, whose own pending changes are not to
+        be kept, and in a library without a text version.
 
         The records alone are no proof of the content: two files (a copy edited apart from
         the library, then put back at its path; another library from a like import) can hold
-        the very same records for different papers. A file written or put at the path in any
-        way has another inode or change time."""
+        the very same records for different papers. Their text versions differ: each change
+        draws a new random one, and a new library starts with its own."""
         if self.db.conn.in_transaction:
             return None
         try:
-            file = os.stat(self.library)
-        except OSError:
-            return None
-        identity = (file.st_dev, file.st_ino, file.st_size, file.st_ctime_ns)
-        digest = hashlib.sha256(repr(identity).encode())
-        try:
+            text = self.db.execute(TEXT_VERSION).fetchone()
+            if text is None:
+                return None
+            digest = hashlib.sha256(repr(text[0]).encode())
             for table in INDEXES:
                 row = self.db.execute(f"SELECT block FROM {table}_data WHERE id = 10").fetchone()
                 digest.update(row[0] if row else b"-")

@@ -236,10 +236,42 @@ LOOKUP_MISSES_SCHEMA = """
         );
 """
 
+# The text search reads (the titles', abstracts' and notes' indexes) has a version: a random
+# number drawn again in the same transaction as every change to it, by ``indexing`` for titles
+# and abstracts and by the notes' triggers. Matches worked out at one version hold for any file
+# at that version (a copy left unchanged, a rolled-back change), and a tag or a rating leaves it
+# as it is. Random rather than counted: two copies of a library changed apart never meet at the
+# same number. No older reader opens a library from this step on, so none can change the text
+# without drawing it.
+TEXT_VERSION_SCHEMA = """
+        INSERT OR REPLACE INTO stats (name, value) VALUES ('text_version', random());
+        DROP TRIGGER annotations_ai;
+        DROP TRIGGER annotations_ad;
+        DROP TRIGGER annotations_au;
+        CREATE TRIGGER annotations_ai AFTER INSERT ON annotations BEGIN
+            INSERT INTO annotations_fts (rowid, body, quote)
+            VALUES (new.id, new.body, coalesce(new.quote, ''));
+            UPDATE stats SET value = random() WHERE name = 'text_version';
+        END;
+        CREATE TRIGGER annotations_ad AFTER DELETE ON annotations BEGIN
+            INSERT INTO annotations_fts (annotations_fts, rowid, body, quote)
+            VALUES ('delete', old.id, old.body, coalesce(old.quote, ''));
+            UPDATE stats SET value = random() WHERE name = 'text_version';
+        END;
+        CREATE TRIGGER annotations_au AFTER UPDATE ON annotations BEGIN
+            INSERT INTO annotations_fts (annotations_fts, rowid, body, quote)
+            VALUES ('delete', old.id, old.body, coalesce(old.quote, ''));
+            INSERT INTO annotations_fts (rowid, body, quote)
+            VALUES (new.id, new.body, coalesce(new.quote, ''));
+            UPDATE stats SET value = random() WHERE name = 'text_version';
+        END;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", INITIAL_SCHEMA),
     Migration(2, "bibliographic record", RECORD_SCHEMA),
     Migration(3, "titles arXiv did not have", LOOKUP_MISSES_SCHEMA),
+    Migration(4, "a version of the text search reads", TEXT_VERSION_SCHEMA),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -23,6 +23,7 @@ from reader.store.filters import (
     is_text_group,
     term_sql,
 )
+from reader.store.indexing import text_version
 from reader.store.kept_postings import KEPT_FROM, KeptPostings
 from reader.store.ranking import rank
 from reader.store.results import bitmap_of_ids
@@ -48,9 +49,9 @@ class SearchIndex:
         self.library = library
         self.db = library.db
         self._vocabularies: dict[str, list[str]] = {}  # by first letter ("" for all)
-        self._vocabulary_stamp: int | None = None
+        self._vocabulary_stamp: object = None
         self._word_cache: dict[tuple[str, bool], BitMap] = {}
-        self._word_cache_stamp: tuple[int, int] | None = None
+        self._word_cache_stamp: object = None
         self._all_ids_cache: tuple[tuple[int, int], BitMap] | None = None
         self._skipped_cache: tuple[tuple[int, int], BitMap] | None = None
         self.abstract_words = AbstractWords(self.db, self._abstracts_matching)
@@ -132,7 +133,7 @@ class SearchIndex:
     def title_vocabulary(self, start: str = "") -> list[str]:
         """The titles' words longer than two letters (those beginning with ``start``), kept
         until the library changes."""
-        stamp = self.db.execute("SELECT coalesce(max(id), 0) FROM papers").fetchone()[0]
+        stamp = self._text_stamp()
         if self._vocabulary_stamp != stamp:
             self._vocabularies = {}
             self._vocabulary_stamp = stamp
@@ -230,13 +231,14 @@ class SearchIndex:
         return matched
 
     def _word_ids(self, word: str, prefix: bool) -> BitMap:
-        """Papers whose title, abstract or notes hold the word; memoised until data changes.
+        """Papers whose title, abstract or notes hold the word; memoised until that text
+        changes (a tag or a rating leaves the memo as it is).
 
         Bitmaps: a word matching most of a million papers costs a few hundred kilobytes, and
         the garbage collector never scans them (sets of ints made every collection slow)."""
         if not has_tokens(word):
             return self._all_ids()
-        stamp = self.library.stamp()
+        stamp = self._text_stamp()
         key = (word.casefold(), prefix)
         if self._word_cache_stamp != stamp:
             self._word_cache = {}
@@ -261,6 +263,13 @@ class SearchIndex:
 
     def close(self) -> None:
         self.kept.close()
+
+    def _text_stamp(self) -> object:
+        """What the word caches are kept for: the library's text version, read each time (one
+        row), so a change inside a write transaction is seen at once and one rolled back
+        brings the earlier version back. A library without one falls back on any change."""
+        version = text_version(self.db)
+        return ("stamp", self.library.stamp()) if version is None else version
 
     def _abstracts_matching(self, expression: str) -> BitMap:
         return self._index_matching("abstracts_fts", expression)

@@ -125,6 +125,9 @@ class KeptPostings:
                 raise OSError("a link to the library itself, which is never written")
             cache = sqlite3.connect(self.path, timeout=0, check_same_thread=False)
             cache.execute("PRAGMA journal_mode = WAL")
+            # A cache need not outlive a power cut: no flush to the disk per match kept (a
+            # commit waited 2-3 ms for one, 0.35 ms without), and WAL keeps the file whole.
+            cache.execute("PRAGMA synchronous = NORMAL")
             cache.execute(
                 "CREATE TABLE IF NOT EXISTS kept "
                 "(expression TEXT PRIMARY KEY, version BLOB NOT NULL, ids BLOB NOT NULL)"

@@ -211,3 +211,14 @@ def test_a_library_too_small_to_keep_anything_makes_no_cache_file(
         library.import_listings([parse_listing(blank_listing(PAPERS), "graphs.txt")])
         assert len(library.search("model").ids) == 30
     assert not (tmp_path / "cache" / kept_postings.FOLDER).exists()
+
+
+def test_keeping_a_match_waits_for_no_disk_flush(path: Path, sessions: list) -> None:
+    """The cache is a convenience: a commit that waited for the disk (2-3 ms each) would be
+    paid by every large match of a first session. WAL keeps the file whole without it."""
+    library, _ = session(path, sessions)
+    library.search("model")
+    cache = library.search_index.kept._cache
+    assert cache is not None
+    assert cache.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    assert cache.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

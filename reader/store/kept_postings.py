@@ -8,9 +8,10 @@ again with every change to the indexed text, see ``TEXT_VERSION_SCHEMA``) and th
 abstracts' indexes' records of their segments (which FTS5 writes again whenever anything is
 added, changed or removed). A kept match is used only at that version, so a change of text by
 any process, a restored backup or another library at the same path all make it unused, while a
-tag, a rating or a reading status leaves it in use. Nothing here ever
-writes to the library; the cache is a convenience, and any failure to read or write it (a full
-disk, a damaged file, another process writing it) only means the match is worked out as before.
+tag, a rating or a reading status leaves it in use. Long bm25 orders of title matches are kept
+the same way (``title_ranks``), as arrays of ids. Nothing here ever writes to the library; the
+cache is a convenience, and any failure to read or write it (a full disk, a damaged file,
+another process writing it) only means the match is worked out as before.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import sqlite3
+from array import array
 from pathlib import Path
 
 from pyroaring import BitMap
@@ -34,6 +36,12 @@ KEPT_FROM = 20_000
 # The full-text indexes whose matches are kept ("table:expression"), and whose records of
 # their segments make the version.
 INDEXES = ("titles_fts", "abstracts_fts")
+# Orders (rankings) of fewer ids than this are quick to work out again: not kept.
+ORDER_KEPT_FROM = 1_000
+# Ids beyond what a bitmap holds: never in a kept order.
+BITMAP_LIMIT = 2**32
+# What an order's key begins with (a match's is its index's name, then a colon).
+ORDER = "order "
 # Matches kept per library (a word in most of a million papers is ~130 KB: 26 MB at most).
 MOST_KEPT = 200
 
@@ -73,24 +81,56 @@ class KeptPostings:
         return digest.digest()
 
     def get(self, expression: str, version: bytes) -> BitMap | None:
-        cache = self._open()
-        if cache is None:
+        blob = self._blob(expression, version)
+        if blob is None:
             return None
         try:
-            row = cache.execute(
-                "SELECT ids FROM kept WHERE expression = ? AND version = ?", [expression, version]
-            ).fetchone()
-            return BitMap.deserialize(row[0]) if row else None
-        except sqlite3.Error as error:
-            self._give_up(error)
+            return BitMap.deserialize(blob)
         except (ValueError, TypeError, IndexError):  # not a bitmap (text, an empty blob)
             self._give_up(sqlite3.DatabaseError("damaged"))
+        return None
+
+    def get_order(self, key: str, version: bytes) -> array[int] | None:
+        """Ids kept in an order (``put_order``)."""
+        blob = self._blob(ORDER + key, version)
+        if blob is None:
+            return None
+        try:
+            order = array("q")
+            order.frombytes(blob)  # type: ignore[arg-type]
+            if order and min(order) >= 0 and max(order) < BITMAP_LIMIT:
+                return order
+        except (ValueError, TypeError):  # not whole ids (text, a cut blob)
+            pass
+        self._give_up(sqlite3.DatabaseError("damaged"))  # or empty, or ids no paper has
         return None
 
     def put(self, expression: str, version: bytes, ids: BitMap) -> None:
         """Keep a match worked out at ``version``, unless the library changed meanwhile.
         Never waits: a cache another process is writing is left alone this time."""
-        if len(ids) < KEPT_FROM or self.version() != version:
+        if len(ids) >= KEPT_FROM:
+            self._put(expression, version, ids.serialize())
+
+    def put_order(self, key: str, version: bytes, order: array[int]) -> None:
+        """Keep ids in an order worked out at ``version`` (a ranking), as ``put`` does."""
+        if len(order) >= ORDER_KEPT_FROM:
+            self._put(ORDER + key, version, order.tobytes())
+
+    def _blob(self, key: str, version: bytes) -> object:
+        cache = self._open()
+        if cache is None:
+            return None
+        try:
+            row = cache.execute(
+                "SELECT ids FROM kept WHERE expression = ? AND version = ?", [key, version]
+            ).fetchone()
+        except sqlite3.Error as error:
+            self._give_up(error)
+            return None
+        return row[0] if row else None
+
+    def _put(self, key: str, version: bytes, blob: bytes) -> None:
+        if self.version() != version:
             return
         cache = self._open()
         if cache is None:
@@ -100,7 +140,7 @@ class KeptPostings:
                 cache.execute("DELETE FROM kept WHERE version != ?", [version])
                 cache.execute(
                     "INSERT OR REPLACE INTO kept (expression, version, ids) VALUES (?, ?, ?)",
-                    [expression, version, ids.serialize()],
+                    [key, version, blob],
                 )
                 cache.execute(
                     "DELETE FROM kept WHERE rowid NOT IN "

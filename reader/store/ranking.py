@@ -10,7 +10,7 @@ quarter of a second), else newest first; note-only matches come last.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from pyroaring import BitMap
 
@@ -24,7 +24,8 @@ from reader.store.filters import (
     ranking_expression,
     sqlite_tokens,
 )
-from reader.store.results import Results, bitmap_of_ids
+from reader.store.results import Results
+from reader.store.title_ranks import TitleRanks
 
 ABSTRACTS_RANKED = 1500  # abstract-only matches scored by bm25 up to this many
 SCORED_MATCHES = 20_000  # beyond this many matches, no bm25: each tier newest first
@@ -41,15 +42,16 @@ def _tokens(word: str) -> list[str]:
 
 
 class Ranking:
-    def __init__(self, db: Database, ids: BitMap) -> None:
+    def __init__(self, db: Database, ids: BitMap, titles: TitleRanks) -> None:
         self.db = db
         self.present = ids
         self.ids = ids
+        self.titles_index = titles
         self.order: list[int] = []
         self.seen: set[int] = set()
 
-    def take(self, rows: Iterable[tuple[int]]) -> None:
-        for (paper_id,) in rows:
+    def take(self, ranked: Iterable[int]) -> None:
+        for paper_id in ranked:
             if paper_id in self.present and paper_id not in self.seen:
                 self.seen.add(paper_id)
                 self.order.append(paper_id)
@@ -59,34 +61,32 @@ class Ranking:
         """Whether the matches are few enough to rank them all by bm25 on a keystroke."""
         return len(self.ids) <= SCORED_MATCHES
 
-    def tier(self, ranked: list[tuple[int]], expression: str) -> list[tuple[int]]:
+    def tier(self, ranked: Sequence[int], expression: str) -> list[int]:
         """The title matches of ``expression``, in the order of ``ranked`` (a bm25 order of a
         wider expression), then any that ``ranked`` lacks by id."""
         if not expression:
             return []
-        text = self.db.execute(
-            "SELECT group_concat(rowid) FROM titles_fts WHERE titles_fts MATCH ?", [expression]
-        ).fetchone()[0]
-        members = bitmap_of_ids(text)
+        members = self.titles_index.matching(expression)
         if not members:
             return []
-        rows = [row for row in ranked if row[0] in members]
-        if len(rows) < len(members):
-            members.difference_update(BitMap(row[0] for row in rows))
-            rows.extend((paper_id,) for paper_id in members)
-        return rows
+        found = [paper_id for paper_id in ranked if paper_id in members]
+        if len(found) < len(members):
+            found.extend(members - BitMap(found))
+        return found
 
-    def titles(self, expression: str) -> list[tuple[int]]:
+    def titles(self, expression: str) -> Sequence[int]:
         """Title matches best first (bm25); when the query matches too many papers to score
         them all on a keystroke, the newest first, as many as a person scrolls through."""
         if not self.scored:
-            return self.db.execute(
-                "SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
-                [expression, HEAD],
-            ).fetchall()
-        return self.db.execute(
-            "SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? ORDER BY rank", [expression]
-        ).fetchall()
+            return [
+                row[0]
+                for row in self.db.execute(
+                    "SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? "
+                    "ORDER BY rowid DESC LIMIT ?",
+                    [expression, HEAD],
+                )
+            ]
+        return self.titles_index.ranked(expression)
 
     def rest(self, tokens: str) -> Results:
         if tokens and len(self.ids) - len(self.seen) <= ABSTRACTS_RANKED:
@@ -94,17 +94,20 @@ class Ranking:
                 "SELECT rowid FROM abstracts_fts WHERE abstracts_fts MATCH ? ORDER BY rank",
                 [tokens],
             ).fetchall()
-            self.take(scored)
+            self.take(row[0] for row in scored)
         return Results(self.order, self.ids, descending=True)
 
 
-def rank(db: Database, ids: BitMap, query: Query, *, min_prefix: int) -> Results:
+def rank(
+    db: Database, ids: BitMap, query: Query, titles: TitleRanks, *, min_prefix: int
+) -> Results:
     """``ids`` (every paper the query matched) in the order a person wants to see them: with
-    no words to rank by, in the order they were added."""
+    no words to rank by, in the order they were added. ``titles`` answers what is asked of the
+    titles' index (the matches of each tier and their bm25 order)."""
     expression = ranking_expression(query, min_prefix=min_prefix)
     if not expression:
         return Results((), ids)
-    ranking = Ranking(db, ids)
+    ranking = Ranking(db, ids, titles)
     text_groups = [group for group in query.groups if is_text_group(group)]
     words = [
         term
@@ -147,16 +150,14 @@ def rank(db: Database, ids: BitMap, query: Query, *, min_prefix: int) -> Results
     return ranking.rest(abstract_terms)
 
 
-def _exact_first(
-    ranking: Ranking, candidates: list[tuple[int]], typed: str, *, begins: bool
-) -> None:
+def _exact_first(ranking: Ranking, candidates: list[int], typed: str, *, begins: bool) -> None:
     """First the paper whose title, or whose name before the colon, is what was typed (as typed
     before as normalised: "LoRA" before "LoRA+"); then, for several words, titles that begin
     with them ("3D Gaussian Splatting for ..." before "Mip-Splatting: ... 3D Gaussian ...")."""
     wanted = normalize_title(typed)
     if not wanted or not candidates or len(candidates) > EXACT_TITLES:
         return
-    ids = [row[0] for row in candidates]
+    ids = candidates
     marks = ",".join("?" * len(ids))
     tiers: list[list[int]] = [[], [], []]
     for paper_id, title in ranking.db.execute(
@@ -171,4 +172,4 @@ def _exact_first(
             tiers[2].append(paper_id)
     position = {paper_id: index for index, paper_id in enumerate(ids)}
     for tier in tiers:
-        ranking.take((paper_id,) for paper_id in sorted(tier, key=position.__getitem__))
+        ranking.take(sorted(tier, key=position.__getitem__))

@@ -27,6 +27,7 @@ from reader.store.indexing import text_version
 from reader.store.kept_postings import KEPT_FROM, KeptPostings
 from reader.store.ranking import rank
 from reader.store.results import bitmap_of_ids
+from reader.store.title_ranks import TitleRanks
 
 if TYPE_CHECKING:
     from reader.store.library import Library
@@ -57,6 +58,13 @@ class SearchIndex:
         self.abstract_words = AbstractWords(self.db, self._abstracts_matching)
         self.kept = KeptPostings(self.db, library.path)
         self._index_version: tuple[object, bytes] | None = None
+        self.titles = TitleRanks(
+            self.db,
+            self.kept,
+            matching=lambda expression: self._index_matching("titles_fts", expression),
+            version=self._indexes_version,
+            stamp=self._text_stamp,
+        )
         # Ranking reads the titles index's row sizes for every match: with SQLite's default
         # 2 MB page cache they are read again on every keystroke (twice the time at 100k).
         self.db.execute("PRAGMA cache_size = -65536")
@@ -196,7 +204,7 @@ class SearchIndex:
                 matched = matched - hidden
         if similar is not None:
             return [paper_id for paper_id in similar if paper_id in matched]
-        return rank(self.db, matched, ranking or query, min_prefix=3)
+        return rank(self.db, matched, ranking or query, self.titles, min_prefix=3)
 
     def _related_terms(self, query: Query) -> tuple[Query, list[int] | None]:
         """``related:REF`` stands for the papers most like REF, most similar first."""

@@ -78,14 +78,7 @@ class Ranking:
         """Title matches best first (bm25); when the query matches too many papers to score
         them all on a keystroke, the newest first, as many as a person scrolls through."""
         if not self.scored:
-            return [
-                row[0]
-                for row in self.db.execute(
-                    "SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? "
-                    "ORDER BY rowid DESC LIMIT ?",
-                    [expression, HEAD],
-                )
-            ]
+            return self.titles_index.newest(expression, HEAD)
         return self.titles_index.ranked(expression)
 
     def rest(self, tokens: str) -> Results:
@@ -137,7 +130,7 @@ def rank(
             whole = ranking.titles(whole_expression)
             ranked = ranking.titles(expression)
         typed = " ".join(term.value for term in words)
-        _exact_first(ranking, exact + opened, typed, begins=len(tokens) > 1)
+        _exact_first(ranking, [*exact, *opened], typed, begins=len(tokens) > 1)
         ranking.take(exact)
         ranking.take(opened)
         ranking.take(whole)

@@ -125,3 +125,30 @@ def test_kept_ids_in_another_order_only_reorder_the_matches(path: Path, kept_cac
         )
     with Library(path) as library:
         assert sorted(library.search("graph net").ids) == sorted(found)
+
+
+def test_a_match_too_large_to_rank_shows_its_newest_titles_kept_too(
+    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ``SCORED_MATCHES`` the tiers are each's newest titles (at most ``HEAD``), as worked
+    out afresh, then the rest newest first; the heads are kept as the orders are."""
+    from reader.store import ranking
+
+    monkeypatch.setattr(ranking, "SCORED_MATCHES", 5)
+    monkeypatch.setattr(ranking, "HEAD", 10)
+    for session in range(2):
+        with Library(path) as library:
+            reads: list[str] = []
+            library.db.conn.set_trace_callback(
+                lambda sql, reads=reads: reads.append(sql) if "BY rowid DESC" in sql else None
+            )
+            if session == 0:
+                found = list(library.search("graph net").ids)
+                assert reads  # the newest of each tier, not bm25
+                assert sorted(found) == list(range(1, 41))
+            else:
+                assert list(library.search("graph net").ids) == found
+                library.db.conn.set_trace_callback(None)
+                # kept, but for tiers no title is in (nothing is kept for those)
+                assert reads and not [sql for sql in reads if list(library.db.query(sql))]
+    assert fresh(path, "graph net", tmp_path, monkeypatch) == found

@@ -51,7 +51,17 @@ class Connection:
         )
         if readonly and version < schema.LATEST_VERSION:
             conn.close()  # an older library is upgraded once, by a connection that may write
-            type(self)(self.path, create=False).close()
+            try:
+                type(self)(self.path, create=False).close()
+            except (LibraryError, OSError) as error:
+                # Read-only media, a full disk, a lock held elsewhere: a schema this version
+                # reads as it is is read so. An older one cannot be, and a step that fails
+                # for any other reason is said, as for a writer.
+                held = isinstance(error, LibraryError) and error.busy
+                if version < schema.READABLE_FROM or not (
+                    held or errors.environment_cause(self.path) is not None
+                ):
+                    raise
             conn, version = opening.connect(self.path, threads=threads, readonly=True)
         self.db = Database(conn)
         self._writes = 0

@@ -108,7 +108,8 @@ class Library(Connection):
         ``readonly`` never writes a byte (it works on read-only media); ``create=False`` refuses
         a missing file instead of starting an empty library there."""
         super().__init__(path, threads=threads, readonly=readonly, create=create)
-        opening.migrate(self, self._version)
+        if not readonly:  # (a reading connection had it upgraded, or reads it as it is)
+            opening.migrate(self, self._version)
 
     def close(self) -> None:
         index = self.__dict__.get("search_index")  # made only by a search

@@ -275,3 +275,6 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
+# The oldest schema this version reads as it is, when it cannot be upgraded (read-only media):
+# step 4 adds only what writers and the kept search matches use.
+READABLE_FROM = 3

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from benchmarks.generate import Dump
 from benchmarks.processes import forget_kept_matches, log, reader_command, run_driver
 from benchmarks.processes import run as run_process
 from benchmarks.suite import Plan, Suite
@@ -50,22 +51,33 @@ def cold_start(suite: Suite, plan: Plan, library: Path) -> None:
     )
 
 
-def sessions(suite: Suite, plan: Plan, library: Path) -> None:
+def sessions(suite: Suite, plan: Plan, library: Path, new: Dump | None = None) -> None:
+    """Typing sessions; then, given ``new`` papers, one more after importing them (as a person
+    imports the day's listing), reported apart."""
     log(f"app sessions: typing, typo, End and PgDn, {plan.papers:,} papers")
     queries = QUICK_QUERIES if suite.quick else TYPED_QUERIES
     typo = QUICK_TYPO if suite.quick else TYPO_QUERY
     jumps = 1 if suite.quick else 12
-    forget_kept_matches(suite.env)  # the first session finds nothing kept, as after an import
+    arguments = ["session", str(library), "--queries", *queries, "--typo", typo]
+    arguments += ["--jumps", str(jumps)]
+    forget_kept_matches(suite.env)  # the first session finds nothing kept (no search yet)
     found = []
     for run in range(suite.runs()):
         if run:  # a person tags and rates between sessions: the kept matches must outlive it
             run_process(reader_command(library, "tag", "1", f"session-{run}"), suite.env)
             run_process(reader_command(library, "rate", "1", str(run % 5 + 1)), suite.env)
         started = time.perf_counter()
-        arguments = ["session", str(library), "--queries", *queries, "--typo", typo]
-        found.append(run_driver([*arguments, "--jumps", str(jumps)], suite.env))
+        found.append(run_driver(arguments, suite.env))
         log(f"    session {run + 1}/{suite.runs()}: {time.perf_counter() - started:.1f} s")
     suite.detail(plan, "sessions", found)
+    if new is not None:
+        run_process(reader_command(library, "import", str(new.path)), suite.env)
+        after = run_driver(arguments, suite.env)
+        suite.detail(plan, "session_after_import", after)
+        typed = [key["painted_ms"] for timings in after["typing"].values() for key in timings]
+        label = f"keystroke to updated list, first session after importing {new.papers:,} papers"
+        suite.add(plan, "keystroke_after_import", label, "ms", typed)
+        suite.add(plan, "keystroke_after_import_p95", f"{label}, p95", "ms", typed, stat="p95")
     held = plan.tier == "100k"  # the earlier targets were stated for 100,000 papers
     # The first session works out the commonest words' matches and keeps them; the later ones
     # (every start after it, until the library's text changes: a tag or a rating written

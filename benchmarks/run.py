@@ -57,6 +57,8 @@ ORDER = (
     "keystroke_p95",
     "keystroke_first_session",
     "keystroke_first_session_p95",
+    "keystroke_after_import",
+    "keystroke_after_import_p95",
     "keystroke_applied",
     "keystroke_fuzzy",
     "typing_echo",

@@ -25,6 +25,8 @@ from benchmarks.suite import REFERENCE, Plan, Suite
 BIBTEX_TARGET = 1.5
 SNAPSHOT_MEMORY = 500.0
 SNAPSHOT_SIZE = 1.5
+# New papers in the listing imported before the last app session (a busy day on arXiv's CS).
+DAILY_PAPERS = 500
 
 
 def megabytes(size: int) -> str:
@@ -45,6 +47,11 @@ def corpus(suite: Suite, plan: Plan, ratio_target: float | None) -> tuple[genera
         ratio_target=ratio_target,
     )
     return dump, library
+
+
+def daily_listing(suite: Suite, after: generate.Dump) -> generate.Dump:
+    """A day's listing of new papers, imported before the last app session."""
+    return generate.new_papers(DAILY_PAPERS, after, suite.cache, seed=suite.seed)
 
 
 def tier_10k(suite: Suite, plan: Plan) -> None:
@@ -72,7 +79,7 @@ def tier_100k(suite: Suite, plan: Plan) -> None:
     commands.edits(suite, plan, library, paper)
     commands.searches(suite, plan, library, commands.SEARCH_TARGET)
     app.cold_start(suite, plan, library)
-    app.sessions(suite, plan, library)
+    app.sessions(suite, plan, library, daily_listing(suite, dump))
 
 
 def tier_1m(suite: Suite, plan: Plan) -> None:
@@ -97,7 +104,7 @@ def tier_1m(suite: Suite, plan: Plan) -> None:
     commands.edits(suite, plan, library, paper)
     commands.searches(suite, plan, library, None)
     app.cold_start(suite, plan, library)
-    app.sessions(suite, plan, library)
+    app.sessions(suite, plan, library, daily_listing(suite, dump))
 
 
 def references(suite: Suite) -> None:

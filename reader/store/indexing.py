@@ -19,6 +19,7 @@ CHUNK = 500
 
 
 TEXT_VERSION = "SELECT value FROM stats WHERE name = 'text_version'"
+TEXT_BASE = "SELECT value FROM stats WHERE name = 'text_base'"
 
 
 def text_version(db: Database) -> int | None:
@@ -28,14 +29,19 @@ def text_version(db: Database) -> int | None:
     return None if row is None else row[0]
 
 
-def _text_changed(db: Database) -> None:
-    db.execute("UPDATE stats SET value = random() WHERE name = 'text_version'")
+def _text_changed(db: Database, *, appended: bool = False) -> None:
+    """Draw the text version again, and the text base too unless papers were only appended
+    (matches kept at the base hold for the papers before them; ``kept_postings``)."""
+    db.execute(
+        "UPDATE stats SET value = random() WHERE name = 'text_version'"
+        + ("" if appended else " OR name = 'text_base'")
+    )
 
 
 def index_from(db: Database, first_id: int) -> None:
     """Index every paper from ``first_id`` on: once, after a bulk insert."""
     if db.execute("SELECT 1 FROM papers WHERE id >= ? LIMIT 1", [first_id]).fetchone():
-        _text_changed(db)
+        _text_changed(db, appended=True)  # new rows, after every existing one
     db.execute(
         "INSERT INTO titles_fts (rowid, title, authors) "
         "SELECT id, title, authors FROM paper_text WHERE id >= ?",

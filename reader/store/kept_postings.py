@@ -3,15 +3,16 @@
 At a million papers the third letter of a word (``mod``) matches most of the abstracts, and
 SQLite hands a match over as text to be parsed: 0.2-0.5 s for such a prefix, every time the app
 starts again. Once worked out, a large match is kept in a small SQLite file in the user cache
-folder, one per library, with a version: the library's text version (a random number drawn
-again with every change to the indexed text, see ``TEXT_VERSION_SCHEMA``) and the titles' and
-abstracts' indexes' records of their segments (which FTS5 writes again whenever anything is
-added, changed or removed). A kept match is used only at that version, so a change of text by
-any process, a restored backup or another library at the same path all make it unused, while a
-tag, a rating or a reading status leaves it in use. Long bm25 orders of title matches are kept
-the same way (``title_ranks``), as arrays of ids. Nothing here ever writes to the library; the
-cache is a convenience, and any failure to read or write it (a full disk, a damaged file,
-another process writing it) only means the match is worked out as before.
+folder, one per library, with the library's text base (a random number drawn again by every
+change to the indexed text but papers appended, see ``TEXT_BASE_SCHEMA``) and the first paper
+id it does not cover: at the same base it holds for the papers below, and papers appended since
+(an import) are read on their own and joined to it. Any other change of text by any process, a
+restored backup or another library at the same path make it unused, while a tag, a rating or
+a reading status leaves it in use. Long bm25 orders of title matches (``title_ranks``) are kept
+as arrays of ids under a stricter version: the text version (drawn by every change of text,
+appends included) and the indexes' records of their segments. Nothing here ever writes to
+the library; the cache is a convenience, and any failure to read or write it (a full disk, a
+damaged file, another process writing it) only means the match is worked out as before.
 """
 
 from __future__ import annotations
@@ -20,15 +21,17 @@ import contextlib
 import hashlib
 import sqlite3
 from array import array
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from pyroaring import BitMap
 
 from reader.store.db import Database
-from reader.store.indexing import TEXT_VERSION
+from reader.store.indexing import TEXT_BASE, TEXT_VERSION
 from reader.store.user_cache import CACHE_ENV, cache_folder, library_key
 
-__all__ = ["CACHE_ENV", "FOLDER", "KEPT_FROM", "KeptPostings"]
+__all__ = ["CACHE_ENV", "FOLDER", "KEPT_FROM", "KeptPostings", "KeptState"]
 
 FOLDER = "postings"  # in the user cache folder
 # Matches of fewer papers than this are quick to work out again: not kept.
@@ -40,15 +43,35 @@ INDEXES = ("titles_fts", "abstracts_fts")
 ORDER_KEPT_FROM = 1_000
 # Ids beyond what a bitmap holds: never in a kept order.
 BITMAP_LIMIT = 2**32
-# What an order's key begins with (a match's is its index's name, then a colon).
+# What an order's key begins with (so no entry of an earlier cache's form is read as one).
 ORDER = "order "
-# Matches kept per library (a word in most of a million papers is ~130 KB: 26 MB at most).
+# Matches kept per library, and orders (a word in most of a million papers is ~130 KB).
 MOST_KEPT = 200
+# A match's papers from a paper id on (0: all of them).
+Matching = Callable[[int], BitMap]
+STATE = f"SELECT ({TEXT_VERSION}), ({TEXT_BASE}), (SELECT max(id) FROM papers), " + ", ".join(
+    f"(SELECT block FROM {table}_data WHERE id = 10)" for table in INDEXES
+)
+
+
+@dataclass(frozen=True)
+class KeptState:
+    """What kept entries are checked against, read in one statement (one snapshot).
+
+    ``version`` (the text version and the indexes' records of their segments, hashed) files
+    orders, which any change of text unsettles (bm25 weighs every paper). ``base`` is drawn
+    again by every change of text but papers appended (``TEXT_BASE``), and ``covered`` is the
+    first paper id after the library's last: a match kept at the same base holds for every
+    paper below its ``covered``, and papers appended since are read on their own."""
+
+    version: bytes
+    base: int
+    covered: int
 
 
 class KeptPostings:
-    """Large matches of one library's titles and abstracts, by index and FTS5 expression, for
-    the indexes' current version."""
+    """Large matches of one library's titles and abstracts, by index and FTS5 expression, and
+    long orders of ids (rankings), kept for the text they were worked out from."""
 
     def __init__(self, db: Database, library: Path) -> None:
         self.db = db
@@ -57,47 +80,57 @@ class KeptPostings:
         self._cache: sqlite3.Connection | None = None
         self._broken = False
 
-    def version(self) -> bytes | None:
-        """The library's text version and the titles' and abstracts' indexes' records of their
-        segments (hashed), or None inside a transaction, whose own pending changes are not to
-        be kept, and in a library without a text version.
+    def state(self) -> KeptState | None:
+        """The library's state now, or None inside a transaction (whose own pending changes
+        are not to be kept) and in a library without a text version and base.
 
-        The records alone are no proof of the content: two files (a copy edited apart from
-        the library, then put back at its path; another library from a like import) can hold
-        the very same records for different papers. Their text versions differ: each change
-        draws a new random one, and a new library starts with its own."""
+        The segment records alone are no proof of the content: two files (a copy edited apart
+        from the library, then put back at its path; another library from a like import) can
+        hold the very same records for different papers. Their text versions and bases
+        differ: each change draws new random ones, and a new library starts with its own."""
         if self.db.conn.in_transaction:
             return None
         try:
-            text = self.db.execute(TEXT_VERSION).fetchone()
-            if text is None:
-                return None
-            digest = hashlib.sha256(repr(text[0]).encode())
-            for table in INDEXES:
-                row = self.db.execute(f"SELECT block FROM {table}_data WHERE id = 10").fetchone()
-                digest.update(row[0] if row else b"-")
+            row = self.db.execute(STATE).fetchone()
         except sqlite3.Error:  # an index of another shape: nothing is kept or used
             return None
-        return digest.digest()
-
-    def get(self, expression: str, version: bytes) -> BitMap | None:
-        blob = self._blob(expression, version)
-        if blob is None:
+        text, base, last, *segments = row
+        if type(text) is not int or type(base) is not int:
             return None
-        try:
-            return BitMap.deserialize(blob)
-        except (ValueError, TypeError, IndexError):  # not a bitmap (text, an empty blob)
-            self._give_up(sqlite3.DatabaseError("damaged"))
-        return None
+        digest = hashlib.sha256(repr(text).encode())
+        for block in segments:
+            digest.update(block if isinstance(block, bytes) else b"-")
+        return KeptState(digest.digest(), base, (last or 0) + 1)
+
+    def match(self, key: str, state: KeptState, matching: Matching) -> BitMap:
+        """The papers of a match (``key``: "index:expression"): kept, with papers appended
+        since read by ``matching(first_id)``, or worked out whole by ``matching(0)`` and kept
+        when large. An answer straddling a change made meanwhile is worked out whole again."""
+        kept = self._kept_match(key, state.base)
+        if kept is None:
+            found = matching(0)
+            self._put_match(key, state, found, state)
+            return found
+        covered, found = kept
+        if covered >= state.covered:
+            return found
+        found = found | matching(covered)
+        now = self.state()
+        if now is None or now.base != state.base:
+            return matching(0)  # a change of text came between: read afresh, keep nothing
+        self._put_match(key, state, found, now)
+        return found
 
     def get_order(self, key: str, version: bytes) -> array[int] | None:
         """Ids kept in an order (``put_order``)."""
-        blob = self._blob(ORDER + key, version)
+        blob = self._row(
+            "SELECT ids FROM kept WHERE expression = ? AND version = ?", ORDER + key, version
+        )
         if blob is None:
             return None
         try:
             order = array("q")
-            order.frombytes(blob)  # type: ignore[arg-type]
+            order.frombytes(blob[0])
             if order and min(order) >= 0 and max(order) < BITMAP_LIMIT:
                 return order
         except (ValueError, TypeError):  # not whole ids (text, a cut blob)
@@ -105,46 +138,76 @@ class KeptPostings:
         self._give_up(sqlite3.DatabaseError("damaged"))  # or empty, or ids no paper has
         return None
 
-    def put(self, expression: str, version: bytes, ids: BitMap) -> None:
-        """Keep a match worked out at ``version``, unless the library changed meanwhile.
-        Never waits: a cache another process is writing is left alone this time."""
-        if len(ids) >= KEPT_FROM:
-            self._put(expression, version, ids.serialize())
-
     def put_order(self, key: str, version: bytes, order: array[int]) -> None:
-        """Keep ids in an order worked out at ``version`` (a ranking), as ``put`` does."""
-        if len(order) >= ORDER_KEPT_FROM:
-            self._put(ORDER + key, version, order.tobytes())
+        """Keep ids in an order worked out at ``version`` (a ranking), unless the library
+        changed meanwhile. Never waits: a cache another process is writing is left alone."""
+        now = self.state()
+        if len(order) < ORDER_KEPT_FROM or now is None or now.version != version:
+            return
+        self._write(
+            "kept",
+            ("DELETE FROM kept WHERE version != ?", [version]),
+            (
+                "INSERT OR REPLACE INTO kept (expression, version, ids) VALUES (?, ?, ?)",
+                [ORDER + key, version, order.tobytes()],
+            ),
+        )
 
-    def _blob(self, key: str, version: bytes) -> object:
+    def _kept_match(self, key: str, base: int) -> tuple[int, BitMap] | None:
+        row = self._row(
+            "SELECT covered, ids FROM matches WHERE expression = ? AND base = ?", key, base
+        )
+        if row is None:
+            return None
+        try:
+            covered, blob = row
+            if type(covered) is not int:
+                raise TypeError("not a paper id")
+            return covered, BitMap.deserialize(blob)
+        except (ValueError, TypeError, IndexError):  # not a bitmap (text, an empty blob)
+            self._give_up(sqlite3.DatabaseError("damaged"))
+        return None
+
+    def _put_match(self, key: str, read: KeptState, ids: BitMap, now: KeptState | None) -> None:
+        """Keep a match read at ``read`` (covering the papers below its ``covered``) unless a
+        change of text came since (``now``, read after the match)."""
+        if len(ids) < KEPT_FROM:
+            return
+        if now is read:
+            now = self.state()
+        if now is None or now.base != read.base:
+            return
+        self._write(
+            "matches",
+            ("DELETE FROM matches WHERE base != ?", [read.base]),
+            (
+                "INSERT OR REPLACE INTO matches (expression, base, covered, ids) "
+                "VALUES (?, ?, ?, ?)",
+                [key, read.base, read.covered, ids.serialize()],
+            ),
+        )
+
+    def _row(self, sql: str, *params: object) -> tuple[object, ...] | None:
         cache = self._open()
         if cache is None:
             return None
         try:
-            row = cache.execute(
-                "SELECT ids FROM kept WHERE expression = ? AND version = ?", [key, version]
-            ).fetchone()
+            return cache.execute(sql, params).fetchone()
         except sqlite3.Error as error:
             self._give_up(error)
             return None
-        return row[0] if row else None
 
-    def _put(self, key: str, version: bytes, blob: bytes) -> None:
-        if self.version() != version:
-            return
+    def _write(self, table: str, *statements: tuple[str, list[object]]) -> None:
         cache = self._open()
         if cache is None:
             return
         try:
             with cache:
-                cache.execute("DELETE FROM kept WHERE version != ?", [version])
+                for sql, params in statements:
+                    cache.execute(sql, params)
                 cache.execute(
-                    "INSERT OR REPLACE INTO kept (expression, version, ids) VALUES (?, ?, ?)",
-                    [key, version, blob],
-                )
-                cache.execute(
-                    "DELETE FROM kept WHERE rowid NOT IN "
-                    "(SELECT rowid FROM kept ORDER BY rowid DESC LIMIT ?)",
+                    f"DELETE FROM {table} WHERE rowid NOT IN "
+                    f"(SELECT rowid FROM {table} ORDER BY rowid DESC LIMIT ?)",
                     [MOST_KEPT],
                 )
         except sqlite3.Error as error:
@@ -171,6 +234,10 @@ class KeptPostings:
             cache.execute(
                 "CREATE TABLE IF NOT EXISTS kept "
                 "(expression TEXT PRIMARY KEY, version BLOB NOT NULL, ids BLOB NOT NULL)"
+            )
+            cache.execute(
+                "CREATE TABLE IF NOT EXISTS matches (expression TEXT PRIMARY KEY, "
+                "base INTEGER NOT NULL, covered INTEGER NOT NULL, ids BLOB NOT NULL)"
             )
         except sqlite3.Error as error:
             self._give_up(error)

@@ -267,14 +267,24 @@ TEXT_VERSION_SCHEMA = """
         END;
 """
 
+# The text base: like the text version, drawn again by every change of the indexed titles,
+# authors and abstracts, but not when papers are only appended (an import of new papers).
+# A match worked out at a base holds for every paper that was in the library then; the papers
+# appended since are read on their own, so an import does not make a large library's kept
+# matches useless.
+TEXT_BASE_SCHEMA = """
+        INSERT OR REPLACE INTO stats (name, value) VALUES ('text_base', random());
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", INITIAL_SCHEMA),
     Migration(2, "bibliographic record", RECORD_SCHEMA),
     Migration(3, "titles arXiv did not have", LOOKUP_MISSES_SCHEMA),
     Migration(4, "a version of the text search reads", TEXT_VERSION_SCHEMA),
+    Migration(5, "a base of the text search reads", TEXT_BASE_SCHEMA),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
 # The oldest schema this version reads as it is, when it cannot be upgraded (read-only media):
-# step 4 adds only what writers and the kept search matches use.
+# steps 4 and 5 add only what writers and the kept search matches use.
 READABLE_FROM = 3

@@ -24,7 +24,7 @@ from reader.store.filters import (
     term_sql,
 )
 from reader.store.indexing import text_version
-from reader.store.kept_postings import KEPT_FROM, KeptPostings
+from reader.store.kept_postings import KEPT_FROM, KeptPostings, KeptState
 from reader.store.ranking import rank
 from reader.store.results import bitmap_of_ids
 from reader.store.title_ranks import TitleRanks
@@ -57,12 +57,12 @@ class SearchIndex:
         self._skipped_cache: tuple[tuple[int, int], BitMap] | None = None
         self.abstract_words = AbstractWords(self.db, self._abstracts_matching)
         self.kept = KeptPostings(self.db, library.path)
-        self._index_version: tuple[object, bytes] | None = None
+        self._index_version: tuple[object, KeptState] | None = None
         self.titles = TitleRanks(
             self.db,
             self.kept,
             matching=lambda expression: self._index_matching("titles_fts", expression),
-            version=self._indexes_version,
+            version=self._orders_version,
             stamp=self._text_stamp,
         )
         # Ranking reads the titles index's row sizes for every match: with SQLite's default
@@ -285,32 +285,31 @@ class SearchIndex:
     def _index_matching(self, table: str, expression: str) -> BitMap:
         """The rows of a full-text index (titles or abstracts) an FTS5 expression matches; a
         large match is kept between sessions (see ``kept_postings``)."""
-        version = self._indexes_version()
-        key = f"{table}:{expression}"
-        if version is not None:
-            kept = self.kept.get(key, version)
-            if kept is not None:
-                return kept
-        found = self._bitmap(
-            f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH ?", [expression]
+        sql = f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH ? AND rowid >= ?"
+        state = self._kept_state()
+        if state is None:
+            return self._bitmap(sql, [expression, 0])
+        return self.kept.match(
+            f"{table}:{expression}", state, lambda first: self._bitmap(sql, [expression, first])
         )
-        if version is not None and len(found) >= KEPT_FROM:
-            self.kept.put(key, version, found)
-        return found
 
-    def _indexes_version(self) -> bytes | None:
-        """The version kept matches are filed under; None when nothing is to be kept: inside
-        a transaction (its own changes are not in the stamp before commit), or in a library
-        too small for any match to be kept (no cache file is made or read for it)."""
+    def _kept_state(self) -> KeptState | None:
+        """What kept matches are checked against; None when nothing is to be kept: inside a
+        transaction (its own changes are not to be kept), or in a library too small for any
+        match to be kept (no cache file is made or read for it)."""
         if self.db.conn.in_transaction or len(self._all_ids()) < KEPT_FROM:
             return None
         stamp = self.library.stamp()
         if self._index_version is not None and self._index_version[0] == stamp:
             return self._index_version[1]
-        version = self.kept.version()
-        if version is not None:
-            self._index_version = (stamp, version)
-        return version
+        state = self.kept.state()
+        if state is not None:
+            self._index_version = (stamp, state)
+        return state
+
+    def _orders_version(self) -> bytes | None:
+        state = self._kept_state()
+        return None if state is None else state.version
 
     def _bitmap(self, sql: str, params: list[Any]) -> BitMap:
         """The ids a query gives, as one string of digits: half the cost of a row per id."""

@@ -199,7 +199,7 @@ def test_changes_not_yet_committed_are_never_kept(
 def test_an_index_without_the_expected_records_keeps_nothing(path: Path, sessions: list) -> None:
     first, _ = session(path, sessions)
     first.db.execute("CREATE TEMP VIEW titles_fts_data AS SELECT 1 AS id, 2 AS other")
-    assert first.search_index.kept.version() is None
+    assert first.search_index.kept.state() is None
     assert len(first.search("model").ids) == 30
 
 

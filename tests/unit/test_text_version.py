@@ -160,9 +160,14 @@ def test_kept_matches_outlive_another_process_tagging_and_rating(
     reader(path, kept_cache, "note", "1", "on hypergraphs")
     with Library(path) as third:
         reads = index_reads(third)
-        third.search("model graphs")
-        assert reads  # the text changed: worked out again
+        assert list(third.search("model graphs").ids) == found
+        assert reads == []  # a note is no title or abstract: their matches still hold
         assert 1 in third.search("hypergraphs").ids
+    reader(path, kept_cache, "edit", "2", "--abstract", "Nothing of the sort.")
+    with Library(path) as fourth:
+        reads = index_reads(fourth)
+        assert list(fourth.search("model graphs").ids) == [pid for pid in found if pid != 2]
+        assert reads  # an abstract changed: worked out again
 
 
 def test_typing_memos_outlive_a_tag_but_not_a_note(path: Path) -> None:

@@ -1,6 +1,6 @@
-"""A library of the schema before the last step, where it cannot be upgraded (read-only media,
-a lock held elsewhere): read as it is by every reading command, never half-upgraded; writing
-commands still refuse. One older than ``READABLE_FROM`` is refused as before."""
+"""A library of an older schema this version still reads (``READABLE_FROM`` on), where it cannot
+be upgraded (read-only media, a lock held elsewhere): read as it is by every reading command,
+never half-upgraded; writing commands still refuse. One older than that is refused as before."""
 
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ from .test_data_safety import _in_mount_namespace
 from .test_foreign_db import build_version
 
 
-def test_the_schema_before_the_last_is_read_on_read_only_media(tmp_path: Path) -> None:
+def test_an_older_readable_schema_is_read_on_read_only_media(tmp_path: Path) -> None:
     source = tmp_path / "source"
     source.mkdir()
-    build_version(source / "lib.db", LATEST_VERSION - 1)
+    build_version(source / "lib.db", READABLE_FROM)
     mount = tmp_path / "mnt"
     mount.mkdir()
     out = tmp_path / "out"
@@ -44,7 +44,7 @@ mount --bind {source} $M && mount -o remount,ro,bind $M || {{ echo MOUNT-FAILED;
     assert sorted(path.name for path in source.iterdir()) == ["lib.db"]  # nothing written
 
 
-@pytest.mark.parametrize("version", [READABLE_FROM - 1, LATEST_VERSION - 1])
+@pytest.mark.parametrize("version", [READABLE_FROM - 1, READABLE_FROM, LATEST_VERSION - 1])
 def test_an_upgrade_that_cannot_be_written_now(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: int
 ) -> None:

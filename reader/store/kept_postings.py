@@ -102,23 +102,36 @@ class KeptPostings:
             digest.update(block if isinstance(block, bytes) else b"-")
         return KeptState(digest.digest(), base, (last or 0) + 1)
 
-    def match(self, key: str, state: KeptState, matching: Matching) -> BitMap:
+    def match(
+        self,
+        key: str,
+        state: KeptState,
+        matching: Matching,
+        *,
+        least: int | None = None,
+        most: int | None = None,
+    ) -> BitMap:
         """The papers of a match (``key``: "index:expression"): kept, with papers appended
         since read by ``matching(first_id)``, or worked out whole by ``matching(0)`` and kept
-        when large. An answer straddling a change made meanwhile is worked out whole again."""
+        when of ``least`` papers or more (``KEPT_FROM``). With ``most``, only the newest that
+        many are kept (``matching`` gives no more of each part). An answer straddling a change
+        made meanwhile is worked out whole again."""
+        least = KEPT_FROM if least is None else least
         kept = self._kept_match(key, state.base)
         if kept is None:
             found = matching(0)
-            self._put_match(key, state, found, state)
+            self._put_match(key, state, found, state, least)
             return found
         covered, found = kept
         if covered >= state.covered:
             return found
         found = found | matching(covered)
+        if most is not None and len(found) > most:
+            found = found[-most:]
         now = self.state()
         if now is None or now.base != state.base:
             return matching(0)  # a change of text came between: read afresh, keep nothing
-        self._put_match(key, state, found, now)
+        self._put_match(key, state, found, now, least)
         return found
 
     def get_order(self, key: str, version: bytes) -> array[int] | None:
@@ -168,10 +181,12 @@ class KeptPostings:
             self._give_up(sqlite3.DatabaseError("damaged"))
         return None
 
-    def _put_match(self, key: str, read: KeptState, ids: BitMap, now: KeptState | None) -> None:
+    def _put_match(
+        self, key: str, read: KeptState, ids: BitMap, now: KeptState | None, least: int
+    ) -> None:
         """Keep a match read at ``read`` (covering the papers below its ``covered``) unless a
         change of text came since (``now``, read after the match)."""
-        if len(ids) < KEPT_FROM:
+        if len(ids) < least:
             return
         if now is read:
             now = self.state()

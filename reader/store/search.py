@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pyroaring import BitMap
 
 from reader.query import Query, QueryError, Term, parse_query
+from reader.store.appended_titles import AppendedTitles
 from reader.store.completions import AbstractWords, after_prefix
 from reader.store.filters import (
     fts_phrase,
@@ -58,11 +59,13 @@ class SearchIndex:
         self.abstract_words = AbstractWords(self.db, self._abstracts_matching)
         self.kept = KeptPostings(self.db, library.path)
         self._index_version: tuple[object, KeptState] | None = None
+        self.appended_titles = AppendedTitles(self.db)
         self.titles = TitleRanks(
             self.db,
             self.kept,
+            self.appended_titles,
             matching=lambda expression: self._index_matching("titles_fts", expression),
-            version=self._orders_version,
+            state=self._kept_state,
             stamp=self._text_stamp,
         )
         # Ranking reads the titles index's row sizes for every match: with SQLite's default
@@ -286,12 +289,18 @@ class SearchIndex:
         """The rows of a full-text index (titles or abstracts) an FTS5 expression matches; a
         large match is kept between sessions (see ``kept_postings``)."""
         sql = f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH ? AND rowid >= ?"
+
+        def matching(first: int) -> BitMap:
+            if first and table == "titles_fts":  # the papers appended since a match was kept
+                found = self.appended_titles.matching(expression, first)
+                if found is not None:
+                    return found
+            return self._bitmap(sql, [expression, first])
+
         state = self._kept_state()
         if state is None:
-            return self._bitmap(sql, [expression, 0])
-        return self.kept.match(
-            f"{table}:{expression}", state, lambda first: self._bitmap(sql, [expression, first])
-        )
+            return matching(0)
+        return self.kept.match(f"{table}:{expression}", state, matching)
 
     def _kept_state(self) -> KeptState | None:
         """What kept matches are checked against; None when nothing is to be kept: inside a
@@ -306,10 +315,6 @@ class SearchIndex:
         if state is not None:
             self._index_version = (stamp, state)
         return state
-
-    def _orders_version(self) -> bytes | None:
-        state = self._kept_state()
-        return None if state is None else state.version
 
     def _bitmap(self, sql: str, params: list[Any]) -> BitMap:
         """The ids a query gives, as one string of digits: half the cost of a row per id."""

@@ -17,36 +17,42 @@ from typing import TypeVar
 
 from pyroaring import BitMap
 
+from reader.store.appended_titles import AppendedTitles
 from reader.store.db import Database
-from reader.store.kept_postings import KeptPostings
+from reader.store.kept_postings import KeptPostings, KeptState
 
 # Orders memoised in a session (the oldest goes first): a few queries' keystrokes.
 MEMO_SIZE = 64
 T = TypeVar("T")
 RANKED = "SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? ORDER BY rank"
-NEWEST = "SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
+NEWEST = (
+    "SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? AND rowid >= ? "
+    "ORDER BY rowid DESC LIMIT ?"
+)
 
 
 class TitleRanks:
     """Title matches, and their bm25 order, for a search index.
 
     ``matching`` gives an expression's title matches (kept between sessions when large);
-    ``version`` the version kept orders are filed under (None: keep nothing now, as inside a
+    ``state`` what kept entries are checked against (None: keep nothing now, as inside a
     transaction); ``stamp`` the library's text version, which the session's memo follows."""
 
     def __init__(
         self,
         db: Database,
         kept: KeptPostings,
+        appended: AppendedTitles,
         *,
         matching: Callable[[str], BitMap],
-        version: Callable[[], bytes | None],
+        state: Callable[[], KeptState | None],
         stamp: Callable[[], object],
     ) -> None:
         self.db = db
         self.kept = kept
+        self.appended = appended
         self._matching = matching
-        self._version = version
+        self._state = state
         self._stamp = stamp
         self._memo: dict[str, array[int]] = {}
         self._matches: dict[str, BitMap] = {}
@@ -69,15 +75,37 @@ class TitleRanks:
     def newest(self, expression: str, most: int) -> array[int]:
         """The newest ``most`` titles matching the FTS5 expression, newest first: what is shown
         of a match too large to rank (3-4 ms a tier at a million papers, as the index has no
-        prefixes of title words to read)."""
-        return self._order(f"titles_fts newest {most}:{expression}", NEWEST, [expression, most])
+        prefixes of title words to read). Kept as a match is (the newest papers appended since
+        read on their own), since the newest of all are among the newest of each part."""
+        key = f"titles_fts newest {most}:{expression}"
+        self._forget_unless_current()
+        order = self._memo.get(key)
+        if order is None:
+            state = self._state()
+
+            def newest_from(first: int) -> BitMap:
+                found = self.appended.newest(expression, first, most) if first else None
+                if found is None:
+                    rows = self.db.execute(NEWEST, [expression, first, most])
+                    found = BitMap(row[0] for row in rows)
+                return found
+
+            head = (
+                newest_from(0)
+                if state is None
+                else self.kept.match(key, state, newest_from, least=most, most=most)
+            )
+            order = array("q", reversed(head[-most:] if len(head) > most else head))
+            _memoise(self._memo, key, order)
+        return order
 
     def _order(self, key: str, sql: str, params: list[object]) -> array[int]:
         self._forget_unless_current()
         order = self._memo.get(key)
         if order is not None:
             return order
-        version = self._version()
+        state = self._state()
+        version = None if state is None else state.version
         order = self.kept.get_order(key, version) if version is not None else None
         if order is None:
             order = array("q", [row[0] for row in self.db.execute(sql, params)])

@@ -128,27 +128,39 @@ def test_kept_ids_in_another_order_only_reorder_the_matches(path: Path, kept_cac
 
 
 def test_a_match_too_large_to_rank_shows_its_newest_titles_kept_too(
-    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blank_listing: Callable
 ) -> None:
     """Past ``SCORED_MATCHES`` the tiers are each's newest titles (at most ``HEAD``), as worked
-    out afresh, then the rest newest first; the heads are kept as the orders are."""
+    out afresh, then the rest newest first. A full head is kept as a match is: after an import
+    only the new papers are read for it."""
     from reader.store import ranking
 
     monkeypatch.setattr(ranking, "SCORED_MATCHES", 5)
     monkeypatch.setattr(ranking, "HEAD", 10)
-    for session in range(2):
+
+    def session() -> tuple[list[int], list[tuple[str, int]]]:
+        """The answer, and each head read with how many titles it found."""
         with Library(path) as library:
             reads: list[str] = []
             library.db.conn.set_trace_callback(
-                lambda sql, reads=reads: reads.append(sql) if "BY rowid DESC" in sql else None
+                lambda sql: reads.append(sql) if "BY rowid DESC" in sql else None
             )
-            if session == 0:
-                found = list(library.search("graph net").ids)
-                assert reads  # the newest of each tier, not bm25
-                assert sorted(found) == list(range(1, 41))
-            else:
-                assert list(library.search("graph net").ids) == found
-                library.db.conn.set_trace_callback(None)
-                # kept, but for tiers no title is in (nothing is kept for those)
-                assert reads and not [sql for sql in reads if list(library.db.query(sql))]
-    assert fresh(path, "graph net", tmp_path, monkeypatch) == found
+            found = list(library.search("graph net").ids)
+            library.db.conn.set_trace_callback(None)
+            return found, [(sql, len(list(library.db.query(sql)))) for sql in reads]
+
+    whole = '("graph") AND ("net"*)'  # the expression every title matches: a full head
+    found, reads = session()
+    assert sorted(found) == list(range(1, 41))  # the newest of each tier, no bm25
+    assert [count for sql, count in reads if whole in sql] == [10]
+    again, reads = session()
+    assert again == found
+    assert not [sql for sql, count in reads if whole in sql or count >= 10]  # kept
+    with Library(path) as library:
+        library.import_listings(
+            [parse_listing(blank_listing([("Graph networks anew", "Graphs.")]), "new.txt")]
+        )
+    after, reads = session()
+    assert after == fresh(path, "graph net", tmp_path, monkeypatch) and after[0] == 41
+    heads = [sql for sql, _ in reads if whole in sql]
+    assert heads and all("rowid >= 41" in sql for sql in heads), heads  # the new papers only

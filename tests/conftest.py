@@ -207,10 +207,15 @@ def pilot_waits_for_what_it_needs(monkeypatch: pytest.MonkeyPatch) -> None:
     against the wall clock, in 20 ms steps, for up to a second. Drawing the screen and the
     app's worker threads make it look busy, so a key took ~100 ms and some a whole second.
     Here a key waits until the app and its screen have handled what it caused; the tests wait
-    for writes and searches themselves (``settle`` and ``wait_until`` in tui_helpers)."""
+    for writes and searches themselves (``settle`` and ``wait_until`` in tui_helpers). The
+    pilot's wait for the screen after each key queues its callbacks only where a widget is
+    busy (``pilot_pacing.wait_for_screen``)."""
     app_module = sys.modules.get("textual.app")
     if app_module is not None:
         monkeypatch.setattr(app_module, "wait_for_idle", pilot_pacing.until_handled)
+    pilot_module = sys.modules.get("textual.pilot")
+    if pilot_module is not None:
+        monkeypatch.setattr(pilot_module.Pilot, "_wait_for_screen", pilot_pacing.wait_for_screen)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -20,6 +20,8 @@ CHUNK = 500
 
 TEXT_VERSION = "SELECT value FROM stats WHERE name = 'text_version'"
 TEXT_BASE = "SELECT value FROM stats WHERE name = 'text_base'"
+# The name of the number drawn for the papers appended before a paper id ("text_appended 29").
+APPENDED = "text_appended "
 
 
 def text_version(db: Database) -> int | None:
@@ -31,11 +33,23 @@ def text_version(db: Database) -> int | None:
 
 def _text_changed(db: Database, *, appended: bool = False) -> None:
     """Draw the text version again, and the text base too unless papers were only appended
-    (matches kept at the base hold for the papers before them; ``kept_postings``)."""
+    (matches kept at the base hold for the papers before them; ``kept_postings``).
+
+    Papers appended are told apart by a random number of their own, under the first paper
+    id after them (``APPENDED``): two copies of a library imported into apart keep the same
+    base, and a match kept in one, papers appended included, is not the other's. A new base
+    forgets them."""
     db.execute(
         "UPDATE stats SET value = random() WHERE name = 'text_version'"
         + ("" if appended else " OR name = 'text_base'")
     )
+    if appended:
+        db.execute(
+            "INSERT OR REPLACE INTO stats (name, value) "
+            f"SELECT '{APPENDED}' || (max(id) + 1), random() FROM papers"
+        )
+    else:
+        db.execute(f"DELETE FROM stats WHERE substr(name, 1, {len(APPENDED)}) = '{APPENDED}'")
 
 
 def index_from(db: Database, first_id: int) -> None:

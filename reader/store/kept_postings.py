@@ -6,7 +6,9 @@ starts again. Once worked out, a large match is kept in a small SQLite file in t
 folder, one per library, with the library's text base (a random number drawn again by every
 change to the indexed text but papers appended, see ``TEXT_BASE_SCHEMA``) and the first paper
 id it does not cover: at the same base it holds for the papers below, and papers appended since
-(an import) are read on their own and joined to it. Any other change of text by any process, a
+(an import) are read on their own and joined to it. Papers appended have a random number of
+their own too, which a kept match that holds them is filed under: copies of a library imported
+into apart share the base, not those. Any other change of text by any process, a
 restored backup or another library at the same path make it unused, while a tag, a rating or
 a reading status leaves it in use. Long bm25 orders of title matches (``title_ranks``) are kept
 as arrays of ids under a stricter version: the text version (drawn by every change of text,
@@ -28,7 +30,7 @@ from pathlib import Path
 from pyroaring import BitMap
 
 from reader.store.db import Database
-from reader.store.indexing import TEXT_BASE, TEXT_VERSION
+from reader.store.indexing import APPENDED, TEXT_BASE, TEXT_VERSION
 from reader.store.user_cache import CACHE_ENV, cache_folder, library_key
 
 __all__ = ["CACHE_ENV", "FOLDER", "KEPT_FROM", "KeptPostings", "KeptState"]
@@ -49,8 +51,14 @@ ORDER = "order "
 MOST_KEPT = 200
 # A match's papers from a paper id on (0: all of them).
 Matching = Callable[[int], BitMap]
-STATE = f"SELECT ({TEXT_VERSION}), ({TEXT_BASE}), (SELECT max(id) FROM papers), " + ", ".join(
-    f"(SELECT block FROM {table}_data WHERE id = 10)" for table in INDEXES
+# The number drawn for the papers appended last before a paper id (``indexing.APPENDED``).
+APPENDED_BEFORE = f"SELECT value FROM stats WHERE name = '{APPENDED}' || ?"
+APPENDED_SINCE = f"SELECT value FROM stats WHERE substr(name, 1, {len(APPENDED)}) = '{APPENDED}'"
+STATE = (
+    f"SELECT ({TEXT_VERSION}), ({TEXT_BASE}), (SELECT max(id) FROM papers), "
+    f"(SELECT value FROM stats WHERE name = "
+    f"'{APPENDED}' || (SELECT coalesce(max(id), 0) + 1 FROM papers)), "
+    + ", ".join(f"(SELECT block FROM {table}_data WHERE id = 10)" for table in INDEXES)
 )
 
 
@@ -62,11 +70,14 @@ class KeptState:
     orders, which any change of text unsettles (bm25 weighs every paper). ``base`` is drawn
     again by every change of text but papers appended (``TEXT_BASE``), and ``covered`` is the
     first paper id after the library's last: a match kept at the same base holds for every
-    paper below its ``covered``, and papers appended since are read on their own."""
+    paper below its ``covered``, and papers appended since are read on their own. A match
+    that holds papers appended is filed under the number drawn for them as well (``appended``
+    at its ``covered``): another copy of the library, imported into apart, has other ones."""
 
     version: bytes
     base: int
     covered: int
+    appended: int  # drawn for the papers appended last before ``covered`` (0: none since base)
 
 
 class KeptPostings:
@@ -94,13 +105,14 @@ class KeptPostings:
             row = self.db.execute(STATE).fetchone()
         except sqlite3.Error:  # an index of another shape: nothing is kept or used
             return None
-        text, base, last, *segments = row
+        text, base, last, appended, *segments = row
         if type(text) is not int or type(base) is not int:
             return None
         digest = hashlib.sha256(repr(text).encode())
         for block in segments:
             digest.update(block if isinstance(block, bytes) else b"-")
-        return KeptState(digest.digest(), base, (last or 0) + 1)
+        appended = appended if type(appended) is int else 0
+        return KeptState(digest.digest(), base, (last or 0) + 1, appended)
 
     def match(
         self,
@@ -117,7 +129,7 @@ class KeptPostings:
         many are kept (``matching`` gives no more of each part). An answer straddling a change
         made meanwhile is worked out whole again."""
         least = KEPT_FROM if least is None else least
-        kept = self._kept_match(key, state.base)
+        kept = self._kept_match(key, state)
         if kept is None:
             found = matching(0)
             self._put_match(key, state, found, state, least)
@@ -166,20 +178,41 @@ class KeptPostings:
             ),
         )
 
-    def _kept_match(self, key: str, base: int) -> tuple[int, BitMap] | None:
-        row = self._row(
-            "SELECT covered, ids FROM matches WHERE expression = ? AND base = ?", key, base
-        )
+    def _kept_match(self, key: str, state: KeptState) -> tuple[int, BitMap] | None:
+        row = self._row("SELECT covered, base, ids FROM matches WHERE expression = ?", key)
         if row is None:
             return None
         try:
-            covered, blob = row
+            covered, base, blob = row
             if type(covered) is not int:
                 raise TypeError("not a paper id")
+            if base != self._base(state, covered):
+                return None  # another base, or papers appended apart from those it holds
             return covered, BitMap.deserialize(blob)
         except (ValueError, TypeError, IndexError):  # not a bitmap (text, an empty blob)
             self._give_up(sqlite3.DatabaseError("damaged"))
         return None
+
+    def _base(self, state: KeptState, covered: int) -> int | None:
+        """What a match of the papers below ``covered`` is filed under: the text base, and the
+        number drawn for the papers appended last before ``covered`` (if any were since the
+        base was drawn), which copies of the library imported into apart do not share."""
+        appended = state.appended
+        if covered != state.covered:
+            try:
+                row = self.db.execute(APPENDED_BEFORE, [covered]).fetchone()
+            except sqlite3.Error:
+                return None
+            appended = row[0] if row and type(row[0]) is int else 0
+        return state.base ^ appended
+
+    def _bases(self, state: KeptState) -> set[int]:
+        """The base, and the base with the number of each append since it was drawn."""
+        try:
+            rows = self.db.execute(APPENDED_SINCE).fetchall()
+        except sqlite3.Error:
+            rows = []
+        return {state.base} | {state.base ^ row[0] for row in rows if type(row[0]) is int}
 
     def _put_match(
         self, key: str, read: KeptState, ids: BitMap, now: KeptState | None, least: int
@@ -192,13 +225,15 @@ class KeptPostings:
             now = self.state()
         if now is None or now.base != read.base:
             return
+        base = read.base ^ read.appended
+        live = self._bases(read) | {base}  # what matches of this library may be filed under
         self._write(
             "matches",
-            ("DELETE FROM matches WHERE base != ?", [read.base]),
+            (f"DELETE FROM matches WHERE base NOT IN ({','.join('?' * len(live))})", [*live]),
             (
                 "INSERT OR REPLACE INTO matches (expression, base, covered, ids) "
                 "VALUES (?, ?, ?, ?)",
-                [key, read.base, read.covered, ids.serialize()],
+                [key, base, read.covered, ids.serialize()],
             ),
         )
 

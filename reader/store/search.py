@@ -54,8 +54,8 @@ class SearchIndex:
         self._vocabulary_stamp: object = None
         self._word_cache: dict[tuple[str, bool], BitMap] = {}
         self._word_cache_stamp: object = None
-        self._all_ids_cache: tuple[tuple[int, int], BitMap] | None = None
-        self._skipped_cache: tuple[tuple[int, int], BitMap] | None = None
+        self._all_ids_cache: tuple[object, BitMap] | None = None
+        self._skipped_cache: tuple[object, BitMap] | None = None
         self.abstract_words = AbstractWords(self.db, self._abstracts_matching)
         self.kept = KeptPostings(self.db, library.path)
         self._index_version: tuple[object, KeptState] | None = None
@@ -280,7 +280,12 @@ class SearchIndex:
         row), so a change inside a write transaction is seen at once and one rolled back
         brings the earlier version back. A library without one falls back on any change."""
         version = text_version(self.db)
-        return ("stamp", self.library.stamp()) if version is None else version
+        return ("stamp", self._library_stamp()) if version is None else version
+
+    def _library_stamp(self) -> object:
+        """Any connection's commits; inside a transaction, whose own changes are in no commit
+        yet, a stamp equal to no other (nothing worked out before it is used there)."""
+        return object() if self.db.conn.in_transaction else self.library.stamp()
 
     def _abstracts_matching(self, expression: str) -> BitMap:
         return self._index_matching("abstracts_fts", expression)
@@ -322,7 +327,7 @@ class SearchIndex:
         return bitmap_of_ids(text)
 
     def hidden_ids(self) -> BitMap:
-        stamp = self.library.stamp()
+        stamp = self._library_stamp()
         if self._skipped_cache is None or self._skipped_cache[0] != stamp:
             ids = BitMap(
                 row[0]
@@ -334,7 +339,7 @@ class SearchIndex:
         return self._skipped_cache[1]
 
     def _all_ids(self) -> BitMap:
-        stamp = self.library.stamp()
+        stamp = self._library_stamp()
         if self._all_ids_cache is None or self._all_ids_cache[0] != stamp:
             low, high, count = self.db.execute(
                 "SELECT (SELECT min(id) FROM papers), (SELECT max(id) FROM papers), "

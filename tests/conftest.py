@@ -55,6 +55,8 @@ if "READER_CACHE_DIR" not in os.environ:
     os.environ["READER_CACHE_DIR"] = tempfile.mkdtemp(prefix="reader-test-cache-")
     atexit.register(shutil.rmtree, os.environ["READER_CACHE_DIR"], ignore_errors=True)
 
+from empty_library import empty_library  # noqa: E402
+
 from reader.store import Library  # noqa: E402  (after the environment above is set)
 
 TESTS_DIR = Path(__file__).resolve().parent
@@ -172,7 +174,8 @@ def seeds_dir() -> Path:
 
 @pytest.fixture
 def library(tmp_path: Path) -> Iterator[Library]:
-    lib = Library(tmp_path / "lib.db")
+    """A new empty library (a copy of one made once per process: ``empty_library``)."""
+    lib = empty_library(tmp_path / "lib.db")
     try:
         yield lib
     finally:

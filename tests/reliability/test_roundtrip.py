@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from empty_library import empty_library
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -229,11 +230,11 @@ def _stored_id(library: Library, keys: dict[str, int], paper: ParsedPaper) -> in
 @ROUND_TRIP
 @given(plans())
 def test_backup_restore_backup_gives_the_same_bytes(plan: Plan) -> None:
-    with tempfile.TemporaryDirectory() as folder, Library(Path(folder) / "a.db") as original:
+    with tempfile.TemporaryDirectory() as folder, empty_library(Path(folder) / "a.db") as original:
         build(original, plan)
         first = render_backup(original.dump())
         data = parse_backup(first, "backup.json")
-        with Library(Path(folder) / "b.db") as copy:
+        with empty_library(Path(folder) / "b.db") as copy:
             copy.restore(data)
             assert render_backup(copy.dump()) == first
         # Restoring a backup into the library it came from changes nothing.
@@ -251,7 +252,7 @@ def rendered_text(markdown: str) -> str:
 @ROUND_TRIP
 @given(plans())
 def test_markdown_export_keeps_every_title(plan: Plan) -> None:
-    with tempfile.TemporaryDirectory() as folder, Library(Path(folder) / "a.db") as library:
+    with tempfile.TemporaryDirectory() as folder, empty_library(Path(folder) / "a.db") as library:
         ids = build(library, plan)
         library.create_list("Everything", "")
         library.add_to_list("Everything", ids)

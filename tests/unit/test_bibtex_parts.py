@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from empty_library import empty_library
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -194,7 +195,7 @@ def _papers(draw: Any) -> list[ParsedPaper]:
 def _library_after(
     seed: list[ParsedPaper], papers: list[ParsedPaper], breaks: set[int]
 ) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as folder, Library(Path(folder) / "lib.db") as library:
+    with tempfile.TemporaryDirectory() as folder, empty_library(Path(folder) / "lib.db") as library:
         if seed:
             library.import_listings([ParsedListing("seed.bib", None, tuple(seed))])
         listings: list[ParsedListing | None] = []

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from empty_library import empty_library
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_export_speed_paths import BITS, fill
@@ -25,7 +26,7 @@ def reference(library: Library) -> str:
 
 @pytest.fixture
 def library(tmp_path: Path) -> Iterator[Library]:
-    opened = Library(tmp_path / "lib.db")
+    opened = empty_library(tmp_path / "lib.db")
     try:
         yield opened
     finally:

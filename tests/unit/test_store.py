@@ -251,24 +251,27 @@ def test_rows_carry_the_list_columns(curated: Library):
 # -- the file ----------------------------------------------------------------------------------
 
 
-def test_schema_version_is_recorded_twice(library: Library):
-    assert library.schema_version == LATEST_VERSION
-    raw = sqlite3.connect(library.path)
-    try:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
-        rows = raw.execute(
-            "SELECT version, name FROM schema_migrations ORDER BY version"
-        ).fetchall()
-    finally:
-        raw.close()
-    assert rows == [(step.version, step.name) for step in MIGRATIONS]
-    assert [row["version"] for row in library.migrations()] == [step.version for step in MIGRATIONS]
+def test_schema_version_is_recorded_twice(tmp_path: Path):
+    with Library(tmp_path / "lib.db") as library:  # made here, not copied (the fixture's is)
+        assert library.schema_version == LATEST_VERSION
+        raw = sqlite3.connect(library.path)
+        try:
+            assert raw.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+            rows = raw.execute(
+                "SELECT version, name FROM schema_migrations ORDER BY version"
+            ).fetchall()
+        finally:
+            raw.close()
+        assert rows == [(step.version, step.name) for step in MIGRATIONS]
+        versions = [row["version"] for row in library.migrations()]
+        assert versions == [step.version for step in MIGRATIONS]
 
 
-def test_wal_foreign_keys_and_busy_timeout(library: Library):
-    assert library.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert library.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert library.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+def test_wal_foreign_keys_and_busy_timeout(tmp_path: Path):
+    with Library(tmp_path / "lib.db") as library:  # made here, not copied (the fixture's is)
+        assert library.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert library.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert library.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
 
 
 def test_new_library_file_is_private(tmp_path: Path):

@@ -10,6 +10,7 @@ from tui_helpers import FIXED_NOW
 
 import reader.store.clock
 from reader.demo import create_demo_library
+from reader.tui.screens import library_views
 
 
 @pytest.fixture(autouse=True)
@@ -46,3 +47,11 @@ def demo_path(tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPat
 @pytest.fixture
 def empty_path(tmp_path: Path) -> Path:
     return tmp_path / "empty.db"
+
+
+@pytest.fixture
+def related_looked_up_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The detail pane looks for related papers 10 ms after the cursor stops, not 300 ms: for
+    tests that wait for them after every key (the snapshots, the drawn detail pane), where the
+    wait was most of their time. Still on a timer, so a paper passed over is not looked up."""
+    monkeypatch.setattr(library_views, "RELATED_AFTER", 0.01)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.screen import Screen
 from textual.widgets._footer import FooterKey
 from tui_helpers import (
@@ -84,6 +85,7 @@ async def test_rows_fill_the_list_exactly_whatever_their_titles(tmp_path: Path) 
             assert "深層学習" in shown and "🎉" in shown and "Short" in shown
 
 
+@pytest.mark.usefixtures("related_looked_up_at_once")
 async def test_showing_another_paper_lays_nothing_out(demo_path: Path) -> None:
     # Tall enough that every demo paper fits the pane: no scroll bar comes or goes.
     async with running(demo_path, size=(200, 80)) as (app, pilot):
@@ -102,6 +104,7 @@ async def test_showing_another_paper_lays_nothing_out(demo_path: Path) -> None:
         assert layouts[0] == 0
 
 
+@pytest.mark.usefixtures("related_looked_up_at_once")
 async def test_a_long_detail_scrolls_to_its_last_line(demo_path: Path) -> None:
     async with running(demo_path, size=(80, 24)) as (app, pilot):
         screen = library_screen(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from tui_helpers import (
     Notes,
@@ -170,6 +171,7 @@ async def test_the_app_started_in_triage(demo_path: Path) -> None:
 # -- related papers ----------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("related_looked_up_at_once")
 async def test_the_detail_pane_shows_related_papers_found_in_a_worker(demo_path: Path) -> None:
     async with running(demo_path) as (app, pilot):
         screen = library_screen(app)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from tui_helpers import SIZE, settle, settle_shown
 
@@ -15,6 +16,8 @@ from reader.demo import DEMO_LIST
 from reader.tui.app import ReaderApp
 from reader.tui.screens.library import LibraryScreen
 from reader.tui.widgets.sidebar import Scope
+
+pytestmark = pytest.mark.usefixtures("related_looked_up_at_once")
 
 
 async def _keys(pilot: Pilot, *keys: str) -> None:

@@ -18,6 +18,7 @@ import reader.store.stats
 from reader.tui.app import ReaderApp
 
 THEMES = ["textual-dark", "catppuccin-latte"]
+pytestmark = pytest.mark.usefixtures("related_looked_up_at_once")
 
 
 class FixedDatetime(datetime):

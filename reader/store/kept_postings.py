@@ -132,7 +132,7 @@ class KeptPostings:
         kept = self._kept_match(key, state)
         if kept is None:
             found = matching(0)
-            self._put_match(key, state, found, state, least)
+            self._put_match(key, state, found, least)
             return found
         covered, found = kept
         if covered >= state.covered:
@@ -143,7 +143,7 @@ class KeptPostings:
         now = self.state()
         if now is None or now.base != state.base:
             return matching(0)  # a change of text came between: read afresh, keep nothing
-        self._put_match(key, state, found, now, least)
+        self._put_match(key, state, found, least, now)
         return found
 
     def get_order(self, key: str, version: bytes) -> array[int] | None:
@@ -215,14 +215,13 @@ class KeptPostings:
         return {state.base} | {state.base ^ row[0] for row in rows if type(row[0]) is int}
 
     def _put_match(
-        self, key: str, read: KeptState, ids: BitMap, now: KeptState | None, least: int
+        self, key: str, read: KeptState, ids: BitMap, least: int, now: KeptState | None = None
     ) -> None:
         """Keep a match read at ``read`` (covering the papers below its ``covered``) unless a
-        change of text came since (``now``, read after the match)."""
+        change of text came since (``now``, the state after the match; read here if not given)."""
         if len(ids) < least:
             return
-        if now is read:
-            now = self.state()
+        now = now or self.state()
         if now is None or now.base != read.base:
             return
         base = read.base ^ read.appended

@@ -279,12 +279,19 @@ def _fold(text: str) -> str:
     return folded.encode("ascii", "ignore").decode("ascii")
 
 
-def _title_words(title: str) -> list[str]:
-    """Significant title words: whitespace-separated, punctuation inside a word dropped
-    (``LoRA:`` → lora, ``Self-Attention`` → selfattention, ``GPT-4`` → gpt4), stop words
-    skipped."""
-    words = (_NOT_ALNUM.sub("", word)[:_KEY_PART_LENGTH] for word in _fold(title).split())
-    return [word for word in words if word and word not in STOP_WORDS]
+def _title_words(title: str, wanted: int = 2) -> list[str]:
+    """The first ``wanted`` significant title words: whitespace-separated, punctuation inside
+    a word dropped (``LoRA:`` → lora, ``Self-Attention`` → selfattention, ``GPT-4`` → gpt4),
+    stop words skipped. A key uses two at most, and an export makes a key for every paper:
+    the rest of a long title is not looked at."""
+    found: list[str] = []
+    for word in _fold(title).split():
+        word = _NOT_ALNUM.sub("", word)[:_KEY_PART_LENGTH]
+        if word and word not in STOP_WORDS:
+            found.append(word)
+            if len(found) == wanted:
+                break
+    return found
 
 
 def citation_key(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -58,11 +57,12 @@ def environment_cause(path: Path) -> str | None:
             read_only_fs = False
         where = "on a read-only file system" if read_only_fs else "in a folder you cannot write"
         return f"the library is read-only ({where})"
-    try:
-        if shutil.disk_usage(folder).free < LOW_SPACE_BYTES:
-            return "the disk is full"
+    try:  # what shutil.disk_usage reads, without importing shutil into every command
+        space = os.statvfs(folder)
     except OSError:
-        pass
+        return None
+    if space.f_bavail * space.f_frsize < LOW_SPACE_BYTES:
+        return "the disk is full"
     return None
 
 

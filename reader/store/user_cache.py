@@ -5,9 +5,18 @@ folder (the tests and the benchmarks use their own)."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
+
+# Python's own SHA-256, which hashlib falls back to: importing hashlib loads OpenSSL first,
+# 5 ms of every command for one digest of a path. The digest is the same either way.
+try:
+    from _sha256 import sha256  # Python 3.11
+except ImportError:  # pragma: no cover - other versions and builds
+    try:
+        from _sha2 import sha256  # Python 3.12 on
+    except ImportError:
+        from hashlib import sha256
 
 CACHE_ENV = "READER_CACHE_DIR"
 
@@ -23,4 +32,4 @@ def cache_folder() -> Path:
 
 def library_key(path: Path) -> str:
     """A library's name in the cache: the same for every way of writing its path."""
-    return hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return sha256(str(path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:32]

@@ -70,6 +70,9 @@ def sessions(suite: Suite, plan: Plan, library: Path, new: Dump | None = None) -
         found.append(run_driver(arguments, suite.env))
         log(f"    session {run + 1}/{suite.runs()}: {time.perf_counter() - started:.1f} s")
     suite.detail(plan, "sessions", found)
+    # The same session with NO_COLOR set: what a person who asks for no colour waits.
+    monochrome = run_driver(arguments, suite.env, colour=False)
+    suite.detail(plan, "session_no_color", monochrome)
     if new is not None:
         run_process(reader_command(library, "import", str(new.path)), suite.env)
         after = run_driver(arguments, suite.env)
@@ -88,6 +91,10 @@ def sessions(suite: Suite, plan: Plan, library: Path, new: Dump | None = None) -
     median, p95 = KEYSTROKE.get(plan.tier, (None, None))
     painted = [key["painted_ms"] for key in keys]
     suite.add(plan, "keystroke", "keystroke to updated list (typed queries)", "ms", painted, median)
+    plain = [key["painted_ms"] for timings in monochrome["typing"].values() for key in timings]
+    label = "keystroke to updated list, NO_COLOR set (frames filtered to monochrome)"
+    suite.add(plan, "keystroke_no_color", label, "ms", plain)
+    suite.add(plan, "keystroke_no_color_p95", f"{label}, p95", "ms", plain, stat="p95")
     first_painted = [key["painted_ms"] for key in first]
     suite.add(
         plan,

@@ -171,10 +171,16 @@ def json_line(stdout: str, what: str) -> dict[str, Any]:
 
 
 def run_driver(
-    arguments: Sequence[str], env: dict[str, str], timeout: float = 1800
+    arguments: Sequence[str], env: dict[str, str], timeout: float = 1800, *, colour: bool = True
 ) -> dict[str, Any]:
-    """Run benchmarks.app_driver in a fresh interpreter; returns its JSON line."""
+    """Run benchmarks.app_driver in a fresh interpreter; returns its JSON line.
+
+    The app runs in colour, as most terminals run it, unless ``colour`` is False: the
+    ``NO_COLOR`` set for the commands (whose output is read) makes Textual pass every line of
+    every frame through a monochrome filter, which a person with colour does not pay."""
     env = {**env, "READER_BENCH_T0": repr(time.time())}
+    if colour:
+        env.pop("NO_COLOR", None)
     command = [sys.executable, "-m", "benchmarks.app_driver", *arguments]
     done = run(command, env, timeout=timeout)
     data = json_line(done.stdout, f"app driver {arguments[0]}")

@@ -59,6 +59,8 @@ ORDER = (
     "keystroke_first_session_p95",
     "keystroke_after_import",
     "keystroke_after_import_p95",
+    "keystroke_no_color",
+    "keystroke_no_color_p95",
     "keystroke_applied",
     "keystroke_fuzzy",
     "typing_echo",

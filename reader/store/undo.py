@@ -165,8 +165,9 @@ class UndoLog:
             reindexed = sorted({key[0] for plan in plans for key in plan.text_keys()})
             indexing.unindex(self.db, indexing.indexed_text(self.db, reindexed))
             # Children first: remove what the change added ...
+            restoring = {plan.table: dict(plan.changed) for plan in plans if plan.changed}
             for plan in reversed(plans):
-                plan.remove_added(self, description, verb)
+                plan.remove_added(self, description, verb, restoring)
             # ... then parents first: put back what was there.
             for plan in plans:
                 try:

@@ -57,11 +57,22 @@ class Plan:
         removed = [(row["id"],) for row in self.removed]
         return [*self.added, *removed, *(key for key, _ in self.changed)]
 
-    def remove_added(self, log: UndoLog, description: str, verb: str = "undo") -> None:
+    def remove_added(
+        self,
+        log: UndoLog,
+        description: str,
+        verb: str = "undo",
+        restoring: dict[str, dict[PrimaryKey, Row]] | None = None,
+    ) -> None:
+        """Delete the rows the change added, refusing when rows outside it point at one.
+        ``restoring`` holds, by table, the rows this same reversal puts back as they were:
+        a row that points at a deleted one now, and is put back pointing elsewhere (a note
+        a merge moved to the paper kept), is moved first, so that deleting does not take it
+        along (every child is deleted with its parent)."""
         key_columns = log._primary_key(self.table)
         condition = " AND ".join(f"{column} = ?" for column in key_columns)
         for key in self.added:
-            if self._still_used(log, key_columns, key):
+            if self._still_used(log, key_columns, key, restoring or {}):
                 if self.table in SHARED_TABLES:
                     continue
                 noun = NOUNS.get(self.table, self.table)
@@ -71,17 +82,43 @@ class Plan:
                 )
             log.db.execute(f"DELETE FROM {self.table} WHERE {condition}", list(key))
 
-    def _still_used(self, log: UndoLog, key_columns: tuple[str, ...], key: PrimaryKey) -> bool:
-        """Whether rows outside this change (added since by anyone) point at the row."""
+    def _still_used(
+        self,
+        log: UndoLog,
+        key_columns: tuple[str, ...],
+        key: PrimaryKey,
+        restoring: dict[str, dict[PrimaryKey, Row]],
+    ) -> bool:
+        """Whether rows outside this change (added since by anyone) point at the row. Rows
+        of the change itself that it puts back pointing elsewhere are not: they are moved
+        there now, before the row goes."""
         row = dict(zip(key_columns, key, strict=True))
+        moves: list[tuple[str, tuple[str, ...], PrimaryKey, str, Any]] = []
         for child, column, parent_column in log.children(self.table):
-            if (
-                parent_column in row
-                and log.db.execute(
-                    f"SELECT 1 FROM {child} WHERE {column} = ? LIMIT 1", [row[parent_column]]
-                ).fetchone()
-            ):
-                return True
+            if parent_column not in row:
+                continue
+            value = row[parent_column]
+            child_keys = log._primary_key(child)
+            put_back = restoring.get(child, {})
+            if not child_keys or not put_back:
+                if log.db.execute(
+                    f"SELECT 1 FROM {child} WHERE {column} = ? LIMIT 1", [value]
+                ).fetchone():
+                    return True
+                continue
+            pointing = log.db.execute(
+                f"SELECT {', '.join(child_keys)} FROM {child} WHERE {column} = ?", [value]
+            ).fetchall()
+            for child_key in map(tuple, pointing):
+                old = put_back.get(child_key)
+                if old is None or old.get(column, value) == value:
+                    return True
+                moves.append((child, child_keys, child_key, column, old[column]))
+        for child, child_keys, child_key, column, target in moves:
+            condition = " AND ".join(f"{name} = ?" for name in child_keys)
+            log.db.execute(
+                f"UPDATE {child} SET {column} = ? WHERE {condition}", [target, *child_key]
+            )
         return False
 
     def restore(self, log: UndoLog) -> None:

@@ -225,6 +225,47 @@ def test_merge_unites_two_papers_and_undo_separates_them(tmp_path: Path) -> None
         assert lib.search("neurips").ids == [2]
 
 
+def test_merge_undone_can_be_redone_with_the_note_it_moved(tmp_path: Path) -> None:
+    """Redo moves the note back to the paper kept before the merged-away paper goes: every
+    note is deleted with its paper, so the other order would lose it (it used to refuse)."""
+    with Library(tmp_path / "lib.db") as lib:
+        add(lib, VASWANI, record("Attention is all you need (NeurIPS version)", year=2017))
+        lib.add_note(2, "their note")
+        lib.tag(2, ["transformers"])
+        lib.merge(1, [2])
+        for _ in range(2):
+            lib.undo()
+            assert [n.body for n in lib.paper(2).annotations] == ["their note"]
+            assert lib.paper(1).annotations == ()
+            lib.redo()
+            assert lib.count() == 1
+            paper = lib.paper(1)
+            assert [n.body for n in paper.annotations] == ["their note"]
+            assert paper.tags == ("transformers",)
+        assert lib.search("their").ids == [1]
+
+
+def test_redo_of_a_merge_refuses_when_the_paper_got_a_note_since(tmp_path: Path) -> None:
+    """A note on the merged-away paper that the merge did not move (one written after the
+    undo) is not the redo's to take: it refuses, and every note stays where it is."""
+    with Library(tmp_path / "lib.db") as lib:
+        add(lib, VASWANI, record("Attention is all you need (NeurIPS version)", year=2017))
+        lib.add_note(2, "their note")
+        lib.merge(1, [2])
+        lib.undo()
+        redo = lib.db.execute("SELECT created, description, changes FROM redo_log").fetchone()
+        lib.add_note(2, "written after the undo")  # a new change ends what could be redone:
+        lib.db.execute(  # the step put back, as a writer that keeps no log would leave it
+            "INSERT INTO redo_log (created, description, changes) VALUES (?, ?, ?)", redo
+        )
+        with pytest.raises(ReaderError, match="in use since"):
+            lib.redo()
+        assert lib.count() == 2
+        notes = sorted(n.body for n in lib.paper(2).annotations)
+        assert notes == ["their note", "written after the undo"]
+        assert lib.paper(1).annotations == ()
+
+
 def test_duplicates_need_a_close_title_and_the_same_author_or_year(tmp_path: Path) -> None:
     with Library(tmp_path / "lib.db") as lib:
         add(

@@ -31,6 +31,7 @@ import reader.tui.app
 from reader.demo import import_sample
 from reader.models import LibraryError
 from reader.query import FIELDS, HAS_VALUES
+from reader.store import Library
 from reader.tui.app import ReaderApp
 from reader.tui.screens.dialogs import TagDialog
 from reader.tui.screens.help import HelpScreen
@@ -178,11 +179,40 @@ async def test_a_failed_read_while_redrawing_is_a_notification(
         def damaged(*args: object, **kwargs: object) -> None:
             raise LibraryError(f"{demo_path}: the library file is damaged; nothing was written")
 
-        monkeypatch.setattr(app.library, "lists", damaged)
+        # On either connection: the sidebar's counts are read off the UI thread.
+        monkeypatch.setattr(Library, "lists", damaged)
         await press(pilot, "3")  # saved, then the screen fails to read the lists
+        damage = "The library file is damaged; nothing was written."
+        await wait_until(pilot, lambda: damage in notes.messages)
         assert app.is_running
         assert "Rated ★★★☆☆" in notes.messages
-        assert "The library file is damaged; nothing was written." in notes.messages
+
+
+async def test_the_sidebar_counts_are_read_off_the_ui_thread(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At a million papers the counts take a quarter of a second: the first frame and every
+    change must not wait for them."""
+    import threading
+
+    counted_on: list[str] = []
+    count = Library.status_counts
+
+    def recorded(library: Library, *args: object, **kwargs: object) -> dict[str, int]:
+        counted_on.append(threading.current_thread().name)
+        return count(library, *args, **kwargs)
+
+    monkeypatch.setattr(Library, "status_counts", recorded)
+    async with running(demo_path) as (app, pilot):
+        screen = library_screen(app)
+        await wait_until(pilot, lambda: screen.overview is not None)
+        total = screen.overview.total
+        assert total == len(screen.paper_list.ids) > 0
+        await press(pilot, "3")  # a change counts again
+        await wait_until(pilot, lambda: len(counted_on) >= 2)
+        await settle(pilot)
+        assert screen.overview.statuses == count(app.library)
+    assert counted_on and threading.main_thread().name not in counted_on
 
 
 # -- screens are given what they use -------------------------------------------------------

@@ -52,8 +52,14 @@ async def settle(pilot: Pilot, rounds: int = 1000) -> None:
         screen = app.screen
         if not isinstance(screen, LibraryScreen):
             return
-        # The detail pane follows the cursor after a repaint.
-        if app.search_generation_done >= screen.generation and screen.detail_settled:
+        # The detail pane follows the cursor after a repaint; the sidebar's counts come from
+        # a worker (done once it has handed them over).
+        counting = any(w.group == "overview" and not w.is_finished for w in app.workers)
+        if (
+            app.search_generation_done >= screen.generation
+            and screen.detail_settled
+            and not counting
+        ):
             return
         await asyncio.sleep(0.002)
     if writes_pending(app):

@@ -28,7 +28,7 @@ from reader.models import Paper
 from reader.query import QueryError, Term
 from reader.searcher import Searcher
 from reader.store import Library, SearchResult
-from reader.tui.background import Background, Closing
+from reader.tui.background import Background
 from reader.tui.errors import app_work, reported
 from reader.tui.messages import Apply, LibraryChanged, OpenPaper, Write
 from reader.tui.scoped_search import ScopedSearcher
@@ -128,7 +128,6 @@ class LibraryScreen(
         self._detail_for: int | None = -1  # the paper the detail pane was last filled for
         self._error_timer: Timer | None = None
         self._error: tuple[int, str] | None = None
-        self._overviews_asked = 0  # counts asked for; only the latest is shown
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -320,36 +319,6 @@ class LibraryScreen(
         self.search_input.value = ""
         self.scope = scope
         self.paper_list.focus()
-
-    def read_overview(self) -> None:
-        """Count again for the sidebar, off the UI thread: at a million papers the counts take
-        a quarter of a second, which the first frame and every change would otherwise wait."""
-        self._overviews_asked += 1
-        self._overview_worker(self._overviews_asked)
-
-    @app_work("count the library", thread=True, group="overview")
-    def _overview_worker(self, asked: int) -> None:
-        def count(library: Library) -> Overview:
-            return Overview(
-                library.count(),
-                library.status_counts(),
-                library.lists(),
-                library.tags(),
-                library.triage_counts().get("new", 0),
-            )
-
-        try:
-            overview = self.background.read(count, lambda: asked != self._overviews_asked)
-        except Closing:  # the app is closing, or a newer count was asked for
-            return
-        self.app.call_from_thread(self._show_overview, asked, overview)
-
-    def _show_overview(self, asked: int, overview: Overview) -> None:
-        """The counts, unless newer ones were asked for since; leave a list shown that is gone."""
-        if asked != self._overviews_asked or not self.is_attached:
-            return
-        self.overview = overview
-        self._leave_vanished_list(overview.lists)
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one(Sidebar)

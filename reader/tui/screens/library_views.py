@@ -1,9 +1,9 @@
 """What the library screen shows and in which order: scopes as queries, the sort cycled by
-a key, related papers (in the detail pane and as a view of their own), and the keys to triage
-and statistics.
+a key, the sidebar's counts, related papers (in the detail pane and as a view of their own),
+and the keys to triage and statistics.
 
-Orders and related papers are worked out off the UI thread, on the app's connection for slow
-reads; an answer made stale by a newer key is dropped.
+Orders, counts and related papers are worked out off the UI thread, on the app's connection for
+slow reads; an answer made stale by a newer key or change is dropped.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from reader.store import SearchResult
 from reader.text import one_line, truncate
 from reader.tui.background import Background, Closing
 from reader.tui.errors import app_work
-from reader.tui.widgets.sidebar import LIBRARY, Scope
+from reader.tui.widgets.sidebar import LIBRARY, Overview, Scope
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.widgets import Input
 
+    from reader.models import ReadingList
     from reader.store import Library
     from reader.tui.widgets.paper_list import PaperList
 
@@ -77,7 +78,9 @@ class LibraryViews:
     order: str
     related: list[tuple[int, str, float]] | None | bool
     generation: int
+    overview: Overview | None
     _related_timer: Timer | None = None
+    _overviews_asked = 0  # counts asked for; only the latest is shown
 
     if TYPE_CHECKING:
         app: App
@@ -96,6 +99,43 @@ class LibraryViews:
         def notify(self, message: str, **kwargs) -> None: ...  # type: ignore[no-untyped-def]
 
         def set_timer(self, delay: float, callback: Callable[[], object]) -> Timer: ...
+
+        @property
+        def is_attached(self) -> bool: ...
+
+        def _leave_vanished_list(self, lists: list[ReadingList] | None = None) -> bool: ...
+
+    # -- the sidebar's counts ----------------------------------------------------------------
+
+    def read_overview(self) -> None:
+        """Count again for the sidebar, off the UI thread: at a million papers the counts take
+        a quarter of a second, which the first frame and every change would otherwise wait."""
+        self._overviews_asked += 1
+        self._overview_worker(self._overviews_asked)
+
+    @app_work("count the library", thread=True, group="overview")
+    def _overview_worker(self, asked: int) -> None:
+        def count(library: Library) -> Overview:
+            return Overview(
+                library.count(),
+                library.status_counts(),
+                library.lists(),
+                library.tags(),
+                library.triage_counts().get("new", 0),
+            )
+
+        try:
+            overview = self.background.read(count, lambda: asked != self._overviews_asked)
+        except Closing:  # the app is closing, or a newer count was asked for
+            return
+        self.app.call_from_thread(self._show_overview, asked, overview)
+
+    def _show_overview(self, asked: int, overview: Overview) -> None:
+        """The counts, unless newer ones were asked for since; leave a list shown that is gone."""
+        if asked != self._overviews_asked or not self.is_attached:
+            return
+        self.overview = overview
+        self._leave_vanished_list(overview.lists)
 
     # -- scope -------------------------------------------------------------------------------
 

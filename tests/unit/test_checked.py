@@ -70,3 +70,29 @@ def test_an_unwritable_cache_only_means_checking_every_time(
         with Library(path) as library:
             library.create_list(name)
     assert len(calls) == 2
+
+
+def test_a_library_s_name_in_the_cache_is_the_sha256_of_its_resolved_path(
+    tmp_path: Path,
+) -> None:
+    """The cache's names outlive versions of reader: a changed digest would forget every
+    library found sound (a damage check again) and every match kept (a slow first search)."""
+    import hashlib
+
+    from reader.store.user_cache import library_key
+
+    for name in ("lib.db", "ünïcode ² lib.db", "sub/../lib.db"):
+        path = tmp_path / name
+        expected = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogatepass"))
+        assert library_key(path) == expected.hexdigest()[:32]
+
+
+def test_the_memory_of_sound_files_is_written_whole_and_leaves_nothing_behind(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "lib.db"
+    with Library(path) as library:
+        library.create_list("One")
+    cache = tmp_path / "cache"
+    assert checked.is_unchanged(path)
+    assert [p.name for p in cache.iterdir() if p.name.startswith(".checked.")] == []

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
+import os
+import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -21,8 +22,24 @@ def status_mark(status: str) -> str:
     return STATUS_MARKS.get(status, " ")
 
 
+def terminal_width(fallback: int = 100) -> int:
+    """The columns ``shutil.get_terminal_size`` says (``COLUMNS``, else the terminal's, else
+    ``fallback``), without importing shutil, and the compression modules it brings, into every
+    ``show`` and ``papers``."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else fallback
+
+
 def print_table(papers: list[Paper]) -> None:
-    width = shutil.get_terminal_size((100, 24)).columns
+    width = terminal_width()
     id_width = max((len(str(paper.id)) for paper in papers), default=2)
     for paper in papers:
         right = "  ".join(
@@ -111,7 +128,7 @@ def show(lib: Library, ref: str, as_json: bool) -> None:
         click.echo(f"{'code' if link.kind == 'code' else 'link'}: {safe(link.url)}")
     if paper.abstract:
         click.echo()
-        width = min(shutil.get_terminal_size((100, 24)).columns, 100)
+        width = min(terminal_width(), 100)
         click.echo(click.wrap_text(one_line(paper.abstract), width))
     for note in paper.annotations:
         click.echo()

@@ -12,9 +12,10 @@ import re
 import sqlite3
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reader.query import Query, QueryError, Term
+if TYPE_CHECKING:  # one-paper commands use this module's helpers but never parse a query
+    from reader.query import Query, Term
 
 # FTS5's unicode61 tokenizer keeps letters, numbers and private-use characters in tokens and
 # splits on everything else; matching its rule keeps a quoted word one token.
@@ -170,4 +171,6 @@ def _positive_term_sql(term: Term, list_id: Callable[[str], int]) -> tuple[str, 
         return "p.id IN (SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?)", [match]
     if term.field == "venue":
         return "p.venue LIKE ? ESCAPE '\\'", ["%" + like_escape(term.value) + "%"]
+    from reader.query import QueryError
+
     raise QueryError(f"unknown filter '{term.field}:'", 1, str(term))

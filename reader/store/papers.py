@@ -6,7 +6,6 @@ import sqlite3
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
-from reader.duplicates import Candidate
 from reader.keys import normalize_title
 from reader.models import SORTS, Paper, PaperRow, ReaderError
 from reader.store import errors
@@ -14,6 +13,7 @@ from reader.store.filters import like_escape
 from reader.store.loading import CHUNK, Loader
 
 if TYPE_CHECKING:
+    from reader.duplicates import Candidate
     from reader.store.library import Library
 
 MAX_ROW_ID = 2**63 - 1
@@ -150,6 +150,8 @@ class Catalog:
 
     def duplicate_candidates(self) -> list[Candidate]:
         """Papers that carry a year or an author: the only ones ``duplicates`` can judge."""
+        from reader.duplicates import Candidate  # only this command compares papers
+
         return [
             Candidate(row[0], row[1], row[2], fold_name(row[3] or ""))
             for row in self.db.execute(

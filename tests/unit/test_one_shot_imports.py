@@ -1,0 +1,82 @@
+"""A one-paper command pays only for what it uses: the app, the fuzzy matcher, the parsers,
+the web client, sqlite-utils, and modules it has no use for are never imported by ``tag``,
+``rate``, ``status`` and ``show`` (each costs milliseconds of every command's start)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader.models import ParsedListing, ParsedPaper
+from reader.store import Library
+
+NEVER = (
+    "textual",
+    "rich",
+    "rapidfuzz",
+    "bibtexparser",
+    "requests",
+    "arxiv",
+    "sqlite_utils",
+    "tempfile",
+    "shutil",
+    "_hashlib",
+    "reader.tui",
+    "reader.importers",
+    "reader.export",
+    "reader.web",
+    "reader.query",
+    "reader.duplicates",
+    "reader.store.search",
+)
+
+RUN = """
+import json, sys
+from reader.cli import main
+try:
+    main(sys.argv[1:], standalone_mode=False)
+finally:
+    never = json.loads(os.environ["NEVER"])
+    print(json.dumps(sorted(
+        name for name in sys.modules
+        if any(name == banned or name.startswith(banned + ".") for banned in never)
+    )))
+"""
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("one-shot") / "lib.db"
+    paper = ParsedPaper("Attention Is All You Need", "Transformers.", None, "x.txt")
+    with Library(path) as lib:
+        lib.import_listings([ParsedListing("x.txt", None, (paper,))])
+    return path
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["tag", "1", "vision"], ["rate", "1", "4"], ["status", "1", "reading"], ["show", "1"]],
+    ids=lambda command: command[0],
+)
+def test_a_one_paper_command_imports_nothing_it_does_not_use(
+    library: Path, tmp_path: Path, command: list[str]
+) -> None:
+    env = {
+        "NEVER": json.dumps(NEVER),
+        "READER_CACHE_DIR": str(tmp_path / "cache"),
+        "READER_CONFIG": str(tmp_path / "none.toml"),
+        "PATH": "/usr/bin:/bin",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", "import os\n" + RUN, "--db", str(library), *command],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[-1]) == []

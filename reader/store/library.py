@@ -168,6 +168,9 @@ class Library(Connection):
     def count(self) -> int:
         return self.catalog.count()
 
+    def has_papers(self) -> bool:
+        return self.catalog.has_papers()
+
     def resolve(self, ref: str | int) -> int:
         return self.catalog.resolve(ref)
 

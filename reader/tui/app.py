@@ -137,7 +137,7 @@ class ReaderApp(Preferences, App):
 
     def _show_first_screen(self) -> None:
         self._data_version = self.library.data_version()
-        if self.library.count():
+        if self.library.has_papers():
             self.show_library()
             if self.start == "triage":
                 self.open_triage()
@@ -239,7 +239,7 @@ class ReaderApp(Preferences, App):
             self._data_version = self.library.data_version()  # this change is told now
             from reader.tui.screens.welcome import WelcomeScreen
 
-            if isinstance(self.screen, WelcomeScreen) and self.library.count():
+            if isinstance(self.screen, WelcomeScreen) and self.library.has_papers():
                 self.show_library()
 
     def check_outside_changes(self) -> None:

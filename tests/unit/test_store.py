@@ -1194,3 +1194,14 @@ def test_a_write_knows_whether_another_connection_committed_since_its_last(
         assert not mine.take_changed_elsewhere()  # asked once
         mine.tag(1, ["again"])
         assert not mine.take_changed_elsewhere()
+
+
+def test_has_papers_says_whether_any_paper_is_left(library: Library) -> None:
+    """What the app asks before its first frame (the welcome screen or the library)."""
+    assert not library.has_papers()
+    library.import_listings([listing(SEARCH_PAPERS)])
+    assert library.has_papers() and library.count() == 5
+    library.remove([1, 2, 3, 4])
+    assert library.has_papers()
+    library.remove([5])
+    assert not library.has_papers() and library.count() == 0

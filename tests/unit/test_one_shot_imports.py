@@ -80,3 +80,17 @@ def test_a_one_paper_command_imports_nothing_it_does_not_use(
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.splitlines()[-1]) == []
+
+
+def test_the_app_s_first_screen_does_not_import_what_it_may_never_need() -> None:
+    """The Markdown renderer of notes (with its syntax highlighter) and the fuzzy matcher are
+    loaded by the first note shown and the first typo, not before the app's first frame."""
+    code = (
+        "import sys, json\n"
+        "import reader.cli, reader.tui.app, reader.tui.screens.library\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('markdown_it', 'pygments', 'rapidfuzz') or m in ('rich.markdown', 'reader.search'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[-1]) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -16,7 +17,6 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.keys import TagEdit, parse_tag_text
-from reader.search import rank_titles
 from reader.text import one_line, truncate
 
 
@@ -127,7 +127,12 @@ class ListPickerDialog(ModalScreen[ListChoice | None]):
         options = self.query_one("#list-options", OptionList)
         options.clear_options()
         typed = text.strip()
-        ranked = rank_titles(typed, self.names, limit=50) if typed else range(len(self.names))
+        if typed:
+            from reader.search import rank_titles  # rapidfuzz: not before the first filter
+
+            ranked: Iterable[int] = rank_titles(typed, self.names, limit=50)
+        else:
+            ranked = range(len(self.names))
         for index in ranked:
             options.add_option(Option(Text(one_line(self.names[index])), id=f"pick:{index}"))
         if (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.markdown import Markdown
 from rich.text import Text
 from textual.geometry import Size
 from textual.reactive import var
@@ -110,6 +109,10 @@ def paper_view(
     text.append(one_line(paper.abstract) if paper.abstract else "(no abstract)", style="")
     parts: list[RenderableType] = [text]
     if paper.annotations:
+        # Loaded with the first paper that has notes: the Markdown parser and its syntax
+        # highlighting are a tenth of the app's imports, before its first frame.
+        from rich.markdown import Markdown
+
         parts.append(Text(f"\nNotes ({len(paper.annotations)})", style="bold"))
         for note in paper.annotations:
             meta = Text(f"— {note.updated[:10]}", style="dim")

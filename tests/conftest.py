@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pilot_pacing
+import property_examples
 import pytest
 
 # The suite starts hundreds of `reader` processes and two pytest workers. Where the environment
@@ -219,6 +220,11 @@ def pilot_waits_for_what_it_needs(monkeypatch: pytest.MonkeyPatch) -> None:
     pilot_module = sys.modules.get("textual.pilot")
     if pilot_module is not None:
         monkeypatch.setattr(pilot_module.Pilot, "_wait_for_screen", pilot_pacing.wait_for_screen)
+
+
+def pytest_report_header() -> str:
+    """How many examples the property tests run (``property_examples``)."""
+    return property_examples.level()
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from property_examples import examples
 
 from reader.importers.backup import parse_backup, render_backup
 from reader.importers.bibtex import parse_bibtex, tex_to_text
@@ -21,7 +22,9 @@ from reader.store import Library
 
 from .support import seed_library
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 FEW = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # -- listings ---------------------------------------------------------------------------------

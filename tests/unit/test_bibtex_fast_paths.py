@@ -8,6 +8,7 @@ import bibtexparser
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from property_examples import examples
 
 from reader.identifiers import normalize_citekey
 from reader.importers import bibtex, bibtex_fields, latex
@@ -73,7 +74,7 @@ _PLAIN_ENTRIES = st.builds(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_PLAIN_ENTRIES, min_size=1, max_size=3).map("".join))
 @example("@article{key,\n  title = {a\\},\n  year = 1\n}\n")
 @example("@article{key,\n  title = {x}, Title = {y}\n}\n")

@@ -13,6 +13,7 @@ import pytest
 from empty_library import empty_library
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from property_examples import examples
 
 from reader.importers import (
     ParseOptions,
@@ -51,7 +52,7 @@ def _stretches(text: str, stops: list[int]) -> tuple[list[Any], dict[str, str]] 
     return items, splitter.strings
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(500), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_TEXTS, st.randoms(use_true_random=False))
 @example("@misc{a, title = {x}}\n@misc{b, title = {y}}\n", random.Random(1))
 def test_the_stretches_give_the_blocks_of_the_whole_text(text: str, rng: random.Random) -> None:

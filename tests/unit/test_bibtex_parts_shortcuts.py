@@ -10,6 +10,7 @@ import json
 
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
+from property_examples import examples
 
 from reader.identifiers import find_arxiv_id, parse_doi
 from reader.importers import bibtex, bibtex_fields
@@ -37,7 +38,7 @@ def _person_the_long_way(name: str) -> Author | None:
 _NAME_PARTS = st.text(alphabet="aZ{}\\'\"O~- .\t\u00e9\u00a0", max_size=10)
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(1500), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_NAME_PARTS, _NAME_PARTS)
 @example("{\\O}stergaard", " Linh")
 @example("d'Alembert", " Jean")
@@ -74,7 +75,7 @@ _ENTRIES = st.builds(
 )
 
 
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(1000), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_ENTRIES, min_size=1, max_size=3).map("".join))
 @example('@article{key,\n  title = {{"}},\n  author = {}\n}\n')
 @example("@article{key,\n  title = {On {BERT}, again},\n  year = 1\n}\n")
@@ -116,7 +117,7 @@ _TEXT = st.one_of(st.sampled_from(["", "misc", "article", "x"]), st.text(max_siz
 _MAYBE = st.one_of(st.none(), _TEXT)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(
     st.lists(st.builds(Author, _TEXT, _TEXT), max_size=3),
     st.one_of(st.none(), st.integers(0, 3000)),
@@ -153,7 +154,7 @@ def test_a_record_is_stored_as_it_always_was(
 # -- identifiers ------------------------------------------------------------------------------
 
 
-@settings(max_examples=800, deadline=None)
+@settings(max_examples=examples(800), deadline=None)
 @given(
     st.one_of(
         st.from_regex(r"[0-9]{4}\.[0-9]{4,5}", fullmatch=True),
@@ -170,7 +171,7 @@ def test_an_eprint_gives_the_id_find_arxiv_id_finds(eprint: str) -> None:
     assert bibtex._eprint_id(eprint) == find_arxiv_id(eprint, bare=True)
 
 
-@settings(max_examples=800, deadline=None)
+@settings(max_examples=examples(800), deadline=None)
 @given(
     st.one_of(
         st.from_regex(r"10\.[0-9]{3,10}(\.[0-9]{1,3})?/[A-Za-z0-9._/()-]{0,12}", fullmatch=True),
@@ -185,7 +186,7 @@ def test_a_doi_is_read_as_parse_doi_reads_it(text: str) -> None:
     assert bibtex._doi("k", text, warnings) == parse_doi(bibtex._plain_url(text))
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(
     st.from_regex(
         r"[A-Z][a-z.'-]{0,6}( [A-Z][a-z.'-]{0,4})?, [A-Za-z.'-]{1,5}( [a-z.-]{1,3})?",
@@ -222,7 +223,7 @@ _AT_VALUES = st.lists(
 ).map("".join)  # fmt: skip
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(600), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
         st.tuples(

@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from property_examples import examples
 
 from reader.cli import main
 from reader.export.bibtex import escape_tex, format_authors, protect_capitals, render_bibtex
@@ -295,7 +296,7 @@ _TEXT = st.text(
 ).filter(lambda text: text.strip())
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(title=_TEXT, abstract=_TEXT, tag=_TEXT, family=_TEXT, given_name=_TEXT)
 def test_any_text_round_trips(
     title: str, abstract: str, tag: str, family: str, given_name: str

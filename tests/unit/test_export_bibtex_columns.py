@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from property_examples import examples
 from test_export_speed_paths import BITS, TEXT, fill
 
 from reader.export import bibtex
@@ -122,7 +123,7 @@ PAPER = st.builds(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(PAPER, max_size=6))
 def test_any_papers_are_written_as_entry_by_entry(papers: list[Paper]) -> None:
     assert render_bibtex(papers) == reference(papers)

@@ -12,6 +12,7 @@ import pytest
 from hostile_library import hostile_copy, hostile_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from property_examples import examples
 from test_export_speed_paths import BITS, PLAIN_UNSAFE, TEXT
 
 from reader.export import EXPORT_FORMATS
@@ -77,7 +78,7 @@ PAPER = st.builds(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(PAPER, max_size=6))
 def test_any_papers_are_written_as_the_items_were(papers: list[Paper]) -> None:
     assert render_csl_json(papers) == reference(papers)

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
+from property_examples import examples
 
 from reader.export import ExportDocument, MarkdownOptions
 from reader.export.markdown import render_markdown
@@ -362,7 +363,7 @@ _TEXT = st.text(
 ).filter(lambda text: text.strip())
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(title=_TEXT, tag=_TEXT)
 def test_any_title_and_tag_render_literally(title: str, tag: str) -> None:
     paper = make_paper(1, title, tags=(tag,), url="https://example.org/x", rating=None)

@@ -7,6 +7,7 @@ import bibtexparser
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from property_examples import examples
 
 from reader.importers.bibtex import looks_like_bibtex, parse_bibtex, tex_to_text
 from reader.importers.bibtex_syntax import from_bibtexparser, resolve, split_fast
@@ -216,7 +217,7 @@ def test_looks_like_bibtex(text: str, expected: bool) -> None:
     assert looks_like_bibtex(text) is expected
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.text(
         alphabet=st.sampled_from('@misc{}()"=,% \n\\#abc~^$&_x') | st.characters(),
@@ -269,7 +270,7 @@ def _slow(text: str) -> object:
     return blocks.items, blocks.strings
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(600), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_FILES)
 @example("\n@misc{x,\\=key}}")  # "\=" is an escaped "=" to bibtexparser: no field there
 @example("\n@misc{x,a\\ = {v}, b = 1}")

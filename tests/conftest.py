@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import inspect
 import os
 import shutil
 import sys
@@ -250,17 +251,34 @@ def textual_keeps_no_old_widgets() -> Iterator[None]:
         styles_cache.StylesCache.get_inner_outer.cache_clear()
 
 
+# The parameters of Textual's ``Stylesheet._parse_rules`` that the process-wide cache below is
+# written for; with any others it leaves Textual as it is.
+_PARSE_RULES_PARAMETERS = ("self", "css", "read_from", "is_default_rules", "tie_breaker", "scope")
+
+
 @pytest.fixture(autouse=True, scope="session")
 def css_parsed_once_per_process() -> Iterator[None]:
     """Each app parses the CSS of every widget class it uses (some sixty sources) into rule
     sets, a cache that lives as long as its stylesheet; the test process parsed the same text
-    again for every app it started, a twelfth of an app's start. Parsing is a function of the
-    text, where it came from and the theme's variables, so one process-wide cache keyed by all
-    of them hands each app the rule sets it would have parsed (Textual only reads them). It
-    keeps the latest few themes' worth: the theme tests go through all of them."""
+    again for every app it started, a twelfth of an app's start. Parsing is a function of its
+    arguments (the text, where it came from, whether it is a widget's default CSS, the tie
+    breaker and the scope) and of the theme's variables, substituted as it parses; one
+    process-wide cache keyed by all of them hands each app the rule sets it would have parsed.
+    Textual only reads rule sets once parsed: its own cache (per stylesheet, the same key but
+    the variables, cleared when they change) already hands the same lists to every parse of a
+    stylesheet and the same rule sets to every widget of a class. It keeps the latest few
+    themes' worth: the theme tests go through all of them. Where Textual's method is not the
+    one this is written for (another version), nothing is patched."""
     from textual.css.stylesheet import Stylesheet
 
-    parse_rules = Stylesheet._parse_rules
+    parse_rules = getattr(Stylesheet, "_parse_rules", None)
+    try:
+        parameters = tuple(inspect.signature(parse_rules).parameters)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        parameters = ()
+    if parameters != _PARSE_RULES_PARAMETERS:
+        yield
+        return
     parsed: OrderedDict[tuple, list] = OrderedDict()
 
     def parse_once(
@@ -271,7 +289,11 @@ def css_parsed_once_per_process() -> Iterator[None]:
         tie_breaker: int = 0,
         scope: str = "",
     ) -> list:
-        key = (css, read_from, is_default_rules, tie_breaker, scope, tuple(self._variables.items()))
+        variables = getattr(self, "_variables", None)
+        if not isinstance(variables, dict):
+            return parse_rules(self, css, read_from, is_default_rules, tie_breaker, scope)
+        theme = tuple(sorted(variables.items()))
+        key = (css, read_from, is_default_rules, tie_breaker, scope, theme)
         rules = parsed.get(key)
         if rules is None:
             rules = parse_rules(self, css, read_from, is_default_rules, tie_breaker, scope)

@@ -58,7 +58,8 @@ def forget_kept_matches(env: dict[str, str]) -> None:
 @dataclass(frozen=True)
 class Run:
     """A finished process: wall time, output, and memory (MiB): the peak of the largest single
-    process (from the kernel, exact) and of the whole tree at once (sampled)."""
+    process (its own high-water mark, sampled) and of the whole tree at once (sampled). Without
+    sampling, both are the kernel's ``ru_maxrss``, which includes what the parent held."""
 
     seconds: float
     stdout: str
@@ -67,11 +68,11 @@ class Run:
     tree_peak_mb: float
 
 
-def _rss_kb(pid: int) -> int:
+def _status_kb(pid: int, field: str) -> int:
     try:
         with open(f"/proc/{pid}/status") as status:
             for line in status:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field):
                     return int(line.split()[1])
     except OSError:
         pass
@@ -105,13 +106,17 @@ def run(
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         process = subprocess.Popen(list(command), stdout=out, stderr=err, env=env, cwd=ROOT)
-        tree_peak = 0
+        tree_peak = single_peak = 0
         stop = threading.Event()
 
         def sample() -> None:
-            nonlocal tree_peak
+            nonlocal tree_peak, single_peak
             while not stop.wait(SAMPLE_SECONDS):
-                tree_peak = max(tree_peak, sum(_rss_kb(pid) for pid in _tree(process.pid)))
+                tree = _tree(process.pid)
+                tree_peak = max(tree_peak, sum(_status_kb(pid, "VmRSS:") for pid in tree))
+                # A process's own peak since it started its program (monotonic, so the last
+                # sample before it ends has it but for its last 20 ms).
+                single_peak = max(single_peak, *(_status_kb(pid, "VmHWM:") for pid in tree))
 
         sampler = threading.Thread(target=sample, daemon=True) if memory else None
         if sampler is not None:
@@ -133,8 +138,12 @@ def run(
         stderr = err.read().decode("utf-8", "replace")
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{stderr[-4000:]}")
-    peak = usage.ru_maxrss / 1024
-    return Run(elapsed, stdout, stderr, peak, max(tree_peak / 1024, peak))
+    if sampler is None or not single_peak:  # not sampled, or ended before the first sample
+        # The kernel's figure, which counts what the benchmark's own process held when it
+        # started the child (Linux keeps the peak across exec): only an upper bound.
+        peak = usage.ru_maxrss / 1024
+        return Run(elapsed, stdout, stderr, peak, peak)
+    return Run(elapsed, stdout, stderr, single_peak / 1024, max(tree_peak, single_peak) / 1024)
 
 
 def _wait4(pid: int, timeout: float | None) -> tuple[int, int, Any]:

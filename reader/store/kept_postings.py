@@ -20,7 +20,6 @@ damaged file, another process writing it) only means the match is worked out as 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import sqlite3
 from array import array
 from collections.abc import Callable
@@ -31,7 +30,7 @@ from pyroaring import BitMap
 
 from reader.store.db import Database
 from reader.store.indexing import APPENDED, TEXT_BASE, TEXT_VERSION
-from reader.store.user_cache import CACHE_ENV, cache_folder, library_key
+from reader.store.user_cache import CACHE_ENV, cache_folder, library_key, sha256
 
 __all__ = ["CACHE_ENV", "FOLDER", "KEPT_FROM", "KeptPostings", "KeptState"]
 
@@ -108,7 +107,7 @@ class KeptPostings:
         text, base, last, appended, *segments = row
         if type(text) is not int or type(base) is not int:
             return None
-        digest = hashlib.sha256(repr(text).encode())
+        digest = sha256(repr(text).encode())
         for block in segments:
             digest.update(block if isinstance(block, bytes) else b"-")
         appended = appended if type(appended) is int else 0

@@ -82,6 +82,30 @@ def test_a_one_paper_command_imports_nothing_it_does_not_use(
     assert json.loads(done.stdout.splitlines()[-1]) == []
 
 
+def test_a_search_from_the_command_line_imports_nothing_it_does_not_use(
+    library: Path, tmp_path: Path
+) -> None:
+    """``reader papers`` needs the query language and the search, not the rest."""
+    unused = [name for name in NEVER if name not in ("reader.query", "reader.store.search")]
+    env = {
+        "NEVER": json.dumps(unused),
+        "READER_CACHE_DIR": str(tmp_path / "cache"),
+        "READER_CONFIG": str(tmp_path / "none.toml"),
+        "PATH": "/usr/bin:/bin",
+    }
+    command = ["--db", str(library), "papers", "attention", "--limit", "20"]
+    done = subprocess.run(
+        [sys.executable, "-c", "import os\n" + RUN, *command],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Attention Is All You Need" in done.stdout
+    assert json.loads(done.stdout.splitlines()[-1]) == []
+
+
 def test_the_app_s_first_screen_does_not_import_what_it_may_never_need() -> None:
     """The Markdown renderer of notes (with its syntax highlighter) and the fuzzy matcher are
     loaded by the first note shown and the first typo, not before the app's first frame."""

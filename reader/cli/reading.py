@@ -22,6 +22,9 @@ def status_mark(status: str) -> str:
     return STATUS_MARKS.get(status, " ")
 
 
+MAX_COLUMNS = 1_000
+
+
 def terminal_width(fallback: int = 100) -> int:
     """The columns ``shutil.get_terminal_size`` says (``COLUMNS``, else the terminal's, else
     ``fallback``), without importing shutil, and the compression modules it brings, into every
@@ -35,7 +38,9 @@ def terminal_width(fallback: int = 100) -> int:
             columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
         except (AttributeError, ValueError, OSError):
             columns = 0
-    return columns if columns > 0 else fallback
+    # A terminal is never wider than this; COLUMNS=9223372036854775808 must not pad each line
+    # to it (shutil's answer, as was, ran out of memory).
+    return min(columns, MAX_COLUMNS) if columns > 0 else fallback
 
 
 def print_table(papers: list[Paper]) -> None:

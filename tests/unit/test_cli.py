@@ -844,3 +844,16 @@ def test_many_papers_at_once_by_query(imported: Reader):
     imported.fails("rate", "--query", "tag:to-read", "9", match="a rating is 1 to 5")
     imported.ok("tag", "--query", "diffusion", "gone")
     assert imported.ok("remove", "--query", "tag:gone", "-y").stdout.startswith("removed 2 papers")
+
+
+@pytest.mark.parametrize("columns", ["9223372036854775808", "²", "-3", "80\x07"])
+def test_papers_and_show_take_any_columns_setting(tmp_path: Path, columns: str) -> None:
+    """A terminal width from COLUMNS is used up to a sane bound; nonsense is ignored."""
+    db = tmp_path / "lib.db"
+    big_library(db, 3)
+    env = {**os.environ, "COLUMNS": columns, "READER_CACHE_DIR": str(tmp_path / "cache")}
+    for args in (["papers", "Synthetic"], ["show", "1"]):
+        result = run_reader("--db", str(db), *args, env=env)
+        assert result.returncode == 0, result.stderr
+        assert "Synthetic Paper Number" in result.stdout
+        assert max(len(line) for line in result.stdout.splitlines()) <= 1_000

@@ -244,6 +244,8 @@ class ReaderApp(Preferences, App):
 
     def check_outside_changes(self) -> None:
         """Every two seconds (a timer, so its failures go to the one error path by hand)."""
+        if not self._connected:
+            return  # still asking whether to create the library: nothing to watch yet
         if self._writes_in_flight:
             return  # a commit seen now may be this app's own, told once it is saved
         with reported(self, "check for changes made elsewhere"):

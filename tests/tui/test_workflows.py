@@ -286,6 +286,27 @@ async def test_a_missing_library_is_created_only_when_confirmed(tmp_path: Path) 
     assert missing.exists()
 
 
+async def test_the_create_question_can_wait_while_the_app_polls_for_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check for other processes' changes runs on a timer from the start; while the app
+    still asks whether to create the library there is nothing to check (it was a bug)."""
+    import reader.tui.app
+
+    monkeypatch.setattr(reader.tui.app, "POLL_SECONDS", 0.05)
+    missing = tmp_path / "library.db"
+    app = ReaderApp(missing, ask_to_create=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        notes = Notes(app)
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.pause(0.3)  # several polls while the question is open
+        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen))
+        await pilot.pause(0.2)
+        assert notes.messages == []
+    assert missing.exists()
+
+
 async def test_redo_after_undo(demo_path: Path) -> None:
     async with running(demo_path) as (app, pilot):
         notes = Notes(app)

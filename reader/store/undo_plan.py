@@ -72,7 +72,8 @@ class Plan:
         key_columns = log._primary_key(self.table)
         condition = " AND ".join(f"{column} = ?" for column in key_columns)
         for key in self.added:
-            if self._still_used(log, key_columns, key, restoring or {}):
+            moves = self._moves_to_free(log, key_columns, key, restoring or {})
+            if moves is None:
                 if self.table in SHARED_TABLES:
                     continue
                 noun = NOUNS.get(self.table, self.table)
@@ -80,18 +81,24 @@ class Plan:
                     f"cannot {verb} {description!r}: {noun} it created is in use since; "
                     f"nothing was {verb}ne{DROP_HINT if verb == 'undo' else ''}"
                 )
+            for child, child_keys, child_key, column, target in moves:
+                where = " AND ".join(f"{name} = ?" for name in child_keys)
+                log.db.execute(
+                    f"UPDATE {child} SET {column} = ? WHERE {where}", [target, *child_key]
+                )
             log.db.execute(f"DELETE FROM {self.table} WHERE {condition}", list(key))
 
-    def _still_used(
+    def _moves_to_free(
         self,
         log: UndoLog,
         key_columns: tuple[str, ...],
         key: PrimaryKey,
         restoring: dict[str, dict[PrimaryKey, Row]],
-    ) -> bool:
-        """Whether rows outside this change (added since by anyone) point at the row. Rows
-        of the change itself that it puts back pointing elsewhere are not: they are moved
-        there now, before the row goes."""
+    ) -> list[tuple[str, tuple[str, ...], PrimaryKey, str, Any]] | None:
+        """None when rows outside this change (added since by anyone) point at the row; else
+        the rows of the change itself that point at it now and that it puts back pointing
+        elsewhere, to move there before the row goes (each as child table, its key columns,
+        the row's key, the column and the value it is put back with)."""
         row = dict(zip(key_columns, key, strict=True))
         moves: list[tuple[str, tuple[str, ...], PrimaryKey, str, Any]] = []
         for child, column, parent_column in log.children(self.table):
@@ -104,7 +111,7 @@ class Plan:
                 if log.db.execute(
                     f"SELECT 1 FROM {child} WHERE {column} = ? LIMIT 1", [value]
                 ).fetchone():
-                    return True
+                    return None
                 continue
             pointing = log.db.execute(
                 f"SELECT {', '.join(child_keys)} FROM {child} WHERE {column} = ?", [value]
@@ -112,14 +119,9 @@ class Plan:
             for child_key in map(tuple, pointing):
                 old = put_back.get(child_key)
                 if old is None or old.get(column, value) == value:
-                    return True
+                    return None
                 moves.append((child, child_keys, child_key, column, old[column]))
-        for child, child_keys, child_key, column, target in moves:
-            condition = " AND ".join(f"{name} = ?" for name in child_keys)
-            log.db.execute(
-                f"UPDATE {child} SET {column} = ? WHERE {condition}", [target, *child_key]
-            )
-        return False
+        return moves
 
     def restore(self, log: UndoLog) -> None:
         for row in self.removed:

@@ -245,9 +245,16 @@ def test_merge_undone_can_be_redone_with_the_note_it_moved(tmp_path: Path) -> No
         assert lib.search("their").ids == [1]
 
 
-def test_redo_of_a_merge_refuses_when_the_paper_got_a_note_since(tmp_path: Path) -> None:
+def test_redo_of_a_merge_refuses_when_the_paper_got_a_note_since(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A note on the merged-away paper that the merge did not move (one written after the
-    undo) is not the redo's to take: it refuses, and every note stays where it is."""
+    undo) is not the redo's to take: it refuses, and every note stays where it is. (The clock
+    stands still: a note also stamps its paper as changed, which a second later is refused
+    earlier, as "the paper changed since".)"""
+    import reader.store.clock
+
+    monkeypatch.setattr(reader.store.clock, "now", lambda: "2024-05-01T09:00:00Z")
     with Library(tmp_path / "lib.db") as lib:
         add(lib, VASWANI, record("Attention is all you need (NeurIPS version)", year=2017))
         lib.add_note(2, "their note")

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from tui_helpers import library_screen, open_library, press, running, settle
 
@@ -73,6 +74,45 @@ async def test_the_scroll_bar_follows_the_number_of_results(demo_path: Path) -> 
         await press(pilot, "end")
         assert papers.cursor == total - 1
         assert papers.scroll_offset.y == total - papers.size.height
+
+
+async def test_the_scroll_bar_repaints_only_when_its_thumb_changes(demo_path: Path) -> None:
+    """Each search gives the list a new length; past a few hundred results the thumb stays the
+    same one-cell mark, and repainting its column was a tenth of the results' frame."""
+    async with running(demo_path, size=(100, 18)) as (app, pilot):
+        papers = library_screen(app).paper_list
+        bar = papers.vertical_scrollbar
+        room = papers.container_size.height
+        ids = list(papers.ids) * 20  # a long list: each paper twenty times
+        assert len(ids) > room * room  # past this the thumb is one cell
+        papers.set_ids(ids)
+        await settle(pilot)
+        asked: list[bool] = []
+        refresh = bar.refresh
+
+        def counted(*regions: Any, **kwargs: Any) -> Any:
+            asked.append(True)
+            return refresh(*regions, **kwargs)
+
+        bar.refresh = counted  # type: ignore[method-assign]
+        papers.set_ids(ids[:-1])  # one fewer of many: the same thumb
+        assert bar.window_virtual_size == len(ids) - 1
+        assert not asked
+        papers.set_ids(ids[: room + 1])  # one more than fits: a thumb nearly the bar's length
+        assert bar.window_virtual_size == room + 1
+        assert asked
+        await settle(pilot)
+        asked.clear()
+        papers.set_ids(ids[: room + 2])
+        assert asked  # a shorter thumb again
+        await settle(pilot)
+        # Scrolled to the end, a shorter list moves the thumb.
+        papers.set_ids(ids)
+        papers.focus()
+        await press(pilot, "end")
+        asked.clear()
+        papers.set_ids(ids[: len(ids) // 2], keep=ids[len(ids) // 2 - 1])
+        assert asked
 
 
 async def test_rows_drawn_once_are_drawn_again_when_their_look_or_paper_changes(

@@ -30,6 +30,7 @@ from reader.searcher import Searcher
 from reader.store import Library, SearchResult
 from reader.tui.background import Background
 from reader.tui.errors import app_work, reported
+from reader.tui.held_frame import HeldFrame
 from reader.tui.messages import Apply, LibraryChanged, OpenPaper, Write
 from reader.tui.scoped_search import ScopedSearcher
 from reader.tui.screens.library_views import LibraryViews
@@ -128,6 +129,7 @@ class LibraryScreen(
         self._detail_for: int | None = -1  # the paper the detail pane was last filled for
         self._error_timer: Timer | None = None
         self._error: tuple[int, str] | None = None
+        self._held: HeldFrame | None = None
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -243,20 +245,27 @@ class LibraryScreen(
     def _apply_results(
         self, generation: int, result: SearchResult, total: int, keep: int | None
     ) -> None:
-        if generation != self.generation or not self.is_attached:
-            return  # a newer keystroke has already asked again, or the app is closing
-        self._hide_error()
-        paper_list = self.paper_list
-        if not result.ids:  # worded for the situation
-            paper_list.empty_text = self._empty_text()
-        paper_list.set_ids(result.ids, keep=keep)
-        self.query_one(SearchCount).show_found(result, total)
+        if not self.is_attached:
+            self.held_frame.release()  # the app is closing
+            return
+        if generation != self.generation:
+            return  # a newer keystroke has already asked again: its answer ends the hold
+        try:
+            self._hide_error()
+            paper_list = self.paper_list
+            if not result.ids:  # worded for the situation
+                paper_list.empty_text = self._empty_text()
+            paper_list.set_ids(result.ids, keep=keep)
+            self.query_one(SearchCount).show_found(result, total)
+        finally:
+            self.held_frame.release()  # the key's echo and its results, in one frame
         self.searched(generation)
 
     def _query_refused(self, generation: int, message: str) -> None:
         """Said only once typing pauses: a query is often malformed half-way through."""
         if generation != self.generation or not self.is_attached:
             return
+        self.held_frame.release()
         self._error = (generation, message)
         if self._error_timer is not None:
             self._error_timer.stop()
@@ -275,8 +284,18 @@ class LibraryScreen(
         self._error = None
         self.query_one("#query-error", Static).remove_class("shown")
 
+    @property
+    def held_frame(self) -> HeldFrame:
+        if self._held is None:
+            self._held = HeldFrame(self.app)
+        return self._held
+
     def search_changed(self, _value: str) -> None:
+        self.held_frame.hold()  # until the results are on the list (see held_frame)
         self.run_search(keep=None)
+
+    def on_unmount(self) -> None:
+        self.held_frame.release()
 
     @on(Input.Submitted, "#search")
     def search_submitted(self) -> None:

@@ -54,3 +54,6 @@ class HeldFrame:
             timer.stop()
         if batch is not None:
             batch.__exit__(None, None, None)
+            # The screen skipped its idle check while held; ask it again now, or the frame
+            # waits for whatever message reaches the screen next.
+            self.app.screen.check_idle()

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Static
 from tui_helpers import library_screen, press, running, settle
 
 from reader.tui import held_frame
@@ -132,3 +133,23 @@ async def test_closing_the_app_while_a_frame_is_held_ends_it(
         await pilot.press("ctrl+q")  # leaves the app with a search still waiting
         gate.set()
     assert not screen.held_frame.holding
+
+
+async def test_what_changed_while_held_is_painted_as_soon_as_the_hold_ends(
+    demo_path: Path,
+) -> None:
+    """Ending the hold asks the screen to paint: nothing else may come to ask it."""
+    async with running(demo_path) as (app, pilot):
+        screen = library_screen(app)
+        screen.paper_list.focus()  # no blinking cursor to bring a frame of its own
+        await settle(pilot)
+        frames = Frames(app)
+        held = held_frame.HeldFrame(app, longest=30.0)
+        held.hold()
+        title = screen.query_one("#brand", Static)
+        title.update("held")
+        await asyncio.sleep(0.2)
+        assert not frames.shown
+        held.release()
+        await until(lambda: frames.shown, timeout=1.0)
+        assert "held" in str(title.render())

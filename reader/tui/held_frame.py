@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.timer import Timer
 
 # Longer than a quick search takes to reach the list at 100,000 papers (5-8 ms), and short
@@ -56,4 +56,8 @@ class HeldFrame:
             batch.__exit__(None, None, None)
             # The screen skipped its idle check while held; ask it again now, or the frame
             # waits for whatever message reaches the screen next.
-            self.app.screen.check_idle()
+            try:
+                screen = self.app.screen
+            except ScreenStackError:  # the app is closing: nothing left to paint
+                return
+            screen.check_idle()

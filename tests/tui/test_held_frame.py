@@ -153,3 +153,11 @@ async def test_what_changed_while_held_is_painted_as_soon_as_the_hold_ends(
         held.release()
         await until(lambda: frames.shown, timeout=1.0)
         assert "held" in str(title.render())
+
+
+async def test_a_hold_ended_after_the_last_screen_is_gone_is_harmless(demo_path: Path) -> None:
+    async with running(demo_path) as (app, pilot):
+        held = held_frame.HeldFrame(app, longest=30.0)
+        held.hold()
+    held.release()  # the app has closed and has no screen left
+    assert not held.holding

@@ -8,7 +8,6 @@ import click
 
 from reader import __version__
 from reader.cli.base import LazyGroup, LibraryPath, handle_errors
-from reader.config import default_library_path
 
 
 @click.group(
@@ -29,7 +28,11 @@ def main(ctx: click.Context, db_path: Path | None) -> None:
 
     With no command, opens the full-screen app on the library.
     """
-    ctx.obj = LibraryPath(db_path or default_library_path())
+    if db_path is None:
+        from reader.config import default_library_path  # settings are read only when needed
+
+        db_path = default_library_path()
+    ctx.obj = LibraryPath(db_path)
     if ctx.invoked_subcommand is None:
         run_app(ctx.obj.path)
 

@@ -32,6 +32,11 @@ NEVER = (
     "reader.query",
     "reader.duplicates",
     "reader.store.search",
+    # With --db (or READER_DB) and READER_CACHE_DIR given, the settings file and the platform's
+    # folders are never looked for.
+    "reader.config",
+    "tomllib",
+    "platformdirs",
 )
 
 RUN = """

@@ -129,7 +129,6 @@ class LibraryScreen(
         self._detail_for: int | None = -1  # the paper the detail pane was last filled for
         self._error_timer: Timer | None = None
         self._error: tuple[int, str] | None = None
-        self._held: HeldFrame | None = None
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -159,6 +158,7 @@ class LibraryScreen(
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        self.held_frame = HeldFrame(self.app)
         # Watched, not heard through Input.Changed: the search starts within the keystroke,
         # before the frame that echoes it, instead of after a message's trip up the DOM.
         self.watch(self.search_input, "value", self.search_changed, init=False)
@@ -283,12 +283,6 @@ class LibraryScreen(
     def _hide_error(self) -> None:
         self._error = None
         self.query_one("#query-error", Static).remove_class("shown")
-
-    @property
-    def held_frame(self) -> HeldFrame:
-        if self._held is None:
-            self._held = HeldFrame(self.app)
-        return self._held
 
     def search_changed(self, _value: str) -> None:
         self.held_frame.hold()  # until the results are on the list (see held_frame)

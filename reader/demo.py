@@ -11,7 +11,7 @@ from pathlib import Path
 
 from reader.demo_records import demo_records
 from reader.importers.listing import parse_listing
-from reader.models import ImportSummary
+from reader.incoming import ImportSummary
 from reader.store import Library
 
 DEMO_LIST = "Reading group: foundations"

@@ -5,7 +5,7 @@ like ``vaswani2017attention``."""
 from __future__ import annotations
 
 from reader.editing import parse_authors
-from reader.models import ParsedPaper
+from reader.incoming import ParsedPaper
 
 # key prefix: (authors, year, venue, entry type, arXiv id, DOI)
 RECORDS: dict[str, tuple[str, int, str, str, str | None, str | None]] = {

@@ -6,7 +6,7 @@ cached without anyone mutating it behind the store's back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 STATUSES: tuple[str, ...] = ("unread", "reading", "read")
 # The bibliographic record beyond title and abstract, in the order of the papers table's columns.
@@ -46,58 +46,6 @@ class LibraryError(ReaderError):
 class Link:
     url: str
     kind: str  # "code" for code hosts, "web" otherwise
-
-
-@dataclass(frozen=True)
-class ParsedPaper:
-    """One paper read from a file (a listing, BibTeX, the arXiv snapshot) or fetched from the
-    web, before it meets the library. Listings give only title, abstract and links."""
-
-    title: str
-    abstract: str
-    listed: str | None
-    source: str
-    links: tuple[Link, ...] = ()
-    authors: tuple[Author, ...] = ()
-    year: int | None = None
-    month: int | None = None
-    venue: str = ""
-    publisher: str = ""
-    entry_type: str = ""
-    citekey: str | None = None
-    arxiv: str | None = None
-    doi: str | None = None
-    url: str | None = None
-    categories: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    files: tuple[str, ...] = ()
-
-    @property
-    def has_record(self) -> bool:
-        """Whether it brings any bibliographic fact beyond a listing's title and abstract."""
-        return bool(
-            self.authors
-            or self.year
-            or self.venue
-            or self.publisher
-            or self.entry_type
-            or self.citekey
-            or self.arxiv
-            or self.doi
-            or self.url
-            or self.categories
-            or self.files
-        )
-
-
-@dataclass(frozen=True)
-class ParsedListing:
-    """A whole listing file: its papers in order and anything odd noticed on the way."""
-
-    source: str
-    listed: str | None
-    papers: tuple[ParsedPaper, ...]
-    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -193,50 +141,23 @@ class Paper:
         return tuple(seen)
 
 
-@dataclass(frozen=True)
-class PaperRow:
-    """The few columns the paper list shows; cheap to load for thousands of rows."""
-
-    id: int
-    title: str
-    status: str
-    rating: int | None
-    listed: str | None
-    tags: tuple[str, ...]
-    has_code: bool = False
-
-
-@dataclass(frozen=True)
-class ReadingList:
-    id: int
-    name: str
-    description: str
-    count: int
-    read: int
-
-    @property
-    def progress(self) -> str:
-        return f"{self.read} of {self.count} read"
+# Records most commands never use live in modules of their own: every frozen dataclass costs
+# about a millisecond of each start (its methods are compiled then), and ``tag`` or ``show``
+# has no use for a parsed listing or a tag's count. They can still be imported from here.
+_ELSEWHERE = {
+    "ParsedPaper": "reader.incoming",
+    "ParsedListing": "reader.incoming",
+    "ImportSummary": "reader.incoming",
+    "PaperRow": "reader.summaries",
+    "ReadingList": "reader.summaries",
+    "TagCount": "reader.summaries",
+}
 
 
-@dataclass(frozen=True)
-class TagCount:
-    name: str
-    count: int
+def __getattr__(name: str) -> object:
+    module = _ELSEWHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
 
-
-@dataclass(frozen=True)
-class ImportSummary:
-    files: int
-    parsed: int
-    added: int
-    duplicates: int
-    warnings: tuple[str, ...] = field(default=())
-
-    def as_dict(self) -> dict[str, int]:
-        return {
-            "files": self.files,
-            "parsed": self.parsed,
-            "added": self.added,
-            "duplicates": self.duplicates,
-        }
+    return getattr(importlib.import_module(module), name)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reader.models import Annotation, Paper, ReadingList
+from reader.models import Annotation, Paper
+
+if TYPE_CHECKING:
+    from reader.summaries import ReadingList
 
 
 def annotation_dict(note: Annotation) -> dict[str, Any]:

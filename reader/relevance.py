@@ -36,8 +36,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reader.incoming import ParsedListing, ParsedPaper
 from reader.keys import paper_key
-from reader.models import Author, ParsedListing, ParsedPaper
+from reader.models import Author
 from reader.store import Library
 
 FIXTURE = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "relevance" / "library.json"

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from reader.importers.files import not_regular, open_regular
 from reader.importers.listing import decode, parse_listing
-from reader.models import ImportSummary, ParsedListing, ReaderError
+from reader.incoming import ImportSummary, ParsedListing
+from reader.models import ReaderError
 from reader.text import clean_text
 
 if TYPE_CHECKING:

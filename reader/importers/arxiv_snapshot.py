@@ -25,8 +25,9 @@ from reader.identifiers import parse_arxiv_id, parse_doi
 from reader.importers.files import open_regular
 from reader.importers.latex import one_line, tex_to_text
 from reader.importers.listing import extract_links
+from reader.incoming import ParsedListing, ParsedPaper
 from reader.keys import MONTHS
-from reader.models import Author, ParsedListing, ParsedPaper, ReaderError
+from reader.models import Author, ReaderError
 
 MAX_LINE_BYTES = 1024 * 1024  # a real line is a few kilobytes
 PART_PAPERS = 10_000  # the store writes this many papers per step

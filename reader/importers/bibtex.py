@@ -37,8 +37,9 @@ from reader.importers.bibtex_syntax import (
 )
 from reader.importers.latex import tex_to_text
 from reader.importers.listing import link_kind
+from reader.incoming import ParsedPaper
 from reader.keys import MAX_NAME_LENGTH, normalize_date, normalize_title
-from reader.models import Link, ParsedPaper, ReaderError
+from reader.models import Link, ReaderError
 from reader.text import clean_text, one_line
 
 __all__ = ["looks_like_bibtex", "parse_bibtex", "tex_to_text"]

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from reader.importers.bibtex import Collector, parse_bibtex, reading
 from reader.importers.bibtex_syntax import Splitter, block_start_after
-from reader.models import ParsedPaper
+from reader.incoming import ParsedPaper
 
 # A part is about this many characters of text: ~500 entries as reference managers write them
 # with abstracts. Writing a part takes about as long as reading one, so the library finishes

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from reader.incoming import ParsedListing, ParsedPaper
 from reader.keys import normalize_date, normalize_title, paper_key
-from reader.models import Link, ParsedListing, ParsedPaper, ReaderError
+from reader.models import Link, ReaderError
 from reader.text import clean_text, is_blank
 
 __all__ = [

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from reader.importers.files import open_regular
 from reader.importers.listing import ListingState, check_found, content_lines, read_lines
-from reader.models import ParsedListing, ParsedPaper, ReaderError
+from reader.incoming import ParsedListing, ParsedPaper
+from reader.models import ReaderError
 
 # Listings from this size on are read in parts (a real dump of hundreds of papers is ~1 MB).
 SPLIT_BYTES = 8 * 1024 * 1024

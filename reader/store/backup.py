@@ -14,7 +14,8 @@ import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from reader.backup_format import FORMAT, VERSION
-from reader.models import Author, ImportSummary, ParsedPaper
+from reader.incoming import ImportSummary, ParsedPaper
+from reader.models import Author
 from reader.store import clock, errors
 from reader.store.backup_text import PAPER_COLUMNS, RECORD_COLUMNS, Tables, read_tables
 from reader.store.fields import decode_authors, decode_categories, encode_authors

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reader.models import RECORD_FIELDS, Author, ParsedPaper
+from reader.models import RECORD_FIELDS, Author
+
+if TYPE_CHECKING:
+    from reader.incoming import ParsedPaper
 
 # Columns a source may fill; the order is the order of papers' columns after the first schema.
 RECORD_COLUMNS = RECORD_FIELDS

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from reader.models import ParsedPaper
+from reader.incoming import ParsedPaper
 from reader.store import clock, indexing
 from reader.store.db import Database
 from reader.store.fields import RECORD_COLUMNS, fillable, record_values

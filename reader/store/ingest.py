@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from reader.models import ImportSummary, ParsedListing, ParsedPaper
+from reader.incoming import ImportSummary, ParsedListing, ParsedPaper
 from reader.store import indexing
 from reader.store.identity import Identities, enrich
 from reader.store.related import refresh_term_df

@@ -23,17 +23,8 @@ from reader.store import opening
 from reader.store.connection import Connection, storage_errors
 
 if TYPE_CHECKING:
-    from reader.models import (
-        Annotation,
-        AttachedFile,
-        ImportSummary,
-        Paper,
-        PaperRow,
-        ParsedListing,
-        ParsedPaper,
-        ReadingList,
-        TagCount,
-    )
+    from reader.incoming import ImportSummary, ParsedListing, ParsedPaper
+    from reader.models import Annotation, AttachedFile, Paper
     from reader.query import Query
     from reader.store.attachments import Attachments
     from reader.store.backup import Backup
@@ -48,6 +39,7 @@ if TYPE_CHECKING:
     from reader.store.tags import TagChange, Tags
     from reader.store.triage import Batch, Triage
     from reader.store.undo import Change, Scope, UndoEntry, UndoLog
+    from reader.summaries import PaperRow, ReadingList, TagCount
 
 T = TypeVar("T")
 

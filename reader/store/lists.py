@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from reader.keys import clean_list_name
-from reader.models import ReaderError, ReadingList
+from reader.models import ReaderError
 from reader.store import clock
 from reader.store.triage import touch
 from reader.store.undo import Scope
+from reader.summaries import ReadingList
 
 if TYPE_CHECKING:
     from reader.store.library import Library

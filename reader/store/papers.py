@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from reader.keys import normalize_title
-from reader.models import SORTS, Paper, PaperRow, ReaderError
+from reader.models import SORTS, Paper, ReaderError
 from reader.store import errors
 from reader.store.filters import like_escape
 from reader.store.loading import CHUNK, Loader
@@ -15,6 +15,7 @@ from reader.store.loading import CHUNK, Loader
 if TYPE_CHECKING:
     from reader.duplicates import Candidate
     from reader.store.library import Library
+    from reader.summaries import PaperRow
 
 MAX_ROW_ID = 2**63 - 1
 
@@ -136,6 +137,8 @@ class Catalog:
 
     def rows(self, ids: Sequence[int]) -> list[PaperRow]:
         """The columns the paper list shows, for a window of ids, in their order."""
+        from reader.summaries import PaperRow  # made only here: see reader.summaries
+
         if not ids:
             return []
         id_list = list(ids)

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reader.keys import clean_tag
-from reader.models import ReaderError, TagCount
+from reader.models import ReaderError
 from reader.store.filters import like_escape
 from reader.store.triage import touch
 from reader.store.undo import Scope
 
 if TYPE_CHECKING:
     from reader.store.library import Library
+    from reader.summaries import TagCount
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,8 @@ class Tags:
                 ancestor = "/".join(parts[:depth])
                 if ancestor in papers:
                     papers[ancestor].add(paper_id)
+        from reader.summaries import TagCount  # made only here: see reader.summaries
+
         return [TagCount(name, len(papers[name.casefold()])) for name in names]
 
     def rename(self, old: str, new: str) -> bool:

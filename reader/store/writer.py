@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from reader.incoming import ImportSummary, ParsedListing, ParsedPaper
 from reader.keys import clean_tag, paper_key
-from reader.models import ImportSummary, ParsedListing, ParsedPaper, ReaderError
+from reader.models import ReaderError
 from reader.store import clock, indexing
 from reader.store.fields import EMPTY, RECORD_COLUMNS, is_empty, record_values
 from reader.store.identity import Identities, attach_found_files, citekey_for, enrich

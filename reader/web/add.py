@@ -14,9 +14,10 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from reader.identifiers import Identifier, IdentifierError, require_identifier
+from reader.incoming import ParsedPaper
 from reader.keys import paper_key
 from reader.models import RECORD_FIELDS as RECORD
-from reader.models import Paper, ParsedPaper, ReaderError
+from reader.models import Paper, ReaderError
 from reader.web.reports import AddReport, PdfResult, Progress, ProgressCallback, ThingResult
 
 if TYPE_CHECKING:

@@ -21,8 +21,8 @@ import requests
 from rapidfuzz import fuzz
 
 from reader.identifiers import arxiv_abs_url, parse_arxiv_id, parse_doi
+from reader.incoming import ParsedPaper
 from reader.keys import normalize_title
-from reader.models import ParsedPaper
 from reader.text import clean_text
 from reader.web.http import (
     Settings,

@@ -13,7 +13,8 @@ from typing import Any
 import requests
 
 from reader.identifiers import doi_url, parse_doi
-from reader.models import Author, ParsedPaper
+from reader.incoming import ParsedPaper
+from reader.models import Author
 from reader.text import clean_text
 from reader.web.http import (
     Settings,

@@ -14,7 +14,8 @@ from __future__ import annotations
 from contextlib import nullcontext
 from typing import TYPE_CHECKING
 
-from reader.models import RECORD_FIELDS, Paper, ParsedPaper, ReaderError
+from reader.incoming import ParsedPaper
+from reader.models import RECORD_FIELDS, Paper, ReaderError
 from reader.web.reports import EnrichReport, Progress, ProgressCallback, TitleMatch
 
 if TYPE_CHECKING:

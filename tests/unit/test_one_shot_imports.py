@@ -32,6 +32,9 @@ NEVER = (
     "reader.query",
     "reader.duplicates",
     "reader.store.search",
+    # Records of imports and of the overviews (each frozen dataclass costs a millisecond).
+    "reader.incoming",
+    "reader.summaries",
     # With --db (or READER_DB) and READER_CACHE_DIR given, the settings file and the platform's
     # folders are never looked for.
     "reader.config",

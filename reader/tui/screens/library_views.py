@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.widgets import Input
 
-    from reader.models import ReadingList
     from reader.store import Library
+    from reader.summaries import ReadingList
     from reader.tui.widgets.paper_list import PaperList
 
 FOR_YOU = "for you"

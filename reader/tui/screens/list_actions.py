@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
-from reader.models import ReadingList
 from reader.store import Library
+from reader.summaries import ReadingList
 from reader.text import one_line, slugify
 from reader.tui.errors import app_work
 from reader.tui.messages import LibraryChanged

@@ -12,7 +12,7 @@ from textual.reactive import var
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from reader.models import ReadingList, TagCount
+from reader.summaries import ReadingList, TagCount
 from reader.text import one_line, truncate
 
 # The sidebar is 26 cells: its border, the options' padding and a scrollbar leave this.

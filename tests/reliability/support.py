@@ -9,6 +9,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -147,3 +148,20 @@ def assert_process_refused(done: subprocess.CompletedProcess[str], *names: str) 
     for name in names:
         assert name in lines[0], f"{name!r} not named in {lines[0]!r}"
     return lines[0]
+
+
+# What a process started to race others runs once it has imported what it needs, just before it
+# waits for the start signal (the file ``go``); ``wait_until_ready`` waits for every such one.
+READY = "open(f'{go}.ready-{os.getpid()}', 'w').close()\n"
+
+
+def wait_until_ready(go: Path, processes: Sequence[subprocess.Popen[str]]) -> None:
+    """Until every one of ``processes`` waits for ``go`` (has run ``READY``), so that they all
+    start at once; or until one has ended (its failure is then told by whoever reads its
+    output)."""
+    deadline = time.monotonic() + 60
+    while sum(1 for _ in go.parent.glob(f"{go.name}.ready-*")) < len(processes):
+        if any(process.poll() is not None for process in processes):
+            return
+        assert time.monotonic() < deadline, "the processes never got ready to start"
+        time.sleep(0.005)

@@ -19,7 +19,7 @@ from reader.importers.listing import parse_listing
 from reader.store import Library
 from reader.tui.app import ReaderApp
 
-from .support import listing_text, seed_library
+from .support import READY, listing_text, seed_library, wait_until_ready
 
 WORKERS = 4
 WRITES = 60  # per worker: 240 writes in all, plus the app's own
@@ -27,7 +27,8 @@ OWN = 10  # papers each worker owns (ratings and status are last-write-wins per 
 
 # Each worker waits for the start signal, then runs the command line in-process (every command
 # opens and closes the library exactly as a separate `reader` run does) as fast as it can.
-WORKER = r"""
+WORKER = (
+    r"""
 import json, os, sys, time
 from click.testing import CliRunner
 from reader.cli import main
@@ -36,7 +37,9 @@ db, worker, writes, own, first, go = sys.argv[1:]
 worker, writes, own, first = int(worker), int(writes), int(own), int(first)
 runner = CliRunner()
 failures, expected = [], {"tags": [], "notes": [], "shared": [], "ratings": {}, "statuses": {}}
-while not os.path.exists(go):
+"""
+    + READY
+    + r"""while not os.path.exists(go):
     time.sleep(0.002)
 
 def run(*args):
@@ -74,6 +77,7 @@ for step in range(writes):
         expected["statuses"][str(paper)] = status
 print(json.dumps({"failures": failures, "expected": expected}))
 """
+)
 
 
 def prepare(db: Path) -> int:
@@ -178,7 +182,7 @@ def test_hundreds_of_concurrent_writes_all_land(
     first = prepare(db)
     go = tmp_path / "go"
     workers = start_workers(db, first, go, spawned)
-    time.sleep(0.5)  # let every worker import reader before they all start at once
+    wait_until_ready(go, workers)  # every worker has imported reader: they all start at once
     go.touch()
     verify(db, collect(workers))
 
@@ -223,7 +227,8 @@ def test_processes_opening_a_new_library_at_once_all_succeed(
     """The first imports on a machine, four at once: the library is created once (each
     builds it aside and the first to finish names it; the others import into that one) and
     every import lands."""
-    code = r"""
+    code = (
+        r"""
 import os, sys, time
 from pathlib import Path
 from click.testing import CliRunner
@@ -231,11 +236,14 @@ from reader.cli import main
 db, name, go = sys.argv[1:]
 listing = Path(go + "-" + name.replace(" ", "-") + ".txt")
 listing.write_text(f"new\n\nMar 11\n\n{name}\n\nAn abstract of {name}.\n", encoding="utf-8")
-while not os.path.exists(go):
+"""
+        + READY
+        + r"""while not os.path.exists(go):
     time.sleep(0.001)
 result = CliRunner().invoke(main, ["--db", db, "import", str(listing)])
 print(result.exit_code, (result.stderr or "").strip() or repr(result.exception))
 """
+    )
     problems = []
     for attempt in range(3):
         db = tmp_path / f"new-{attempt}" / "lib.db"
@@ -251,7 +259,7 @@ print(result.exit_code, (result.stderr or "").strip() or repr(result.exception))
             for n in range(4)
         ]
         spawned.extend(processes)
-        time.sleep(0.5)
+        wait_until_ready(go, processes)
         go.touch()
         for process in processes:
             out, err = process.communicate(timeout=60)

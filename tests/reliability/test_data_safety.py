@@ -19,6 +19,7 @@ from reader.importers.listing import parse_listing
 from reader.store import Library
 
 from .support import (
+    READY,
     assert_ok,
     assert_process_refused,
     assert_refused,
@@ -27,6 +28,7 @@ from .support import (
     listing_text,
     run_reader,
     seed_library,
+    wait_until_ready,
 )
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -65,17 +67,21 @@ def finish(processes: list[subprocess.Popen[str]], timeout: float = 120) -> list
 
 # -- 1. writers racing on one reading list -----------------------------------------------------
 
-LIST_ADDER = r"""
+LIST_ADDER = (
+    r"""
 import os, sys, time
 from reader.store import Library
 db, go, first, count = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-while not os.path.exists(go):
+"""
+    + READY
+    + r"""while not os.path.exists(go):
     time.sleep(0.001)
 for paper in range(first, first + count):
     with Library(db) as library:   # a fresh process's open, integrity check included
         assert library.add_to_list("L", [paper]) == 1
     print(paper, flush=True)
 """
+)
 
 
 def test_processes_adding_to_one_list_at_once_lose_nothing(tmp_path: Path) -> None:
@@ -85,7 +91,7 @@ def test_processes_adding_to_one_list_at_once_lose_nothing(tmp_path: Path) -> No
         library.create_list("L")
     go = tmp_path / "go"
     workers = [start(LIST_ADDER, str(db), str(go), str(1000 + 100 * w), "20") for w in range(3)]
-    time.sleep(0.3)
+    wait_until_ready(go, workers)
     go.touch()
     acknowledged = {int(line) for out in finish(workers) for line in out.split()}
     assert len(acknowledged) == 60
@@ -94,12 +100,15 @@ def test_processes_adding_to_one_list_at_once_lose_nothing(tmp_path: Path) -> No
     assert sorted(order) == sorted(acknowledged)
 
 
-STRESS = r"""
+STRESS = (
+    r"""
 import json, os, random, sys, time
 from reader.store import Library
 db, go, role, seed = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 rng = random.Random(seed)
-while not os.path.exists(go):
+"""
+    + READY
+    + r"""while not os.path.exists(go):
     time.sleep(0.001)
 mine = list(range(100 + seed * 50, 100 + seed * 50 + 25))
 done = []
@@ -129,6 +138,7 @@ for step in range(30):
             done.append(["note", paper, note])
 print(json.dumps(done))
 """
+)
 
 
 def test_list_writers_taggers_and_annotators_at_once_keep_every_acknowledged_change(
@@ -143,7 +153,7 @@ def test_list_writers_taggers_and_annotators_at_once_keep_every_acknowledged_cha
     go = tmp_path / "go"
     roles = [("lists", 0), ("lists", 1), ("lists", 2), ("tags", 3), ("notes", 4)]
     workers = [start(STRESS, str(db), str(go), role, str(seed)) for role, seed in roles]
-    time.sleep(0.3)
+    wait_until_ready(go, workers)
     go.touch()
     results = [json.loads(out) for out in finish(workers)]
     expected_members: set[int] = set()

@@ -228,7 +228,7 @@ async def test_malformed_query_is_said_once_typing_pauses(demo_path: Path) -> No
         error_line = screen.query_one("#query-error", Static)
         await press(pilot, "slash", *"rating:>=")
         assert not error_line.display  # half-typed: nothing flashes
-        await pilot.pause(0.8)
+        await wait_until(pilot, lambda: error_line.display)  # once typing pauses (ERROR_PAUSE)
         assert error_line.display
         text = static_text(app, "#query-error")
         assert "rating" in text and "number" in text

@@ -196,7 +196,8 @@ async def test_the_theme_chosen_is_saved_and_applied_at_the_next_start(
     async with running(demo_path) as (app, pilot):
         app.theme = "nord"  # what the palette's theme picker does, passing themes by
         app.theme = "catppuccin-latte"
-        await pilot.pause(0.7)
+        # Saved a moment later (THEME_SAVE_DELAY); the app then quits.
+        await wait_until(pilot, lambda: load_settings(own_settings).theme == "catppuccin-latte")
     assert load_settings(own_settings).theme == "catppuccin-latte"
     async with running(demo_path) as (app, pilot):
         assert app.theme == "catppuccin-latte"

@@ -21,10 +21,10 @@ pytestmark = pytest.mark.usefixtures("related_looked_up_at_once")
 
 
 async def _keys(pilot: Pilot, *keys: str) -> None:
+    await settle_shown(pilot)  # what is under a dialog is finished too
     for key in keys:
-        await settle_shown(pilot)  # what is under a dialog is finished too
         await pilot.press(key)
-        await settle_shown(pilot)
+        await settle_shown(pilot)  # (and so before the next key)
 
 
 def test_library_view(snap_compare, demo_path: Path) -> None:

@@ -34,10 +34,10 @@ def themed(path: Path, theme: str) -> ReaderApp:
 
 
 async def _keys(pilot: Pilot, *keys: str) -> None:
+    await settle_shown(pilot)  # what is under a dialog is finished too
     for key in keys:
-        await settle_shown(pilot)  # what is under a dialog is finished too
         await pilot.press(key)
-        await settle_shown(pilot)
+        await settle_shown(pilot)  # (and so before the next key)
 
 
 @pytest.mark.parametrize("theme", THEMES)

@@ -5,6 +5,7 @@ option of the CLI is in the README."""
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import re
 from pathlib import Path
@@ -24,7 +25,8 @@ def modules() -> list[Path]:
     return sorted(PACKAGE.rglob("*.py"))
 
 
-def imported_names(path: Path) -> set[str]:
+@functools.cache  # each file is parsed once for all the tests that ask
+def imported_names(path: Path) -> frozenset[str]:
     """Every module a file imports (absolute names; relative imports resolved)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
@@ -40,7 +42,7 @@ def imported_names(path: Path) -> set[str]:
                 module = node.module or ""
             names.add(module)
             names.update(f"{module}.{alias.name}" for alias in node.names)
-    return names
+    return frozenset(names)
 
 
 @pytest.mark.parametrize("path", modules(), ids=lambda path: str(path.relative_to(ROOT)))

@@ -159,7 +159,7 @@ def test_the_app_paints_up_to_120_frames_a_second_unless_told_otherwise() -> Non
     assert frames(TEXTUAL_FPS="30") == 30
 
 
-def test_the_app_sets_its_start_aside_from_the_collector_once_results_show(
+def test_the_app_tunes_the_collector_once_results_show(
     demo_path: Path,
 ) -> None:
     """The collector's full passes while typing walked everything the app made to start."""
@@ -172,6 +172,7 @@ freeze = gc.freeze
 gc.freeze = lambda: (calls.append(gc.get_count()), freeze())
 
 async def main():
+    threshold = gc.get_threshold()[0]
     app = ReaderApp(sys.argv[1])
     async with app.run_test() as pilot:
         for _ in range(500):
@@ -186,7 +187,7 @@ async def main():
             if app.search_generation_done >= screen.generation:
                 break
         await pilot.pause(0.1)
-        print(shown, len(calls), gc.get_freeze_count())
+        print(shown, len(calls), gc.get_freeze_count(), threshold, gc.get_threshold()[0])
 
 asyncio.run(main())
 """
@@ -194,7 +195,9 @@ asyncio.run(main())
         [sys.executable, "-c", script, str(demo_path)], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    shown, freezes, frozen = map(int, done.stdout.split())
+    shown, freezes, frozen, before, after = map(int, done.stdout.split())
     assert shown >= 1  # after the first results were on screen
     assert freezes == 1  # once: what later searches make is collected as before
     assert frozen > 10_000  # the app's start, set aside
+    # And the youngest generation is collected less often once the app draws.
+    assert (before, after) == (700, 10_000)

@@ -236,13 +236,6 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     are still freed by reference counting; only a cycle among them would stay."""
     gc.collect()
     gc.freeze()
-    # An app test makes hundreds of thousands of short-lived objects, many in cycles (widgets,
-    # styles, rendered strips). With the youngest generation collected every 700 allocations,
-    # many were carried into the older generations and walked again there before they died:
-    # the collector took 8 of the 50 s test_app.py and test_workflows.py take in one process.
-    # Collected every 10,000 allocations, it takes 5 s. Garbage is still collected (reference
-    # counting frees the rest at once); the processes the tests start keep Python's default.
-    gc.set_threshold(10_000, 10, 10)
 
 
 @pytest.fixture(autouse=True)

@@ -31,6 +31,11 @@ class ReaderError(Exception):
     """An error a person can act on; the CLI prints it as one line and exits 1."""
 
 
+class NoSuchList(ReaderError):
+    """No reading list has the name given: never made, or deleted or renamed (perhaps by
+    another process, after the app showed it)."""
+
+
 class LibraryError(ReaderError):
     """The library file could not be read or written (busy, read-only, disk full, damaged).
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from reader.keys import clean_list_name
-from reader.models import ReaderError
+from reader.models import NoSuchList, ReaderError
 from reader.store import clock
 from reader.store.triage import touch
 from reader.store.undo import Scope
@@ -35,7 +35,7 @@ class ReadingLists:
             "SELECT id FROM lists WHERE name = ? COLLATE NOCASE", [name.strip()]
         ).fetchone()
         if row is None:
-            raise ReaderError(f"no reading list named '{name}'")
+            raise NoSuchList(f"no reading list named '{name}'")
         return row[0]
 
     def _what(self, paper_ids: Sequence[int]) -> str:

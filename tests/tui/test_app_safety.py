@@ -107,6 +107,27 @@ async def test_the_check_for_outside_changes_leaves_a_vanished_list(demo_path: P
         assert screen.scope == LIBRARY
         assert "no longer exists" in notes.last
         assert len(screen.paper_list.ids) == app.library.count()
+        # Said once, as a warning: not also as an error of the search that found it gone
+        # (the sidebar's counts, which notice it too, come from a worker, often later).
+        assert sum("no longer exists" in message for message in notes.messages) == 1
+        assert not any("No reading list named" in message for message in notes.messages)
+
+
+async def test_a_search_that_finds_the_list_gone_leaves_it_once(demo_path: Path) -> None:
+    """The search notices first (the sidebar's counts are held back): the same single notice."""
+    async with running(demo_path) as (app, pilot):
+        notes = Notes(app)
+        screen = library_screen(app)
+        await show_reading_list(pilot)
+        screen.read_overview = lambda: None  # type: ignore[method-assign]
+        with open_library(demo_path) as other:
+            other.delete_list(DEMO_LIST)
+        app.check_outside_changes()
+        await settle(pilot)
+        assert screen.scope == LIBRARY
+        assert len(screen.paper_list.ids) == app.library.count()
+        assert sum("no longer exists" in message for message in notes.messages) == 1
+        assert not any("No reading list named" in message for message in notes.messages)
 
 
 async def test_a_write_to_a_list_gone_meanwhile_is_a_notification(demo_path: Path) -> None:

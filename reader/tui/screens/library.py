@@ -24,7 +24,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from reader.config import Settings
-from reader.models import Paper
+from reader.models import NoSuchList, Paper
 from reader.query import QueryError, Term
 from reader.searcher import Searcher
 from reader.store import Library, SearchResult
@@ -233,13 +233,14 @@ class LibraryScreen(
                 found = self.searcher.search_in(text, scope, list_name, stale=stale)
             else:
                 found = self.searcher.search(text, scope_query, list_name, stale=stale)
+            result = found and self.ordered(found.result, sort, list_name is not None, stale)
         except QueryError as error:  # an answer to what was typed, shown under the box
             self.app.call_from_thread(self._query_refused, generation, str(error))
             return
-        if found is None:
+        except NoSuchList as error:  # deleted elsewhere before the sidebar's counts said so
+            self.app.call_from_thread(self._list_gone, generation, str(error))
             return
-        result = self.ordered(found.result, sort, list_name is not None, stale)
-        if result is not None:
+        if found is not None and result is not None:
             self.app.call_from_thread(self._apply_results, generation, result, found.total, keep)
 
     def _apply_results(

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.message import Message
 
+    from reader.tui.held_frame import HeldFrame
     from reader.tui.messages import Write
     from reader.tui.widgets.paper_list import PaperList
 
@@ -70,6 +71,12 @@ class ReadingListActions:
 
         def post_message(self, message: Message) -> bool: ...
 
+        generation: int
+        held_frame: HeldFrame
+
+        @property
+        def is_attached(self) -> bool: ...
+
     def _leave_vanished_list(self, lists: list[ReadingList] | None = None) -> bool:
         """Back to the whole library when the list shown was renamed or deleted elsewhere."""
         name = self.list_name
@@ -89,6 +96,16 @@ class ReadingListActions:
         )
         self.scope = LIBRARY
         return True
+
+    def _list_gone(self, generation: int, message: str) -> None:
+        """A search found the list shown gone: back to the library, said once as a warning
+        (``_leave_vanished_list``), not as an error. A list the sidebar still holds was not
+        found by another spelling of its name: that is an error to see."""
+        if generation != self.generation or not self.is_attached:
+            return
+        self.held_frame.release()
+        if not self._leave_vanished_list():
+            self.notify(one_line(message), severity="error", markup=False)
 
     def _move(self, offset: int) -> None:
         paper_id = self.current_paper_id

@@ -1,6 +1,6 @@
 """Allow ``python -m reader``."""
 
-from reader.cli import main
+from reader.command import run
 
 if __name__ == "__main__":
-    main()
+    run()

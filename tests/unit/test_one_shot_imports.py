@@ -126,3 +126,37 @@ def test_the_app_s_first_screen_does_not_import_what_it_may_never_need() -> None
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.splitlines()[-1]) == []
+
+
+def test_the_command_s_start_is_set_aside_from_the_collector() -> None:
+    """``reader`` (and ``python -m reader``) import the command line with the collector paused,
+    then freeze what the imports made: no collection walks it, then or later."""
+    script = """
+import gc
+from reader.command import load_command_line
+passes = []
+gc.callbacks.append(lambda phase, info: passes.append(phase))
+main = load_command_line()
+print(len(passes), gc.isenabled(), gc.get_freeze_count() > 10_000, main.name)
+gc.disable()
+load_command_line()
+print(gc.isenabled())
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    first, second = done.stdout.splitlines()
+    assert first.split() == ["0", "True", "True", "main"]
+    assert second == "False"  # a collector the caller paused stays paused
+
+
+def test_python_dash_m_reader_runs_the_command_line(library: Path, tmp_path: Path) -> None:
+    env = {"READER_CACHE_DIR": str(tmp_path / "cache"), "READER_CONFIG": str(tmp_path / "n")}
+    done = subprocess.run(
+        [sys.executable, "-m", "reader", "--db", str(library), "show", "1"],
+        capture_output=True,
+        text=True,
+        env={**env, "PATH": "/usr/bin:/bin"},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Attention Is All You Need" in done.stdout

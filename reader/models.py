@@ -144,25 +144,3 @@ class Paper:
             if source.listed:
                 seen.setdefault(source.listed, None)
         return tuple(seen)
-
-
-# Records most commands never use live in modules of their own: every frozen dataclass costs
-# about a millisecond of each start (its methods are compiled then), and ``tag`` or ``show``
-# has no use for a parsed listing or a tag's count. They can still be imported from here.
-_ELSEWHERE = {
-    "ParsedPaper": "reader.incoming",
-    "ParsedListing": "reader.incoming",
-    "ImportSummary": "reader.incoming",
-    "PaperRow": "reader.summaries",
-    "ReadingList": "reader.summaries",
-    "TagCount": "reader.summaries",
-}
-
-
-def __getattr__(name: str) -> object:
-    module = _ELSEWHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    return getattr(importlib.import_module(module), name)

@@ -16,7 +16,8 @@ from property_examples import examples
 from reader.importers.backup import parse_backup, render_backup
 from reader.importers.bibtex import parse_bibtex, tex_to_text
 from reader.importers.listing import decode, parse_listing
-from reader.models import ParsedListing, ReaderError
+from reader.incoming import ParsedListing
+from reader.models import ReaderError
 from reader.query import Query, QueryError, parse_query
 from reader.store import Library
 

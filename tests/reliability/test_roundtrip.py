@@ -22,7 +22,8 @@ from reader.exporting import list_document, render
 from reader.importers import import_files
 from reader.importers.backup import parse_backup, render_backup
 from reader.importers.listing import paper_key
-from reader.models import STATUSES, Author, Link, ParsedListing, ParsedPaper, ReaderError
+from reader.incoming import ParsedListing, ParsedPaper
+from reader.models import STATUSES, Author, Link, ReaderError
 from reader.store import Library
 from reader.text import clean_text, is_blank, one_line
 

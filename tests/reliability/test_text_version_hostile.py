@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from reader.importers.listing import parse_listing
-from reader.models import ParsedListing, ParsedPaper
+from reader.incoming import ParsedListing, ParsedPaper
 from reader.store import Library, kept_postings, ranking
 from reader.store.indexing import text_version
 from reader.store.schema import MIGRATIONS

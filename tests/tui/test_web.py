@@ -21,7 +21,8 @@ from tui_helpers import (
 
 import reader.web.add
 import reader.web.enrich
-from reader.models import Author, ParsedPaper
+from reader.incoming import ParsedPaper
+from reader.models import Author
 from reader.tui.screens.dialogs import PromptDialog
 from reader.web.add import Lookup, _parse
 from reader.web.http import WebError

@@ -18,7 +18,8 @@ from reader.importers import ParseOptions, import_files, load_files, parse_part
 from reader.importers import arxiv_snapshot as snapshot
 from reader.importers.arxiv_snapshot import looks_like_snapshot
 from reader.importers.pipeline import parts
-from reader.models import Author, ParsedPaper, ReaderError
+from reader.incoming import ParsedPaper
+from reader.models import Author, ReaderError
 from reader.store import Library
 
 SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "arxiv-snapshot-sample.jsonl"

@@ -24,7 +24,8 @@ from reader.importers import (
 )
 from reader.importers.bibtex import parse_bibtex
 from reader.importers.bibtex_syntax import Splitter, block_start_after, split_fast
-from reader.models import ParsedListing, ParsedPaper, ReaderError
+from reader.incoming import ParsedListing, ParsedPaper
+from reader.models import ReaderError
 from reader.store import Library, clock
 
 # -- stretches of text ------------------------------------------------------------------------

@@ -16,7 +16,8 @@ from reader.identifiers import find_arxiv_id, parse_doi
 from reader.importers import bibtex, bibtex_fields
 from reader.importers.bibtex_syntax import from_bibtexparser, split_fast
 from reader.importers.latex import tex_to_text
-from reader.models import Author, ParsedPaper
+from reader.incoming import ParsedPaper
+from reader.models import Author
 from reader.store.fields import encode_authors, encode_categories, is_empty, record_values
 from reader.text import printable
 

@@ -8,7 +8,8 @@ import pytest
 
 from reader.importers import import_files
 from reader.importers.bibtex import parse_bibtex
-from reader.models import Author, ParsedPaper
+from reader.incoming import ParsedPaper
+from reader.models import Author
 from reader.store import Library
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.models import ParsedListing, ParsedPaper
+from reader.incoming import ParsedListing, ParsedPaper
 from reader.store import Library
 
 NEVER = (

@@ -10,7 +10,7 @@ import pytest
 from pyroaring import BitMap
 
 from reader.importers.listing import parse_listing
-from reader.models import ParsedListing
+from reader.incoming import ParsedListing
 from reader.store import Library
 from reader.store.completions import MOST_COMPLETIONS, AbstractWords
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from reader.editing import parse_changes
-from reader.models import Author, ParsedListing, ParsedPaper, ReaderError
+from reader.incoming import ParsedListing, ParsedPaper
+from reader.models import Author, ReaderError
 from reader.store import Library
 from reader.store.schema import LATEST_VERSION
 

@@ -15,11 +15,13 @@ from pathlib import Path
 import pytest
 
 from reader.importers.listing import paper_key, parse_listing
-from reader.models import STATUSES, ParsedListing, ReaderError, TagCount
+from reader.incoming import ParsedListing
+from reader.models import STATUSES, ReaderError
 from reader.store import Library
 from reader.store import schema as store_module
 from reader.store.schema import LATEST_VERSION, MIGRATIONS, Migration
 from reader.store.tags import TagChange
+from reader.summaries import TagCount
 
 # Papers for search tests: ids 1..6 in this order.
 SEARCH_PAPERS = (

@@ -4,8 +4,8 @@ Importing the command line makes tens of thousands of objects that live as long 
 process: click, the models, the group of commands. Made with the cyclic garbage collector
 running, they were walked by it on the way and again by every later collection, full ones
 included, although none of them is ever garbage. Here they are made with the collector paused
-and then set aside for good (``gc.freeze``): 0.88x the wall time of ``reader tag`` and
-``reader rate`` at 100,000 papers. Only in a process started to run one command: the command
+and then set aside for good (``gc.freeze``): 0.90-0.93x the wall time of ``reader tag``,
+``rate`` and ``papers`` at 100,000 papers. Only in a process started to run one command: the command
 line imported into another program (the tests call ``reader.cli.main``) leaves that
 program's collector as it is.
 """

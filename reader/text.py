@@ -62,6 +62,17 @@ def json_string(text: str) -> str:
     return quoted if _json_clean(quoted) else json_escaped(quoted)
 
 
+def json_array_pieces(items: list[str]) -> list[str]:
+    """The pieces of a JSON array laid out as ``json_text`` lays it out, from its items as
+    written, each followed by the comma and indent before the next (the list is changed).
+    Only the first and the last are touched, so items joined into one piece work too."""
+    if not items:
+        return ["[]\n"]
+    items[0] = "[\n  " + items[0]
+    items[-1] = items[-1][: -len(",\n  ")] + "\n]\n"
+    return items
+
+
 def json_strings(texts: list[str]) -> list[str]:
     """``json_string`` of each text, with one look at them all: text of only the characters
     JSON writes as they are (most abstracts) needs only its quotes; else one look for controls."""

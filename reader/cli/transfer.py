@@ -158,6 +158,7 @@ def _export(
     options: MarkdownOptions,
 ) -> Path | None:
     """Write the export to ``output`` (the path written) or to stdout (None)."""
+    from reader.atomic_file import write_atomic
     from reader.export import export_format
     from reader.exporting import (
         backup_pieces,
@@ -167,14 +168,23 @@ def _export(
         query_document,
         render,
         render_pieces,
-        write_atomic,
+        selected_ids,
     )
+    from reader.kept_exports import KEYED_FORMATS, kept_pieces
 
     everything = name is None and query is None
-    text: str | list[str]
+    text: str | list[str] | list[str | memoryview] | None = None
     if everything and export_format(fmt).backup:
         text = backup_pieces(lib) if output is not None else backup_text(lib)
-    else:
+    elif fmt in KEYED_FORMATS:  # entries of papers unchanged since the last export are reused
+        kept = kept_pieces(lib, lambda: selected_ids(lib, name, query), fmt)
+        if kept is not None and output is None:
+            text = "".join(
+                str(piece, "utf-8") if isinstance(piece, memoryview) else piece for piece in kept
+            )
+        elif kept is not None:
+            text = kept
+    if text is None:
         fields = export_format(fmt).reads(options)  # load only what the format reads
         if name is not None:
             document = list_document(lib, name, fields)

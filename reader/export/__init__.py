@@ -54,8 +54,8 @@ def _every_field(options: MarkdownOptions) -> frozenset[str] | None:
 
 
 # What citation keys are made from, for BibTeX and CSL-JSON.
-_KEYED = frozenset({"citekey", "authors", "year", "title", "listed", "sources"})
-_CITED = _KEYED | {
+CITATION_KEY_FIELDS = frozenset({"citekey", "authors", "year", "title", "listed", "sources"})
+_CITED = CITATION_KEY_FIELDS | {
     "entry_type", "venue", "publisher", "month", "doi", "arxiv", "url", "categories", "tags",
     "abstract",
 }  # fmt: skip

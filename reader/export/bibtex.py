@@ -142,7 +142,25 @@ def render_bibtex(papers: Sequence[Paper]) -> str:
 
 
 def bibtex_entries(papers: Sequence[Paper]) -> list[str]:
-    """``render_bibtex``'s text as one piece per entry (the blank line after it included).
+    """``render_bibtex``'s text as one piece per entry (the blank line after it included)."""
+    if not papers:
+        return []
+    keys = citation_keys(papers)
+    if not "".join(keys).isprintable():
+        keys = [safe(key) for key in keys]
+    entries = bibtex_items(papers, keys)
+    entries[-1] = entries[-1][:-1]  # the last entry ends with its brace's line
+    return entries
+
+
+def written_key(key: str) -> str:
+    """A citation key as an entry writes it: free of control characters."""
+    return key if key.isprintable() else safe(key)
+
+
+def bibtex_items(papers: Sequence[Paper], keys: Sequence[str]) -> list[str]:
+    """Each paper's entry under the key given for it (as ``written_key`` writes it), each
+    followed by a blank line.
 
     Written a field at a time: each field's values of all the papers are escaped at once
     (``escape_all``, the same text as ``escape_tex`` and ``protect_capitals`` give one by one),
@@ -151,9 +169,6 @@ def bibtex_entries(papers: Sequence[Paper]) -> list[str]:
     none, URLs have them percent-encoded, and keys and years lose them here."""
     if not papers:
         return []
-    keys = citation_keys(papers)
-    if not "".join(keys).isprintable():
-        keys = [safe(key) for key in keys]
     people = _people(papers)
     tags = _escaped_values(tag for paper in papers for tag in paper.tags)
     classes = _escaped_values(paper.categories[0] for paper in papers if paper.categories)
@@ -161,7 +176,6 @@ def bibtex_entries(papers: Sequence[Paper]) -> list[str]:
     for start in range(0, len(papers), BLOCK):
         block = papers[start : start + BLOCK]
         entries += _entries(block, keys[start : start + BLOCK], people, tags, classes)
-    entries[-1] = entries[-1][:-1]  # the last entry ends with its brace's line
     return entries
 
 
@@ -173,7 +187,7 @@ BLOCK = 32
 
 def _entries(
     papers: Sequence[Paper],
-    keys: list[str],
+    keys: Sequence[str],
     people: dict[int, str],
     tags: dict[str, str],
     classes: dict[str, str],

@@ -24,7 +24,7 @@ from typing import Any
 
 from reader.export.citation import citation_keys, entry_type, landing_url
 from reader.models import Paper
-from reader.text import json_string, json_strings, json_text, one_line, one_lines
+from reader.text import json_array_pieces, json_string, json_strings, json_text, one_line, one_lines
 
 CSL_TYPES = {
     "article": "article-journal",
@@ -58,15 +58,18 @@ def csl_json_pieces(papers: Sequence[Paper]) -> list[str]:
     none); the tests compare the result with ``csl_item``'s."""
     if not papers:
         return ["[]\n"]
-    keys = json_strings(citation_keys(papers))
+    return json_array_pieces(csl_items(papers, json_strings(citation_keys(papers))))
+
+
+def csl_items(papers: Sequence[Paper], keys: Sequence[str]) -> list[str]:
+    """Each paper's item under the key given for it, already a JSON string (``"key"``), each
+    followed by the comma and indent before the next."""
     names = _names(papers)
     keywords = _keywords(papers)
     items: list[str] = []
     for start in range(0, len(papers), BLOCK):
         block = papers[start : start + BLOCK]
         items += _items(block, keys[start : start + BLOCK], names, keywords)
-    items[0] = "[\n  " + items[0]
-    items[-1] = items[-1][: -len(",\n  ")] + "\n]\n"
     return items
 
 
@@ -77,7 +80,7 @@ BLOCK = 32
 
 def _items(
     papers: Sequence[Paper],
-    keys: list[str],
+    keys: Sequence[str],
     names: dict[int, str],
     keywords: dict[tuple[str, ...], str],
 ) -> list[str]:

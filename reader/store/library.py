@@ -177,6 +177,9 @@ class Library(Connection):
     def rows(self, ids: Sequence[int]) -> list[PaperRow]:
         return self.catalog.rows(ids)
 
+    def export_stamps(self) -> tuple[int, dict[int, int]] | None:
+        return self.catalog.export_stamps()
+
     def search(
         self,
         query: Query | str = "",

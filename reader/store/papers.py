@@ -124,6 +124,16 @@ class Catalog:
         except sqlite3.Error as error:
             raise errors.describe(self.library.path, error) from None
 
+    def export_stamps(self) -> tuple[int, dict[int, int]] | None:
+        """The library's id and the export stamp of every paper that has one (a paper without
+        is as first written: stamp 0), to tell which kept export entries still hold; None for
+        a library from before schema step 6 (read as it is on read-only media), which keeps
+        none. Read in the same snapshot as the papers rendered, or before it."""
+        row = self.db.execute("SELECT value FROM stats WHERE name = 'library_id'").fetchone()
+        if row is None:
+            return None
+        return row[0], dict(self.db.execute("SELECT paper_id, stamp FROM export_stamps"))
+
     def tags_for(self, ids: list[int]) -> dict[int, list[str]]:
         marks = ",".join("?" * len(ids))
         tags: dict[int, list[str]] = {}

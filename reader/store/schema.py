@@ -276,15 +276,73 @@ TEXT_BASE_SCHEMA = """
         INSERT OR REPLACE INTO stats (name, value) VALUES ('text_base', random());
 """
 
+# Each paper's export stamp: a random number drawn again, by these triggers in the same
+# transaction, by every change to what an export writes of the paper (its row, sources and
+# their files, tags and their names, links, notes, lists and their names, attached files). A
+# paper without a row is as it was first written; deleting a paper draws one for its id, so a
+# paper given that id again (undo, a restore) never shows the stamp of the one before. An
+# export's rendered entries are kept under (library, paper, stamp) in the user cache folder
+# (``reader.export_cache``) and used again only while the stamp is the same. Random rather than
+# counted, like the text version: copies of a library changed apart never meet at one number.
+_STAMPED = "INSERT OR REPLACE INTO export_stamps (paper_id, stamp)"
+
+
+def _stamped_by(table: str, column: str = "paper_id") -> str:
+    """Triggers drawing the stamp of the paper a row of ``table`` belongs to, on every change."""
+    return f"""
+        CREATE TRIGGER {table}_stamp_ai AFTER INSERT ON {table} BEGIN
+            {_STAMPED} VALUES (new.{column}, random());
+        END;
+        CREATE TRIGGER {table}_stamp_ad AFTER DELETE ON {table} BEGIN
+            {_STAMPED} VALUES (old.{column}, random());
+        END;
+        CREATE TRIGGER {table}_stamp_au AFTER UPDATE ON {table} BEGIN
+            {_STAMPED} VALUES (new.{column}, random());
+            {_STAMPED} SELECT old.{column}, random() WHERE old.{column} IS NOT new.{column};
+        END;"""
+
+
+def _stamped_through(table: str, rows: str, key: str) -> str:
+    """A trigger drawing the stamps of every paper whose rows in ``rows`` point at a renamed
+    (updated) row of ``table`` through ``key``."""
+    return f"""
+        CREATE TRIGGER {table}_stamp_au AFTER UPDATE ON {table} BEGIN
+            {_STAMPED} SELECT paper_id, random() FROM {rows} WHERE {key} = new.id;
+        END;"""
+
+
+EXPORT_STAMPS_SCHEMA = (
+    """
+        CREATE TABLE export_stamps (paper_id INTEGER PRIMARY KEY, stamp INTEGER NOT NULL);
+        INSERT OR REPLACE INTO stats (name, value) VALUES ('library_id', random());
+        CREATE TRIGGER papers_stamp_au AFTER UPDATE ON papers BEGIN
+            INSERT OR REPLACE INTO export_stamps (paper_id, stamp) VALUES (new.id, random());
+            INSERT OR REPLACE INTO export_stamps (paper_id, stamp)
+                SELECT old.id, random() WHERE old.id IS NOT new.id;
+        END;
+        CREATE TRIGGER papers_stamp_ad AFTER DELETE ON papers BEGIN
+            INSERT OR REPLACE INTO export_stamps (paper_id, stamp) VALUES (old.id, random());
+        END;"""
+    + "".join(
+        _stamped_by(table)
+        for table in ("sources", "paper_tags", "links", "annotations", "list_items", "attachments")
+    )
+    + _stamped_through("files", "sources", "file_id")
+    + _stamped_through("tags", "paper_tags", "tag_id")
+    + _stamped_through("lists", "list_items", "list_id")
+    + "\n"
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", INITIAL_SCHEMA),
     Migration(2, "bibliographic record", RECORD_SCHEMA),
     Migration(3, "titles arXiv did not have", LOOKUP_MISSES_SCHEMA),
     Migration(4, "a version of the text search reads", TEXT_VERSION_SCHEMA),
     Migration(5, "a base of the text search reads", TEXT_BASE_SCHEMA),
+    Migration(6, "export stamps", EXPORT_STAMPS_SCHEMA),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
 # The oldest schema this version reads as it is, when it cannot be upgraded (read-only media):
-# steps 4 and 5 add only what writers and the kept search matches use.
+# steps 4 to 6 add only what writers, the kept search matches and the kept exports use.
 READABLE_FROM = 3

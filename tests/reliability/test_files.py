@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.exporting import write_atomic
+from reader.atomic_file import write_atomic
 from reader.store import Library
 
 from .support import assert_ok, assert_refused, cli, fingerprint
@@ -71,13 +71,25 @@ class FailingStream(io.TextIOWrapper):
         raise OSError(28, "No space left on device")
 
 
+class FailingBuffer(io.BufferedWriter):
+    """Under a FailingStream: text already encoded (kept export entries) is written straight to
+    the stream's buffer, and fails the same way."""
+
+    def write(self, data: bytes | memoryview) -> int:  # type: ignore[override]
+        super().write(bytes(data[: len(data) // 2]))
+        super().flush()
+        raise OSError(28, "No space left on device")
+
+
 @pytest.fixture
 def full_disk(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[[], None]:
     """Once called, every text file opened for writing under tmp_path fails half-way through
-    a write."""
+    a write, of text or of bytes written to its buffer."""
 
     def failing(stream: io.TextIOWrapper) -> FailingStream:
-        return FailingStream(stream.detach(), encoding=stream.encoding, newline="")
+        encoding = stream.encoding
+        buffer = FailingBuffer(stream.detach().detach())  # type: ignore[attr-defined]
+        return FailingStream(buffer, encoding=encoding, newline="")
 
     real_fdopen, real_open, real_io_open = os.fdopen, builtins.open, io.open
 

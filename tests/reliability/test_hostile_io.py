@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.exporting import write_atomic
+from reader.atomic_file import write_atomic
 from reader.importers import collect_files
 from reader.models import ReaderError
 from reader.store import Library
@@ -171,7 +171,7 @@ SLOW_WRITER = textwrap.dedent(
     from pathlib import Path
     if sys.argv[2] == "named":
         del os.O_TMPFILE  # as on systems without it
-    from reader.exporting import write_atomic
+    from reader.atomic_file import write_atomic
 
     def pieces():
         yield "first part of the export\\n" * 10_000

@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_export_speed_paths import BITS, fill
 
+from reader.atomic_file import write_atomic
 from reader.backup_format import render_backup
-from reader.exporting import backup_pieces, backup_text, write_atomic
+from reader.exporting import backup_pieces, backup_text
 from reader.store import Library
 from reader.store import backup_text as fast
 

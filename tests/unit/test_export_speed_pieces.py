@@ -11,8 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_export_speed_paths import fill
 
+from reader.atomic_file import _chunks, write_atomic
 from reader.export import EXPORT_FORMATS, MarkdownOptions
-from reader.exporting import _chunks, library_document, render, render_pieces, write_atomic
+from reader.exporting import library_document, render, render_pieces
 from reader.store import Library
 
 

@@ -177,7 +177,8 @@ class ReadingListActions:
         )
         if not answer:
             return
-        from reader.exporting import list_document, render, write_atomic
+        from reader.atomic_file import write_atomic
+        from reader.exporting import list_document, render
 
         document = list_document(self.library, name)
         written = write_atomic(Path(answer), render(document, "markdown"))
@@ -185,8 +186,9 @@ class ReadingListActions:
 
     async def _export_marked(self, ids: list[int]) -> None:
         """The marked papers, in list order, to Markdown, BibTeX, CSV or JSON (by extension)."""
+        from reader.atomic_file import write_atomic
         from reader.export import EXPORT_FORMATS, ExportDocument
-        from reader.exporting import render, write_atomic
+        from reader.exporting import render
 
         answer = await self.app.push_screen_wait(
             PromptDialog(

@@ -1,0 +1,258 @@
+"""Kept export entries: an export that reuses the entries of unchanged papers writes exactly what
+rendering every paper writes, whatever changed in between, and a kept file that is damaged,
+foreign or out of reach only makes the export render again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from reader import kept_exports
+from reader.editing import parse_authors
+from reader.export import MarkdownOptions
+from reader.exporting import library_document, list_document, query_document, render_pieces
+from reader.kept_exports import kept_pieces
+from reader.store import Library
+from reader.store.user_cache import CACHE_ENV
+from tests.reliability.support import assert_ok, cli, run_reader
+
+FORMATS = ("bibtex", "csl-json")
+
+
+def fresh(library: Library, fmt: str, name: str | None = None, query: str | None = None) -> str:
+    """The export rendered from every paper, keeping nothing."""
+    if name is not None:
+        document = list_document(library, name)
+    elif query is not None:
+        document = query_document(library, query)
+    else:
+        document = library_document(library)
+    return "".join(render_pieces(document, fmt, MarkdownOptions()))
+
+
+def kept(library: Library, fmt: str, name: str | None = None, query: str | None = None) -> str:
+    """The export as ``reader export`` makes it, reusing what is kept."""
+    from reader.exporting import selected_ids
+
+    pieces = kept_pieces(library, lambda: selected_ids(library, name, query), fmt)
+    assert pieces is not None
+    return "".join(str(p, "utf-8") if isinstance(p, memoryview) else p for p in pieces)
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(CACHE_ENV, str(folder))
+    return folder
+
+
+@pytest.fixture
+def cited(filled: Library, cache: Path) -> Library:
+    """The five papers with authors and years; 1 and 2 share a first author, year and first
+    title word's key base once 2's title starts like 1's, so their keys are told apart."""
+    filled.edit(1, {"authors": parse_authors("Ada Lovelace and Alan Turing"), "year": 2023})
+    filled.edit(2, {"authors": parse_authors("Ada Lovelace"), "year": 2023})
+    filled.edit(
+        3, {"authors": parse_authors("Grace Hopper"), "year": 2021, "citekey": "hopper-own"}
+    )
+    filled.tag(4, ["old", "gone"])
+    filled.create_list("Reading")
+    filled.add_to_list("Reading", [3, 1])
+    return filled
+
+
+def _title_like_first(library: Library) -> None:
+    library.edit(2, {"title": library.paper(1).title + " Again"})
+
+
+def _key_of_first_given_to_fifth(library: Library) -> None:
+    """Paper 5 takes paper 1's generated key as its own: paper 1's key must change."""
+    from reader.export.citation import citation_keys
+
+    library.edit(5, {"citekey": citation_keys([library.paper(1)])[0]})
+
+
+CHANGES: dict[str, Callable[[Library], object]] = {
+    "tag": lambda lib: lib.tag(2, ["fresh"]),
+    "untag then tag": lambda lib: (lib.tag(2, ["x"]), lib.untag(2, ["x"])),
+    "rename a tag": lambda lib: lib.rename_tag("old", "new"),
+    "delete a tag": lambda lib: lib.delete_tag("gone"),
+    "rate": lambda lib: lib.rate(1, 5),
+    "status": lambda lib: lib.set_status(1, "read"),
+    "title": lambda lib: lib.edit(4, {"title": "A Retitled {Paper} -- with 50% more"}),
+    "a key now shared": _title_like_first,
+    "year": lambda lib: lib.edit(2, {"year": 1999}),
+    "own key taking another's": _key_of_first_given_to_fifth,
+    "note": lambda lib: lib.add_note(1, "a note"),
+    "remove": lambda lib: lib.remove([2]),
+    "remove then undo": lambda lib: (lib.remove([2]), lib.undo()),
+    "list": lambda lib: lib.add_to_list("Reading", [5]),
+    "rename a list": lambda lib: lib.rename_list("Reading", "Later"),
+}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_an_export_after_a_change_is_what_rendering_every_paper_gives(
+    cited: Library, fmt: str, change: str
+) -> None:
+    assert kept(cited, fmt) == fresh(cited, fmt)  # kept now
+    CHANGES[change](cited)
+    assert kept(cited, fmt) == fresh(cited, fmt)  # some entries reused, some made again
+    assert kept(cited, fmt) == fresh(cited, fmt)  # the whole text reused
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_lists_queries_and_the_library_share_what_is_kept(cited: Library, fmt: str) -> None:
+    for _ in range(2):
+        assert kept(cited, fmt, name="Reading") == fresh(cited, fmt, name="Reading")
+        assert kept(cited, fmt, query="learning") == fresh(cited, fmt, query="learning")
+        assert kept(cited, fmt) == fresh(cited, fmt)
+    cited.edit(1, {"title": "Changed"})
+    assert kept(cited, fmt, name="Reading") == fresh(cited, fmt, name="Reading")
+    assert kept(cited, fmt) == fresh(cited, fmt)
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_every_change_to_what_an_export_writes_draws_a_new_stamp(
+    cited: Library, change: str
+) -> None:
+    before = cited.export_stamps()
+    assert before is not None
+    CHANGES[change](cited)
+    after = cited.export_stamps()
+    assert after is not None and after[0] == before[0]  # the library's id stays
+    assert after[1] != before[1]
+
+
+def test_a_deleted_paper_keeps_a_stamp_so_its_id_never_meets_an_old_entry(
+    cited: Library,
+) -> None:
+    before = cited.export_stamps()
+    cited.remove([4])
+    after = cited.export_stamps()
+    assert before is not None and after is not None
+    assert 4 in after[1] and after[1][4] != before[1].get(4, 0)
+
+
+def _kept_file(cache: Path, fmt: str) -> Path:
+    (found,) = (cache / "exports").glob(f"*-{fmt}.kept")
+    return found
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],
+        lambda data: data[:-40] + bytes([data[-40] ^ 1]) + data[-39:],
+        lambda data: b"rubbish\n" + data,
+        lambda data: data.replace(b'"count":', b'"count":9', 1),
+        lambda data: b"",
+    ],
+    ids=["cut short", "a flipped bit", "another file", "header changed", "empty"],
+)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_damaged_kept_file_is_rendered_again_and_replaced(
+    cited: Library, cache: Path, fmt: str, damage: Callable[[bytes], bytes]
+) -> None:
+    kept(cited, fmt)
+    file = _kept_file(cache, fmt)
+    file.write_bytes(damage(file.read_bytes()))
+    cited.tag(1, ["after"])
+    assert kept(cited, fmt) == fresh(cited, fmt)
+    assert kept(cited, fmt) == fresh(cited, fmt)  # and what was written again is sound
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_entries_kept_for_another_library_or_code_are_not_used(
+    cited: Library, cache: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept(cited, fmt)
+    file = _kept_file(cache, fmt)
+    text = file.read_bytes()
+    cited.edit(1, {"title": "Only here"})
+    cited.db.execute("UPDATE stats SET value = value + 1 WHERE name = 'library_id'")
+    cited.db.conn.commit()
+    file.write_bytes(text)
+    assert kept(cited, fmt) == fresh(cited, fmt)
+    cited.edit(1, {"title": "And here"})
+    monkeypatch.setattr(kept_exports, "_CODE_VERSION", ["another version of reader"])
+    assert kept(cited, fmt) == fresh(cited, fmt)
+
+
+def test_a_cache_folder_that_cannot_be_written_only_slows_the_export(
+    cited: Library, cache: Path
+) -> None:
+    cache.write_text("a file where the folder would be", encoding="utf-8")
+    for _ in range(2):
+        assert kept(cited, "bibtex") == fresh(cited, "bibtex")
+
+
+def test_a_library_without_stamps_is_exported_as_before(cited: Library) -> None:
+    cited.db.execute("DELETE FROM stats WHERE name = 'library_id'")
+    cited.db.conn.commit()
+    from reader.exporting import selected_ids
+
+    assert kept_pieces(cited, lambda: selected_ids(cited, None, None), "bibtex") is None
+    result = assert_ok(cli(cited.path, "export", "--all", "--format", "bibtex"))
+    assert result.stdout == fresh(cited, "bibtex")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_command_writes_the_same_bytes_to_a_file_and_to_stdout(
+    cited: Library, tmp_path: Path, fmt: str
+) -> None:
+    expected = fresh(cited, fmt)
+    for round_ in range(2):
+        out = tmp_path / f"out-{round_}"
+        assert_ok(cli(cited.path, "export", "--all", "--format", fmt, "-o", str(out)))
+        assert out.read_text(encoding="utf-8") == expected
+        assert assert_ok(cli(cited.path, "export", "--all", "--format", fmt)).stdout == expected
+
+
+def test_exports_in_processes_racing_a_writer_end_with_the_library_as_it_is(
+    cited: Library, cache: Path, tmp_path: Path
+) -> None:
+    """Two processes export again and again while a third tags papers: every file written is
+    a whole export, and once the writer is done the kept entries give the library as it is."""
+    import subprocess
+    import sys
+
+    cited.close()
+    db = cited.path
+    env = {CACHE_ENV: str(cache)}
+    script = (
+        "import subprocess, sys\n"
+        "for n in range(6):\n"
+        "    subprocess.run([sys.executable, '-m', 'reader', '--db', sys.argv[1], 'tag',"
+        " str(n % 5 + 1), f'race{n}'], check=True, capture_output=True)\n"
+    )
+    writer = subprocess.Popen([sys.executable, "-c", script, str(db)], env={**_environ(), **env})
+    for round_ in range(4):
+        for fmt in FORMATS:
+            out = tmp_path / f"race-{round_}.{fmt}"
+            done = run_reader(db, "export", "--all", "--format", fmt, "-o", str(out), env=env)
+            assert done.returncode == 0, done.stderr
+            assert _entries(out.read_text(encoding="utf-8"), fmt) == 5
+    assert writer.wait(timeout=120) == 0
+    with Library(db) as library:
+        for fmt in FORMATS:
+            done = run_reader(db, "export", "--all", "--format", fmt, env=env)
+            assert done.stdout == fresh(library, fmt)
+            assert "race5" in done.stdout
+
+
+def _entries(text: str, fmt: str) -> int:
+    import json
+
+    if fmt == "csl-json":
+        return len(json.loads(text))
+    return sum(1 for line in text.splitlines() if line.startswith("@"))
+
+
+def _environ() -> dict[str, str]:
+    import os
+
+    return dict(os.environ)

@@ -9,6 +9,7 @@ is unchanged since), which is the steady state of a person's commands.
 from __future__ import annotations
 
 import random
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -150,3 +151,48 @@ def exports(suite: Suite, plan: Plan, library: Path, papers: int) -> None:
             note=f"{output.stat().st_size:,} bytes",
             command=command,
         )
+        if name in KEPT_FORMATS:
+            kept_exports(suite, plan, library, name, command)
+
+
+# Formats whose entries are kept between exports (reader/kept_exports.py): the figures above
+# are of a library unchanged since its last export; these are of the other cases.
+KEPT_FORMATS = ("bibtex", "csl-json")
+
+
+def kept_exports(suite: Suite, plan: Plan, library: Path, name: str, command: list[str]) -> None:
+    """The export with nothing kept (a cache folder of its own, empty, each run), and after one
+    paper changed (a ``reader rate`` before each run, untimed): its key and entry made again,
+    and every paper's key."""
+    fresh = suite.work / "exports" / "nothing-kept"
+    counter = iter(range(10_000))
+
+    def nothing_kept() -> float:
+        folder = fresh / str(next(counter))
+        try:
+            return timed(command, {**suite.env, "READER_CACHE_DIR": str(folder)})
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    samples = suite.repeated(f"export {name}, nothing kept", nothing_kept)
+    suite.add(
+        plan,
+        f"export_{name.replace('-', '_')}_nothing_kept",
+        f"reader export --all --format {name}, nothing kept (first export)",
+        "s",
+        samples,
+    )
+    ratings = iter(range(10_000))
+
+    def one_changed() -> float:
+        timed(reader_command(library, "rate", "1", str(next(ratings) % 5 + 1)), suite.env)
+        return timed(command, suite.env)
+
+    samples = suite.repeated(f"export {name}, one paper changed", one_changed)
+    suite.add(
+        plan,
+        f"export_{name.replace('-', '_')}_one_changed",
+        f"reader export --all --format {name}, one paper changed since the last",
+        "s",
+        samples,
+    )

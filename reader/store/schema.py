@@ -282,47 +282,74 @@ TEXT_BASE_SCHEMA = """
 # paper without a row is as it was first written; deleting a paper draws one for its id, so a
 # paper given that id again (undo, a restore) never shows the stamp of the one before. An
 # export's rendered entries are kept under (library, paper, stamp) in the user cache folder
-# (``reader.export_cache``) and used again only while the stamp is the same. Random rather than
+# (``reader.kept_exports``) and used again only while the stamp is the same. Random rather than
 # counted, like the text version: copies of a library changed apart never meet at one number.
-_STAMPED = "INSERT OR REPLACE INTO export_stamps (paper_id, stamp)"
+#
+# A stamp is drawn by deleting the paper's row and inserting a new one, never by INSERT OR
+# REPLACE: a trigger's conflict clause gives way to the statement's that fired it, so under
+# an INSERT OR IGNORE (how tags and sources are added) a replace would keep the old stamp.
+
+
+def _draw(paper: str) -> str:
+    """Statements drawing a new stamp for the paper whose id ``paper`` gives."""
+    return f"""
+            DELETE FROM export_stamps WHERE paper_id = {paper};
+            INSERT INTO export_stamps (paper_id, stamp) VALUES ({paper}, random());"""
+
+
+def _draw_all(papers: str) -> str:
+    """Statements drawing a new stamp for each paper a query (of distinct ids) gives."""
+    return f"""
+            DELETE FROM export_stamps WHERE paper_id IN ({papers});
+            INSERT INTO export_stamps (paper_id, stamp)
+                SELECT paper_id, random() FROM ({papers});"""
 
 
 def _stamped_by(table: str, column: str = "paper_id") -> str:
     """Triggers drawing the stamp of the paper a row of ``table`` belongs to, on every change."""
     return f"""
-        CREATE TRIGGER {table}_stamp_ai AFTER INSERT ON {table} BEGIN
-            {_STAMPED} VALUES (new.{column}, random());
+        CREATE TRIGGER {table}_stamp_ai AFTER INSERT ON {table} BEGIN{_draw(f"new.{column}")}
         END;
-        CREATE TRIGGER {table}_stamp_ad AFTER DELETE ON {table} BEGIN
-            {_STAMPED} VALUES (old.{column}, random());
+        CREATE TRIGGER {table}_stamp_ad AFTER DELETE ON {table} BEGIN{_draw(f"old.{column}")}
         END;
-        CREATE TRIGGER {table}_stamp_au AFTER UPDATE ON {table} BEGIN
-            {_STAMPED} VALUES (new.{column}, random());
-            {_STAMPED} SELECT old.{column}, random() WHERE old.{column} IS NOT new.{column};
+        CREATE TRIGGER {table}_stamp_au AFTER UPDATE ON {table} BEGIN{_draw(f"new.{column}")}
+        END;
+        CREATE TRIGGER {table}_stamp_moved AFTER UPDATE OF {column} ON {table}
+        WHEN old.{column} IS NOT new.{column} BEGIN{_draw(f"old.{column}")}
+        END;"""
+
+
+def _stamped_papers() -> str:
+    """The papers' own triggers. A new paper needs no stamp (none was kept for its id), so an
+    import pays nothing here; a row put in place of another (an INSERT OR REPLACE, whose
+    deletion fires no trigger) finds the one before's stamp and draws a new one."""
+    return f"""
+        CREATE TRIGGER papers_stamp_ai AFTER INSERT ON papers
+        WHEN EXISTS (SELECT 1 FROM export_stamps WHERE paper_id = new.id) BEGIN{_draw("new.id")}
+        END;
+        CREATE TRIGGER papers_stamp_ad AFTER DELETE ON papers BEGIN{_draw("old.id")}
+        END;
+        CREATE TRIGGER papers_stamp_au AFTER UPDATE ON papers BEGIN{_draw("new.id")}
+        END;
+        CREATE TRIGGER papers_stamp_moved AFTER UPDATE OF id ON papers
+        WHEN old.id IS NOT new.id BEGIN{_draw("old.id")}
         END;"""
 
 
 def _stamped_through(table: str, rows: str, key: str) -> str:
     """A trigger drawing the stamps of every paper whose rows in ``rows`` point at a renamed
     (updated) row of ``table`` through ``key``."""
+    papers = f"SELECT paper_id FROM {rows} WHERE {key} = new.id"
     return f"""
-        CREATE TRIGGER {table}_stamp_au AFTER UPDATE ON {table} BEGIN
-            {_STAMPED} SELECT paper_id, random() FROM {rows} WHERE {key} = new.id;
+        CREATE TRIGGER {table}_stamp_au AFTER UPDATE ON {table} BEGIN{_draw_all(papers)}
         END;"""
 
 
 EXPORT_STAMPS_SCHEMA = (
     """
         CREATE TABLE export_stamps (paper_id INTEGER PRIMARY KEY, stamp INTEGER NOT NULL);
-        INSERT OR REPLACE INTO stats (name, value) VALUES ('library_id', random());
-        CREATE TRIGGER papers_stamp_au AFTER UPDATE ON papers BEGIN
-            INSERT OR REPLACE INTO export_stamps (paper_id, stamp) VALUES (new.id, random());
-            INSERT OR REPLACE INTO export_stamps (paper_id, stamp)
-                SELECT old.id, random() WHERE old.id IS NOT new.id;
-        END;
-        CREATE TRIGGER papers_stamp_ad AFTER DELETE ON papers BEGIN
-            INSERT OR REPLACE INTO export_stamps (paper_id, stamp) VALUES (old.id, random());
-        END;"""
+        INSERT OR REPLACE INTO stats (name, value) VALUES ('library_id', random());"""
+    + _stamped_papers()
     + "".join(
         _stamped_by(table)
         for table in ("sources", "paper_tags", "links", "annotations", "list_items", "attachments")

@@ -127,6 +127,30 @@ def test_every_change_to_what_an_export_writes_draws_a_new_stamp(
     assert after[1] != before[1]
 
 
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) SELECT 2, id FROM tags",
+        "INSERT OR REPLACE INTO paper_tags (paper_id, tag_id) SELECT 2, id FROM tags",
+        "INSERT OR ROLLBACK INTO paper_tags (paper_id, tag_id) SELECT 2, id FROM tags",
+        "UPDATE OR IGNORE papers SET rating = 4 WHERE id = 2",
+        "UPDATE OR REPLACE papers SET title = 'T' WHERE id = 2",
+        "INSERT OR REPLACE INTO papers (id, key, title, added) VALUES (2, 'k2', 'New', 'now')",
+    ],
+)
+def test_a_stamp_is_drawn_whatever_conflict_clause_the_change_has(
+    cited: Library, statement: str
+) -> None:
+    """A trigger's own conflict clause gives way to that of the statement firing it: under an
+    INSERT OR IGNORE a replace would keep the old stamp, and under an OR ROLLBACK fail."""
+    before = cited.export_stamps()
+    with cited.write():
+        cited.db.execute(statement)
+    after = cited.export_stamps()
+    assert before is not None and after is not None
+    assert after[1][2] != before[1].get(2, 0)
+
+
 def test_a_deleted_paper_keeps_a_stamp_so_its_id_never_meets_an_old_entry(
     cited: Library,
 ) -> None:

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
+import time
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -178,9 +180,8 @@ class KeptEntries:
         """What is kept, or nothing when the file is missing or does not match in every way."""
         file = cache_folder() / "exports" / f"{library_key(library)}-{fmt}.kept"
         kept = cls(file, library_id, fmt)
-        try:
-            data = file.read_bytes()
-        except OSError:
+        data = _regular_file_bytes(file)
+        if data is None:
             return kept
         try:
             kept._read(data)
@@ -325,13 +326,43 @@ def _replace(file: Path, parts: tuple[bytes, ...]) -> None:
     _forget_oldest(folder)
 
 
-def _forget_oldest(folder: Path) -> None:
-    """Keep at most ``MAX_FILES`` kept files in the folder, removing the least recently made."""
+def _regular_file_bytes(file: Path) -> bytes | None:
+    """The bytes of a regular file no larger than a kept file can be; None for anything else (a
+    FIFO would block a read for ever, a device never end it) or when it cannot be read."""
     try:
-        files = [entry for entry in os.scandir(folder) if entry.name.endswith(".kept")]
+        handle = os.open(file, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES + (64 << 20):
+            return None
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            return stream.read()
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+
+
+# A temporary file this old was left by a process that died while writing it.
+STALE_SECONDS = 3600
+
+
+def _forget_oldest(folder: Path) -> None:
+    """Keep at most ``MAX_FILES`` kept files in the folder, removing the least recently made,
+    and remove temporary files left by processes that died while writing one."""
+    try:
+        entries = list(os.scandir(folder))
+        now = time.time()
+        for entry in entries:
+            left = entry.name.startswith(".") and ".kept." in entry.name
+            if left and now - entry.stat(follow_symlinks=False).st_mtime > STALE_SECONDS:
+                os.unlink(entry.path)
+        files = [entry for entry in entries if entry.name.endswith(".kept")]
         if len(files) <= MAX_FILES:
             return
-        files.sort(key=lambda entry: entry.stat().st_mtime_ns)
+        files.sort(key=lambda entry: entry.stat(follow_symlinks=False).st_mtime_ns)
         for entry in files[: len(files) - MAX_FILES]:
             os.unlink(entry.path)
     except OSError:

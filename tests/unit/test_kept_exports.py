@@ -206,6 +206,40 @@ def test_entries_kept_for_another_library_or_code_are_not_used(
     assert kept(cited, fmt) == fresh(cited, fmt)
 
 
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder", "symlink"])
+def test_a_kept_file_that_is_not_a_regular_file_is_left_alone(
+    cited: Library, cache: Path, kind: str
+) -> None:
+    """A FIFO in its place would block a read for ever, /dev/zero never end one."""
+    import os
+
+    kept(cited, "bibtex")
+    file = _kept_file(cache, "bibtex")
+    file.unlink()
+    if kind == "fifo":
+        os.mkfifo(file)
+    elif kind == "folder":
+        file.mkdir()
+    else:
+        file.symlink_to("/dev/zero" if kind == "device" else cache / "elsewhere")
+    cited.tag(1, ["after"])
+    assert kept(cited, "bibtex") == fresh(cited, "bibtex")
+
+
+def test_a_temporary_file_left_by_a_killed_export_is_removed_later(
+    cited: Library, cache: Path
+) -> None:
+    import os
+
+    kept(cited, "bibtex")
+    left = cache / "exports" / ".x-bibtex.kept.123.abcdef"
+    left.write_bytes(b"half a file")
+    os.utime(left, (0, 0))
+    cited.tag(1, ["after"])
+    kept(cited, "bibtex")
+    assert not left.exists()
+
+
 def test_a_cache_folder_that_cannot_be_written_only_slows_the_export(
     cited: Library, cache: Path
 ) -> None:

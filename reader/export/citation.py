@@ -9,7 +9,7 @@ export are reserved first, so a generated key never takes one of theirs.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from reader.editing import ENTRY_TYPES
 from reader.identifiers import citation_key, unique_citation_key
@@ -31,17 +31,24 @@ def listed_year(paper: Paper) -> int | None:
 def citation_keys(papers: Sequence[Paper]) -> list[str]:
     """One key per paper, in order, unique within the export (compared case-insensitively, as
     BibTeX compares them)."""
-    reserved = {paper.citekey.casefold() for paper in papers if paper.citekey}
+    return unique_keys([paper.citekey for paper in papers], lambda index: base_key(papers[index]))
+
+
+def base_key(paper: Paper) -> str:
+    """The key a paper without one of its own is given, before it is made unique."""
+    return citation_key(paper.authors, paper.year, paper.title, listed_year=listed_year(paper))
+
+
+def unique_keys(citekeys: Sequence[str | None], base: Callable[[int], str]) -> list[str]:
+    """``citation_keys`` from each paper's own key (or None) and, asked only for the papers
+    that need one, the index's ``base_key``."""
+    reserved = {key.casefold() for key in citekeys if key}
     used: set[str] = set()
     keys = []
-    for paper in papers:
-        key = paper.citekey
+    for index, key in enumerate(citekeys):
         if not key or key.casefold() in used:
-            base = citation_key(
-                paper.authors, paper.year, paper.title, listed_year=listed_year(paper)
-            )
             key = unique_citation_key(
-                base,
+                base(index),
                 lambda candidate: candidate.casefold() in used or candidate.casefold() in reserved,
             )
         used.add(key.casefold())

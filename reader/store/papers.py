@@ -18,6 +18,16 @@ if TYPE_CHECKING:
     from reader.summaries import PaperRow
 
 MAX_ROW_ID = 2**63 - 1
+# How many rows each paper has in the tables an export reads besides its own (a row added
+# draws no stamp: it makes this larger). Below 2**32 for any library.
+_COUNTED_ROWS = (
+    "SELECT paper_id, count(*) FROM ("
+    + " UNION ALL ".join(
+        f"SELECT paper_id FROM {table}"
+        for table in ("sources", "paper_tags", "links", "annotations", "list_items", "attachments")
+    )
+    + ") GROUP BY paper_id"
+)
 
 
 def is_row_id(value: object) -> bool:
@@ -125,14 +135,21 @@ class Catalog:
             raise errors.describe(self.library.path, error) from None
 
     def export_stamps(self) -> tuple[int, dict[int, int]] | None:
-        """The library's id and the export stamp of every paper that has one (a paper without
-        is as first written: stamp 0), to tell which kept export entries still hold; None for
-        a library from before schema step 6 (read as it is on read-only media), which keeps
+        """The library's id and, for every paper that has either, its export stamp and how many
+        rows of the tables an export reads it has, in one number (a paper without either is
+        0): what a kept export entry of the paper was made at (see ``schema``). None for a
+        library from before schema step 6 (read as it is on read-only media), which keeps
         none. Read in the same snapshot as the papers rendered, or before it."""
         row = self.db.execute("SELECT value FROM stats WHERE name = 'library_id'").fetchone()
         if row is None:
             return None
-        return row[0], dict(self.db.execute("SELECT paper_id, stamp FROM export_stamps"))
+        stamps = {  # (in Python: a 64-bit stamp and a count take more than SQLite's integers)
+            paper_id: stamp << 32
+            for paper_id, stamp in self.db.execute("SELECT paper_id, stamp FROM export_stamps")
+        }
+        for paper_id, rows in self.db.execute(_COUNTED_ROWS):
+            stamps[paper_id] = stamps.get(paper_id, 0) + rows
+        return row[0], stamps
 
     def tags_for(self, ids: list[int]) -> dict[int, list[str]]:
         marks = ",".join("?" * len(ids))

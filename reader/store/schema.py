@@ -277,17 +277,21 @@ TEXT_BASE_SCHEMA = """
 """
 
 # Each paper's export stamp: a random number drawn again, by these triggers in the same
-# transaction, by every change to what an export writes of the paper (its row, sources and
-# their files, tags and their names, links, notes, lists and their names, attached files). A
-# paper without a row is as it was first written; deleting a paper draws one for its id, so a
+# transaction, when what an export writes of the paper is updated or deleted (its row, sources
+# and their files, tags and their names, links, notes, lists and their names, attached files).
+# Rows added are told by their number instead: every row of those tables a paper has is counted
+# beside its stamp (``Catalog.export_stamps``), and a row added without one deleted or updated
+# (which draws a stamp) makes the count larger. So no trigger fires on an insert: a trigger on
+# a table makes SQLite journal every statement that writes it, which at an import's hundreds of
+# thousands of rows cost more than the import. Deleting a paper draws a stamp for its id, so a
 # paper given that id again (undo, a restore) never shows the stamp of the one before. An
-# export's rendered entries are kept under (library, paper, stamp) in the user cache folder
-# (``reader.kept_exports``) and used again only while the stamp is the same. Random rather than
-# counted, like the text version: copies of a library changed apart never meet at one number.
+# export's rendered entries are kept under (library, paper, stamp and count) in the user cache
+# folder (``reader.kept_exports``) and used again only while both are the same. Random rather
+# than counted, like the text version: copies of a library changed apart never meet at one.
 #
 # A stamp is drawn by deleting the paper's row and inserting a new one, never by INSERT OR
 # REPLACE: a trigger's conflict clause gives way to the statement's that fired it, so under
-# an INSERT OR IGNORE (how tags and sources are added) a replace would keep the old stamp.
+# an UPDATE OR IGNORE a replace would keep the old stamp.
 
 
 def _draw(paper: str) -> str:
@@ -306,10 +310,9 @@ def _draw_all(papers: str) -> str:
 
 
 def _stamped_by(table: str, column: str = "paper_id") -> str:
-    """Triggers drawing the stamp of the paper a row of ``table`` belongs to, on every change."""
+    """Triggers drawing the stamp of the paper a row of ``table`` belongs to when the row is
+    updated or deleted (a row added is counted: see above)."""
     return f"""
-        CREATE TRIGGER {table}_stamp_ai AFTER INSERT ON {table} BEGIN{_draw(f"new.{column}")}
-        END;
         CREATE TRIGGER {table}_stamp_ad AFTER DELETE ON {table} BEGIN{_draw(f"old.{column}")}
         END;
         CREATE TRIGGER {table}_stamp_au AFTER UPDATE ON {table} BEGIN{_draw(f"new.{column}")}
@@ -320,13 +323,9 @@ def _stamped_by(table: str, column: str = "paper_id") -> str:
 
 
 def _stamped_papers() -> str:
-    """The papers' own triggers. A new paper needs no stamp (none was kept for its id), so an
-    import pays nothing here; a row put in place of another (an INSERT OR REPLACE, whose
-    deletion fires no trigger) finds the one before's stamp and draws a new one."""
+    """The papers' own triggers: none on insert (a new paper needs no stamp, as none was kept
+    for its id; no code puts a row in place of another)."""
     return f"""
-        CREATE TRIGGER papers_stamp_ai AFTER INSERT ON papers
-        WHEN EXISTS (SELECT 1 FROM export_stamps WHERE paper_id = new.id) BEGIN{_draw("new.id")}
-        END;
         CREATE TRIGGER papers_stamp_ad AFTER DELETE ON papers BEGIN{_draw("old.id")}
         END;
         CREATE TRIGGER papers_stamp_au AFTER UPDATE ON papers BEGIN{_draw("new.id")}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reader import kept_exports
+from reader import kept_file
 from reader.editing import parse_authors
 from reader.export import MarkdownOptions
 from reader.exporting import library_document, list_document, query_document, render_pieces
@@ -135,7 +135,8 @@ def test_every_change_to_what_an_export_writes_draws_a_new_stamp(
         "INSERT OR ROLLBACK INTO paper_tags (paper_id, tag_id) SELECT 2, id FROM tags",
         "UPDATE OR IGNORE papers SET rating = 4 WHERE id = 2",
         "UPDATE OR REPLACE papers SET title = 'T' WHERE id = 2",
-        "INSERT OR REPLACE INTO papers (id, key, title, added) VALUES (2, 'k2', 'New', 'now')",
+        "INSERT OR IGNORE INTO links (paper_id, url, kind) VALUES (2, 'https://x.org', 'page')",
+        "DELETE FROM sources WHERE paper_id = 2",
     ],
 )
 def test_a_stamp_is_drawn_whatever_conflict_clause_the_change_has(
@@ -149,6 +150,24 @@ def test_a_stamp_is_drawn_whatever_conflict_clause_the_change_has(
     after = cited.export_stamps()
     assert before is not None and after is not None
     assert after[1][2] != before[1].get(2, 0)
+
+
+def test_no_code_puts_a_paper_row_in_place_of_another() -> None:
+    """A replaced row fires no trigger (its deletion is implicit) and keeps its rows elsewhere:
+    its stamp and count would stay. Papers are only ever inserted anew, updated or deleted."""
+    import re
+
+    root = Path(__file__).resolve().parents[2] / "reader"
+    pattern = re.compile(
+        r"OR\s+REPLACE\s+INTO\s+papers\b|\[.papers.\]\.(upsert|insert_all|insert\([^)]*replace)",
+        re.I,
+    )
+    found = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
 
 
 def test_a_deleted_paper_keeps_a_stamp_so_its_id_never_meets_an_old_entry(
@@ -202,7 +221,7 @@ def test_entries_kept_for_another_library_or_code_are_not_used(
     file.write_bytes(text)
     assert kept(cited, fmt) == fresh(cited, fmt)
     cited.edit(1, {"title": "And here"})
-    monkeypatch.setattr(kept_exports, "_CODE_VERSION", ["another version of reader"])
+    monkeypatch.setattr(kept_file, "_CODE_VERSION", ["another version of reader"])
     assert kept(cited, fmt) == fresh(cited, fmt)
 
 

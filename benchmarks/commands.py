@@ -157,7 +157,7 @@ def exports(suite: Suite, plan: Plan, library: Path, papers: int) -> None:
 
 # Formats whose entries are kept between exports (reader/kept_exports.py): the figures above
 # are of a library unchanged since its last export; these are of the other cases.
-KEPT_FORMATS = ("bibtex", "csl-json")
+KEPT_FORMATS = ("bibtex", "csl-json", "csv")
 
 
 def kept_exports(suite: Suite, plan: Plan, library: Path, name: str, command: list[str]) -> None:

@@ -49,6 +49,8 @@ ORDER = (
     "export_bibtex_one_changed",
     "export_csl_json_nothing_kept",
     "export_csl_json_one_changed",
+    "export_csv_nothing_kept",
+    "export_csv_one_changed",
     "cli_tag",
     "cli_rate",
     "cli_status",

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from reader.export.csv_format import HEADER_LINE
 from reader.kept_file import PLACEHOLDER, KeptEntries
 from reader.text import json_array_pieces, json_strings, safe
 
@@ -42,6 +43,9 @@ class Keyed:
     opening: str
     cut: int
     closing: str
+    # Whether entries carry a citation key (made for the whole export); the others' entries
+    # take an empty key, at their start.
+    cited: bool = True
 
     def whole(self, text: memoryview) -> list[str | memoryview]:
         """The pieces of the export whose entries, joined and encoded, are ``text`` (at least
@@ -71,9 +75,20 @@ def _bibtex_keys(keys: list[str]) -> list[str]:
     return [key if key.isprintable() else safe(key) for key in keys]
 
 
+def _csv_items() -> Callable[[Sequence[Paper], Sequence[str]], list[str]]:
+    from reader.export.csv_format import csv_rows
+
+    return lambda papers, keys: [key + row for key, row in zip(keys, csv_rows(papers), strict=True)]
+
+
+def _csv_framed(rows: list[str]) -> list[str]:
+    return [HEADER_LINE, *rows]
+
+
 KEYED_FORMATS: dict[str, Keyed] = {
     "bibtex": Keyed(_bibtex_items, _bibtex_keys, _bibtex_framed, "", 1, ""),
     "csl-json": Keyed(_csl_items, json_strings, json_array_pieces, "[\n  ", 4, "\n]\n"),
+    "csv": Keyed(_csv_items, list, _csv_framed, HEADER_LINE, 0, "", cited=False),
 }
 
 
@@ -102,16 +117,20 @@ def kept_pieces(
         papers = _papers(library, missing, fmt)
         if len(papers) < len(missing):
             return None  # a paper not found: cannot happen in one snapshot; render as usual
-        citekeys = [
-            papers[paper_id].citekey if entry is None else entry.citekey
-            for paper_id, entry in zip(ids, entries, strict=True)
-        ]
-        bases: dict[int, str] = {
-            index: entry.base
-            for index, entry in enumerate(entries)
-            if entry is not None and entry.base is not None
-        }
-        keys = _keys(library, ids, papers, citekeys, bases)
+        citekeys: list[str | None] = [None] * len(ids)
+        bases: dict[int, str] = {}
+        keys = [""] * len(ids)
+        if keyed.cited:
+            citekeys = [
+                papers[paper_id].citekey if entry is None else entry.citekey
+                for paper_id, entry in zip(ids, entries, strict=True)
+            ]
+            bases = {
+                index: entry.base
+                for index, entry in enumerate(entries)
+                if entry is not None and entry.base is not None
+            }
+            keys = _keys(library, ids, papers, citekeys, bases)
     texts = [None if entry is None else entry.text for entry in entries]
     if missing:
         made = iter(keyed.items()([papers[i] for i in missing], [PLACEHOLDER] * len(missing)))

@@ -31,6 +31,7 @@ HEADER = (
     "notes",
     "abstract",
 )
+HEADER_LINE = ",".join(HEADER) + "\n"
 # A formula sign, or whitespace or an invisible character that a spreadsheet may trim away
 # before it sees one (tab and carriage return are in every list of formula starts).
 _RISKY_START = re.compile(r"[=+\-@\s\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
@@ -79,6 +80,20 @@ def csv_pieces(papers: Sequence[Paper]) -> list[str]:
 
     Control characters go from each piece at once (``safe``): none is a comma, a quote or a
     newline, so where they were changes no quoting; the pieces are then clean as written."""
+    rows = [",".join(HEADER), *_rows(papers)]
+    return [
+        safe("\n".join(rows[start : start + _ROWS]) + "\n") for start in range(0, len(rows), _ROWS)
+    ]
+
+
+def csv_rows(papers: Sequence[Paper]) -> list[str]:
+    """Each paper's row as ``csv_pieces`` writes it, its newline included (without the
+    header: ``HEADER_LINE``)."""
+    return [safe(row + "\n") for row in _rows(papers)]
+
+
+def _rows(papers: Sequence[Paper]) -> list[str]:
+    """Each paper's row, not yet cleaned of control characters."""
     dates = [paper.listings or ((paper.listed,) if paper.listed else ()) for paper in papers]
     columns = [
         [str(paper.id) for paper in papers],
@@ -93,10 +108,7 @@ def csv_pieces(papers: Sequence[Paper]) -> list[str]:
         [str(len(paper.annotations)) for paper in papers],
         _cells([paper.abstract for paper in papers]),
     ]
-    rows = [",".join(HEADER), *map(",".join, zip(*columns, strict=True))]
-    return [
-        safe("\n".join(rows[start : start + _ROWS]) + "\n") for start in range(0, len(rows), _ROWS)
-    ]
+    return list(map(",".join, zip(*columns, strict=True)))
 
 
 def _cells(texts: list[str]) -> list[str]:

@@ -18,7 +18,7 @@ from reader.store import Library
 from reader.store.user_cache import CACHE_ENV
 from tests.reliability.support import assert_ok, cli, run_reader
 
-FORMATS = ("bibtex", "csl-json")
+FORMATS = ("bibtex", "csl-json", "csv")
 
 
 def fresh(library: Library, fmt: str, name: str | None = None, query: str | None = None) -> str:
@@ -326,6 +326,11 @@ def _entries(text: str, fmt: str) -> int:
 
     if fmt == "csl-json":
         return len(json.loads(text))
+    if fmt == "csv":
+        import csv
+        import io
+
+        return len(list(csv.reader(io.StringIO(text)))) - 1
     return sum(1 for line in text.splitlines() if line.startswith("@"))
 
 

@@ -156,8 +156,9 @@ def exports(suite: Suite, plan: Plan, library: Path, papers: int) -> None:
 
 
 # Formats whose entries are kept between exports (reader/kept_exports.py): the figures above
-# are of a library unchanged since its last export; these are of the other cases.
-KEPT_FORMATS = ("bibtex", "csl-json", "csv")
+# are of a library unchanged since its last export; these are of the other cases. (JSON with
+# --all is the backup, written whole each time.)
+KEPT_FORMATS = ("bibtex", "csl-json", "csv", "markdown")
 
 
 def kept_exports(suite: Suite, plan: Plan, library: Path, name: str, command: list[str]) -> None:

@@ -51,6 +51,8 @@ ORDER = (
     "export_csl_json_one_changed",
     "export_csv_nothing_kept",
     "export_csv_one_changed",
+    "export_markdown_nothing_kept",
+    "export_markdown_one_changed",
     "cli_tag",
     "cli_rate",
     "cli_status",

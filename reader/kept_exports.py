@@ -1,7 +1,7 @@
-"""Citation exports that reuse what they wrote before.
+"""Exports that reuse what they wrote before.
 
-Exporting a library to BibTeX or CSL-JSON again and again (a ``.bib`` kept beside a paper being
-written, remade after each change) renders the same entries every time. Each entry is kept in
+Exporting a library to BibTeX, CSL-JSON, CSV or Markdown again and again (a ``.bib`` kept beside
+a paper being written, remade after each change) renders the same entries every time. Each entry is kept in
 the user cache folder under its paper's export stamp, a random number the library draws again,
 in the same transaction, at every change to what an export writes of the paper (schema step 6).
 An export renders only the papers whose stamp is not the one kept, and writes the file from the
@@ -17,7 +17,7 @@ an export after a change makes every key again without reading every paper. The 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import TYPE_CHECKING
 
 from reader.export.csv_format import HEADER_LINE
@@ -25,6 +25,7 @@ from reader.kept_file import PLACEHOLDER, KeptEntries
 from reader.text import json_array_pieces, json_strings, safe
 
 if TYPE_CHECKING:
+    from reader.export import MarkdownOptions
     from reader.models import Paper
     from reader.store import Library
 
@@ -46,6 +47,11 @@ class Keyed:
     # Whether entries carry a citation key (made for the whole export); the others' entries
     # take an empty key, at their start.
     cited: bool = True
+    # Whether the kept entries, joined, are the export's body as they are (Markdown's items are
+    # joined by blank lines or not, as any of them asks).
+    whole_text: bool = True
+    # The fields its entries are made from, when not those the format reads by default.
+    fields: frozenset[str] | None = None
 
     def whole(self, text: memoryview) -> list[str | memoryview]:
         """The pieces of the export whose entries, joined and encoded, are ``text`` (at least
@@ -93,14 +99,18 @@ KEYED_FORMATS: dict[str, Keyed] = {
 
 
 def kept_pieces(
-    library: Library, select: Callable[[], Sequence[int]], fmt: str
+    library: Library,
+    select: Callable[[], Sequence[int]],
+    fmt: str,
+    keyed: Keyed | None = None,
 ) -> list[str | memoryview] | None:
     """The export of the papers ``select`` gives (called in the same snapshot as every read
     here), in a format of ``KEYED_FORMATS``, as the pieces ``render_pieces`` gives (some of them
     encoded already); the entries of papers unchanged since an earlier export are reused. None
     when the library keeps no export stamps (a library older than reader read as it is): then
-    render it as usual."""
-    keyed = KEYED_FORMATS[fmt]
+    render it as usual. ``keyed`` is the format's, unless given (with ``fmt`` naming what is
+    kept: Markdown's items differ with its options)."""
+    keyed = keyed or KEYED_FORMATS[fmt]
     with library.read():
         found = library.export_stamps()
         if found is None:
@@ -109,12 +119,12 @@ def kept_pieces(
         ids = list(select())
         stamps = [changed.get(paper_id, 0) for paper_id in ids]
         kept = KeptEntries.load(library.path, library_id, fmt)
-        whole = kept.exported(ids, stamps)
-        if whole is not None:  # the same papers, in the same order, none changed
+        whole = kept.exported(ids, stamps)  # the same papers, in the same order, none changed
+        if whole is not None and keyed.whole_text:
             return keyed.whole(whole) if ids else keyed.framed([])
         entries = kept.entries(ids, stamps)
         missing = [paper_id for paper_id, entry in zip(ids, entries, strict=True) if entry is None]
-        papers = _papers(library, missing, fmt)
+        papers = _papers(library, missing, fmt, keyed)
         if len(papers) < len(missing):
             return None  # a paper not found: cannot happen in one snapshot; render as usual
         citekeys: list[str | None] = [None] * len(ids)
@@ -141,17 +151,67 @@ def kept_pieces(
     ]
     key_at = [text.index(PLACEHOLDER) for text in texts]
     inputs = [(citekey, bases.get(index)) for index, citekey in enumerate(citekeys)]
+    if not keyed.whole_text:
+        if whole is None:  # (else what is kept is this export already)
+            kept.save(ids, stamps, keyed_entries, key_at, written, inputs, changed)
+        return list(keyed.framed(keyed_entries))
     encoded = kept.save(ids, stamps, keyed_entries, key_at, written, inputs, changed)
     return keyed.whole(memoryview(encoded)) if ids else keyed.framed([])
 
 
-def _papers(library: Library, missing: list[int], fmt: str) -> dict[int, Paper]:
-    """The papers to render, with every field the format reads, by id."""
+def kept_markdown(
+    library: Library, name: str | None, query: str | None, options: MarkdownOptions
+) -> list[str | memoryview] | None:
+    """``kept_pieces`` of a Markdown export with these options (a list ``name``, a ``query``,
+    or every paper, as ``reader.exporting`` titles them): its heading, description and count
+    of papers read are written anew; its items are kept."""
+    from reader.export import LIBRARY_TITLE, export_format
+    from reader.export.markdown import markdown_head, markdown_items, markdown_pieces
+
+    head: list[str] = []
+
+    def select() -> list[int]:
+        """The papers, and (in the same snapshot) what comes before them."""
+        from reader.exporting import selected_ids
+
+        title, description = LIBRARY_TITLE, ""
+        if name is not None:
+            info, ids = library.reading_list(name)
+            title, description = info.name, info.description
+        else:
+            ids = selected_ids(library, name, query)
+            if query is not None and query.strip():
+                title = f"Papers matching {query}"
+        done = len(library.ids_with_status("read").intersection(ids)) if ids else 0
+        head.append(markdown_head(title, description, options, done, len(ids)))
+        return ids
+
+    keyed = Keyed(
+        lambda: (
+            lambda papers, keys: [
+                key + item for key, item in zip(keys, markdown_items(papers, options), strict=True)
+            ]
+        ),
+        list,
+        lambda items: markdown_pieces(head[0], items),
+        "",
+        0,
+        "",
+        cited=False,
+        whole_text=False,
+        fields=export_format("markdown").reads(options),
+    )
+    signature = "".join("1" if value else "0" for value in astuple(options))
+    return kept_pieces(library, select, f"markdown-{signature}", keyed)
+
+
+def _papers(library: Library, missing: list[int], fmt: str, keyed: Keyed) -> dict[int, Paper]:
+    """The papers to render, with every field their entries are made from, by id."""
     from reader.export import MarkdownOptions, export_format
 
     if not missing:
         return {}
-    fields = export_format(fmt).reads(MarkdownOptions())
+    fields = keyed.fields or export_format(fmt).reads(MarkdownOptions())
     return {paper.id: paper for paper in library.catalog.papers_of(missing, fields)}
 
 

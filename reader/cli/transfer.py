@@ -170,14 +170,17 @@ def _export(
         render_pieces,
         selected_ids,
     )
-    from reader.kept_exports import KEYED_FORMATS, kept_pieces
+    from reader.kept_exports import KEYED_FORMATS, kept_markdown, kept_pieces
 
     everything = name is None and query is None
     text: str | list[str] | list[str | memoryview] | None = None
     if everything and export_format(fmt).backup:
         text = backup_pieces(lib) if output is not None else backup_text(lib)
-    elif fmt in KEYED_FORMATS:  # entries of papers unchanged since the last export are reused
-        kept = kept_pieces(lib, lambda: selected_ids(lib, name, query), fmt)
+    elif fmt in KEYED_FORMATS or fmt == "markdown":  # unchanged papers' entries are reused
+        if fmt == "markdown":
+            kept = kept_markdown(lib, name, query, options)
+        else:
+            kept = kept_pieces(lib, lambda: selected_ids(lib, name, query), fmt)
         if kept is not None and output is None:
             text = "".join(
                 str(piece, "utf-8") if isinstance(piece, memoryview) else piece for piece in kept

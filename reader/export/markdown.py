@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 from reader.export import ExportDocument, MarkdownOptions
 from reader.models import Annotation, Paper
-from reader.text import one_line, one_lines, stars
+from reader.text import one_line, one_lines, safe, stars
 
 INDENT = "  "  # continuation indent of a "- " list item
 SEPARATOR = " · "
@@ -116,6 +116,39 @@ def render_markdown(doc: ExportDocument, options: MarkdownOptions = DEFAULT_OPTI
     else:
         blocks.append("No papers yet.")
     return "\n\n".join(blocks) + "\n"
+
+
+def markdown_head(
+    title: str, description: str, options: MarkdownOptions, done: int, total: int
+) -> str:
+    """What ``render_markdown`` writes before the first item (after ``safe``), for a document of
+    ``total`` papers, ``done`` of them read."""
+    blocks = [f"# {escape(title) or 'Papers'}"]
+    lines = _own_markdown(description)
+    if lines:
+        blocks.append("\n".join(lines))
+    if total and not options.share:
+        blocks.append(f"{done} of {total} read")
+    return safe("\n\n".join(blocks) + "\n\n")
+
+
+def markdown_items(papers: Sequence[Paper], options: MarkdownOptions) -> list[str]:
+    """Each paper's item as ``render_markdown`` writes it (after ``safe``)."""
+    parts = _Parts(papers, options)
+    return [safe(_item(paper, options, parts)) for paper in papers]
+
+
+def markdown_pieces(head: str, items: list[str]) -> list[str]:
+    """``render`` of a Markdown document in pieces, from ``markdown_head`` and its items."""
+    if not items:
+        return [head + "No papers yet.\n"]
+    loose = any("\n\n" in item for item in items)  # as render_markdown decides
+    separator = "\n\n" if loose else "\n"
+    pieces = [head]
+    for item in items:
+        pieces += (item, separator)
+    pieces[-1] = "\n"
+    return pieces
 
 
 def escape_all(texts: list[str]) -> list[str]:

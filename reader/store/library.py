@@ -180,6 +180,9 @@ class Library(Connection):
     def export_stamps(self) -> tuple[int, dict[int, int]] | None:
         return self.catalog.export_stamps()
 
+    def ids_with_status(self, status: str) -> set[int]:
+        return self.catalog.ids_with_status(status)
+
     def search(
         self,
         query: Query | str = "",

@@ -223,6 +223,11 @@ class Catalog:
         known.sort(key=lambda pid: keys[pid], reverse=descending != reverse)
         return known + unknown
 
+    def ids_with_status(self, status: str) -> set[int]:
+        return {
+            row[0] for row in self.db.execute("SELECT id FROM papers WHERE status = ?", [status])
+        }
+
     def status_counts(self, statuses: Sequence[str]) -> dict[str, int]:
         counts = dict.fromkeys(statuses, 0)
         counts.update(self.db.execute("SELECT status, count(*) FROM papers GROUP BY status"))

@@ -13,12 +13,12 @@ from reader import kept_file
 from reader.editing import parse_authors
 from reader.export import MarkdownOptions
 from reader.exporting import library_document, list_document, query_document, render_pieces
-from reader.kept_exports import kept_pieces
+from reader.kept_exports import kept_markdown, kept_pieces
 from reader.store import Library
 from reader.store.user_cache import CACHE_ENV
 from tests.reliability.support import assert_ok, cli, run_reader
 
-FORMATS = ("bibtex", "csl-json", "csv")
+FORMATS = ("bibtex", "csl-json", "csv", "markdown")
 
 
 def fresh(library: Library, fmt: str, name: str | None = None, query: str | None = None) -> str:
@@ -36,7 +36,10 @@ def kept(library: Library, fmt: str, name: str | None = None, query: str | None 
     """The export as ``reader export`` makes it, reusing what is kept."""
     from reader.exporting import selected_ids
 
-    pieces = kept_pieces(library, lambda: selected_ids(library, name, query), fmt)
+    if fmt == "markdown":
+        pieces = kept_markdown(library, name, query, MarkdownOptions())
+    else:
+        pieces = kept_pieces(library, lambda: selected_ids(library, name, query), fmt)
     assert pieces is not None
     return "".join(str(p, "utf-8") if isinstance(p, memoryview) else p for p in pieces)
 
@@ -115,6 +118,46 @@ def test_lists_queries_and_the_library_share_what_is_kept(cited: Library, fmt: s
     assert kept(cited, fmt) == fresh(cited, fmt)
 
 
+@pytest.mark.parametrize(
+    "options",
+    [
+        MarkdownOptions(share=True),
+        MarkdownOptions(abstracts=True, notes=False),
+        MarkdownOptions(tags=False, ratings=False, dates=False, links=False),
+    ],
+)
+def test_markdown_with_other_options_keeps_its_own_items(
+    cited: Library, options: MarkdownOptions
+) -> None:
+    def fresh_with(name: str | None = None) -> str:
+        document = library_document(cited) if name is None else list_document(cited, name)
+        return "".join(render_pieces(document, "markdown", options))
+
+    def kept_with(name: str | None = None) -> str:
+        pieces = kept_markdown(cited, name, None, options)
+        assert pieces is not None
+        return "".join(str(p, "utf-8") if isinstance(p, memoryview) else p for p in pieces)
+
+    assert kept(cited, "markdown") == fresh(cited, "markdown")  # default options kept apart
+    for _ in range(2):
+        assert kept_with() == fresh_with()
+        assert kept_with("Reading") == fresh_with("Reading")
+    cited.add_note(1, "first paragraph\n\nsecond paragraph")  # items now apart by blank lines
+    cited.set_status(3, "read")
+    assert kept_with("Reading") == fresh_with("Reading")
+    assert kept_with() == fresh_with()
+    assert kept(cited, "markdown") == fresh(cited, "markdown")
+
+
+def test_a_list_renamed_or_described_again_is_headed_anew(cited: Library) -> None:
+    assert kept(cited, "markdown", name="Reading") == fresh(cited, "markdown", name="Reading")
+    cited.rename_list("Reading", "Later")
+    cited.describe_list("Later", "For **the** weekend")
+    assert kept(cited, "markdown", name="Later") == fresh(cited, "markdown", name="Later")
+    assert kept(cited, "markdown", query="") == fresh(cited, "markdown")
+    assert kept(cited, "markdown", query="learning") == fresh(cited, "markdown", query="learning")
+
+
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_every_change_to_what_an_export_writes_draws_a_new_stamp(
     cited: Library, change: str
@@ -181,7 +224,7 @@ def test_a_deleted_paper_keeps_a_stamp_so_its_id_never_meets_an_old_entry(
 
 
 def _kept_file(cache: Path, fmt: str) -> Path:
-    (found,) = (cache / "exports").glob(f"*-{fmt}.kept")
+    (found,) = (cache / "exports").glob(f"*-{fmt}*.kept")
     return found
 
 
@@ -326,6 +369,8 @@ def _entries(text: str, fmt: str) -> int:
 
     if fmt == "csl-json":
         return len(json.loads(text))
+    if fmt == "markdown":
+        return sum(1 for line in text.splitlines() if line.startswith("- ["))
     if fmt == "csv":
         import csv
         import io

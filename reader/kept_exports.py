@@ -1,11 +1,12 @@
 """Exports that reuse what they wrote before.
 
-Exporting a library to BibTeX, CSL-JSON, CSV or Markdown again and again (a ``.bib`` kept beside
-a paper being written, remade after each change) renders the same entries every time. Each entry is kept in
-the user cache folder under its paper's export stamp, a random number the library draws again,
-in the same transaction, at every change to what an export writes of the paper (schema step 6).
-An export renders only the papers whose stamp is not the one kept, and writes the file from the
-kept entries and those; the result is byte for byte what rendering every paper gives.
+Exporting a library to BibTeX, CSL-JSON, CSV or Markdown again and again (a ``.bib`` kept
+beside a paper being written, remade after each change) renders the same entries every time.
+Each entry is kept in the user cache folder under its paper's export stamp: a random number the
+library draws again, in the same transaction, when what an export writes of the paper is updated
+or deleted, with a count of the paper's rows in the tables an export reads (schema step 6). An
+export renders only the papers whose stamp or count is not the one kept, and writes the file
+from the kept entries and those; the result is byte for byte what rendering every paper gives.
 
 Citation keys are not kept in the entries: a key depends on the other papers of the export
 (``smith2020a`` and ``smith2020b``). Entries are kept with a placeholder where the key goes, and

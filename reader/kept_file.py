@@ -47,6 +47,9 @@ class KeptEntries:
     def __init__(self, file: Path, library_id: int, fmt: str) -> None:
         self.file = file
         self.library_id = library_id
+        # The library file's device and inode: a copy of the library put in its place (which
+        # shares its id, and could have been changed otherwise since) is another file.
+        self.where: list[int] = []
         self.fmt = fmt
         self.body = memoryview(b"")
         self._text: str | None = None
@@ -65,13 +68,15 @@ class KeptEntries:
         """What is kept, or nothing when the file is missing or does not match in every way."""
         file = cache_folder() / "exports" / f"{library_key(library)}-{fmt}.kept"
         kept = cls(file, library_id, fmt)
+        kept.where = _file_identity(library)
         data = _regular_file_bytes(file)
         if data is None:
             return kept
         try:
             kept._read(data)
         except (ValueError, TypeError, KeyError, IndexError, UnicodeDecodeError):
-            return cls(file, library_id, fmt)
+            kept = cls(file, library_id, fmt)
+            kept.where = _file_identity(library)
         return kept
 
     def _read(self, data: bytes) -> None:
@@ -86,6 +91,7 @@ class KeptEntries:
         body = memoryview(data)[end + 1 :]
         if (
             header["library"] != self.library_id
+            or header["where"] != self.where
             or header["code"] != code_version()
             or header["format"] != self.fmt
         ):
@@ -177,6 +183,7 @@ class KeptEntries:
             return exported
         header = {
             "library": self.library_id,
+            "where": self.where,
             "code": code_version(),
             "format": self.fmt,
             "count": len(ids),
@@ -215,6 +222,14 @@ def _replace(file: Path, parts: tuple[bytes, ...]) -> None:
         temporary.unlink(missing_ok=True)
         return
     _forget_oldest(folder)
+
+
+def _file_identity(path: Path) -> list[int]:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return []
+    return [info.st_dev, info.st_ino]
 
 
 def _regular_file_bytes(file: Path) -> bytes | None:

@@ -14,6 +14,9 @@ from reader.models import LibraryError
 from reader.store import errors, opening, schema
 from reader.store.db import Database
 
+# Whether the library keeps export stamps (schema step 6; the migrations write before it).
+_KEEPS_STAMPS = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'export_stamps'"
+
 
 def storage_errors(method: Callable[..., Any]) -> Callable[..., Any]:
     """SQLite's errors leave the store as LibraryError, in a person's words."""
@@ -66,6 +69,7 @@ class Connection:
         self.db = Database(conn)
         self._writes = 0
         self._verified = False
+        self._outside_change = False  # found changed by another program: see ``write``
         self._version = version
         # PRAGMA data_version as this connection last saw it under its own write lock: a
         # different value at the next write means another connection committed in between.
@@ -134,13 +138,19 @@ class Connection:
                 else:
                     self.verify()
                     checked.remember(self.path)
+                    self._outside_change = True
             self.db.execute("BEGIN IMMEDIATE")
             self._note_commits_elsewhere()
+            if self._outside_change and self.db.execute(_KEEPS_STAMPS).fetchone():
+                # Changed by something other than reader since its last write (another copy put
+                # in its place, say): export entries kept for this library are not used again.
+                self.db.execute("UPDATE stats SET value = random() WHERE name = 'library_id'")
         except sqlite3.Error as error:
             raise errors.describe(self.path, error) from None
         try:
             yield
             self.db.conn.commit()
+            self._outside_change = False
         except sqlite3.Error as error:
             self.db.conn.rollback()
             raise errors.describe(self.path, error) from None

@@ -302,6 +302,64 @@ def test_a_temporary_file_left_by_a_killed_export_is_removed_later(
     assert not left.exists()
 
 
+def _add_tag_row(library: Library, paper_id: int, name: str) -> None:
+    """A tag added by an insert alone (no other write), as some paths may."""
+    with library.write():
+        library.db.execute("INSERT INTO tags (name) VALUES (?)", [name])
+        library.db.execute(
+            "INSERT INTO paper_tags (paper_id, tag_id) SELECT ?, id FROM tags WHERE name = ?",
+            [paper_id, name],
+        )
+
+
+def test_a_copy_put_in_the_library_s_place_is_not_taken_for_it(
+    cited: Library, tmp_path: Path
+) -> None:
+    """A copy shares the library's id; changed apart from it, a paper could come back to the
+    same stamp and count with other rows. Another file in its place is not the file kept for."""
+    import shutil
+
+    path = cited.path
+    copy = tmp_path / "copy.db"
+    cited.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(path, copy)
+    _add_tag_row(cited, 2, "only-in-the-library")
+    assert kept(cited, "bibtex") == fresh(cited, "bibtex")
+    cited.close()
+    copy.replace(path)  # the copy, put back in the library's place
+    for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    with Library(path) as restored:
+        _add_tag_row(restored, 2, "only-in-the-copy")  # the same stamp and count as before
+        assert "only-in-the-copy" in kept(restored, "bibtex")
+        assert kept(restored, "bibtex") == fresh(restored, "bibtex")
+
+
+def test_a_copy_written_over_the_library_is_not_taken_for_it(
+    cited: Library, tmp_path: Path
+) -> None:
+    """The same as a copy put in its place, but written over the file itself (``cp``): the
+    next writer finds the file changed by another program and draws the library a new id."""
+    import shutil
+
+    path = cited.path
+    copy = tmp_path / "copy.db"
+    cited.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(path, copy)
+    _add_tag_row(cited, 2, "only-in-the-library")
+    assert kept(cited, "bibtex") == fresh(cited, "bibtex")
+    cited.close()
+    for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    with open(copy, "rb") as source, open(path, "r+b") as target:  # the same file, overwritten
+        target.write(source.read())
+        target.truncate()
+    with Library(path) as restored:
+        _add_tag_row(restored, 2, "only-in-the-copy")
+        assert "only-in-the-copy" in kept(restored, "bibtex")
+        assert kept(restored, "bibtex") == fresh(restored, "bibtex")
+
+
 def test_a_cache_folder_that_cannot_be_written_only_slows_the_export(
     cited: Library, cache: Path
 ) -> None:

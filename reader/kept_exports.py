@@ -142,15 +142,21 @@ def kept_pieces(
                 if entry is not None and entry.base is not None
             }
             keys = _keys(library, ids, papers, citekeys, bases)
-    texts = [None if entry is None else entry.text for entry in entries]
+    # A format without keys has its empty key first: its entries are written as they are.
+    start = 0 if keyed.cited else len(PLACEHOLDER)
+    texts = [None if entry is None else entry.text[start:] for entry in entries]
     if missing:
-        made = iter(keyed.items()([papers[i] for i in missing], [PLACEHOLDER] * len(missing)))
+        where = [PLACEHOLDER if keyed.cited else ""] * len(missing)
+        made = iter(keyed.items()([papers[i] for i in missing], where))
         texts = [next(made) if text is None else text for text in texts]
     written = keyed.written(keys)
-    keyed_entries = [
-        text.replace(PLACEHOLDER, key, 1) for text, key in zip(texts, written, strict=True)
-    ]
-    key_at = [text.index(PLACEHOLDER) for text in texts]
+    if keyed.cited:
+        keyed_entries = [
+            text.replace(PLACEHOLDER, key, 1) for text, key in zip(texts, written, strict=True)
+        ]
+        key_at = [text.index(PLACEHOLDER) for text in texts]
+    else:
+        keyed_entries, key_at = texts, [0] * len(texts)
     inputs = [(citekey, bases.get(index)) for index, citekey in enumerate(citekeys)]
     if not keyed.whole_text:
         if whole is None:  # (else what is kept is this export already)

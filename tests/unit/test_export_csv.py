@@ -151,3 +151,14 @@ def test_deterministic_with_newline_terminator() -> None:
 
 def test_empty_library_is_just_the_header() -> None:
     assert render_csv(()) == ",".join(HEADER) + "\n"
+
+
+@pytest.mark.parametrize(
+    "title", ["Plain title", "A bell\x07 and an escape\x1b[31m", "bidi \u202e override", "a\rb"]
+)
+def test_rows_kept_one_by_one_are_the_export_s_rows(title: str) -> None:
+    """``csv_rows`` (what kept exports keep) joined under the header is ``render_csv``."""
+    from reader.export.csv_format import HEADER_LINE, csv_rows
+
+    papers = (*library(), make_paper(9, title, abstract=f"about {title}"))
+    assert HEADER_LINE + "".join(csv_rows(papers)) == render_csv(papers)

@@ -157,8 +157,8 @@ def exports(suite: Suite, plan: Plan, library: Path, papers: int) -> None:
 
 # Formats whose entries are kept between exports (reader/kept_exports.py): the figures above
 # are of a library unchanged since its last export; these are of the other cases. (JSON with
-# --all is the backup, written whole each time.)
-KEPT_FORMATS = ("bibtex", "csl-json", "csv", "markdown")
+# --all is the backup: its papers are kept, its tags, notes and lists written anew.)
+KEPT_FORMATS = ("bibtex", "csl-json", "csv", "markdown", "json")
 
 
 def kept_exports(suite: Suite, plan: Plan, library: Path, name: str, command: list[str]) -> None:

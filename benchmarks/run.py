@@ -53,6 +53,8 @@ ORDER = (
     "export_csv_one_changed",
     "export_markdown_nothing_kept",
     "export_markdown_one_changed",
+    "export_json_nothing_kept",
+    "export_json_one_changed",
     "cli_tag",
     "cli_rate",
     "cli_status",

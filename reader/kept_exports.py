@@ -244,3 +244,43 @@ def _keys(
         return bases[index]
 
     return unique_keys(citekeys, base)
+
+
+# In the backup, each paper's object is followed by this before the next.
+_BACKUP_SEPARATOR = ",\n    "
+
+
+def kept_backup(library: Library) -> list[str | memoryview] | None:
+    """The JSON backup (``export --all --format json``) as ``backup_pieces`` writes it, its
+    papers' objects kept between backups like other exports' entries (the tags, notes and
+    lists around them are written anew). None when the library keeps no export stamps, or
+    holds a value only the slow way writes: then write it as usual."""
+    with library.read():
+        found = library.export_stamps()
+        if found is None:
+            return None
+        library_id, changed = found
+        keys = library.backups.paper_keys()
+        ids = list(keys)
+        stamps = [changed.get(paper_id, 0) for paper_id in ids]
+        kept = KeptEntries.load(library.path, library_id, "json")
+        whole = kept.exported(ids, stamps)
+        entries = [] if whole is not None else kept.entries(ids, stamps)
+        missing = [paper_id for paper_id, entry in zip(ids, entries, strict=False) if entry is None]
+        parts = library.backups.parts(keys, missing)
+        if parts is None:
+            return None
+    head, made, tail = parts
+    if not ids:
+        return [head, "[]", tail]
+    opening, closing = head + "[\n    ", "\n  ]" + tail
+    if whole is not None:  # the same papers, none changed: the kept text as it is
+        return [opening, whole[: len(whole) - len(_BACKUP_SEPARATOR)], closing]
+    written = iter(made)
+    texts = [
+        next(written) + _BACKUP_SEPARATOR if entry is None else entry.text[len(PLACEHOLDER) :]
+        for entry in entries
+    ]
+    n = len(texts)
+    encoded = kept.save(ids, stamps, texts, [0] * n, [""] * n, [(None, None)] * n, changed)
+    return [opening, memoryview(encoded)[: len(encoded) - len(_BACKUP_SEPARATOR)], closing]

@@ -170,12 +170,16 @@ def _export(
         render_pieces,
         selected_ids,
     )
-    from reader.kept_exports import KEYED_FORMATS, kept_markdown, kept_pieces
+    from reader.kept_exports import KEYED_FORMATS, kept_backup, kept_markdown, kept_pieces
 
     everything = name is None and query is None
     text: str | list[str] | list[str | memoryview] | None = None
     if everything and export_format(fmt).backup:
-        text = backup_pieces(lib) if output is not None else backup_text(lib)
+        text = kept_backup(lib)  # the papers unchanged since the last backup are reused
+        if text is None:
+            text = backup_pieces(lib) if output is not None else backup_text(lib)
+        elif output is None:
+            text = "".join(str(p, "utf-8") if isinstance(p, memoryview) else p for p in text)
     elif fmt in KEYED_FORMATS or fmt == "markdown":  # unchanged papers' entries are reused
         if fmt == "markdown":
             kept = kept_markdown(lib, name, query, options)

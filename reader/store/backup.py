@@ -57,6 +57,29 @@ class Backup:
         except Unexpected:
             return [render_backup(self._dump(tables))]
 
+    def paper_keys(self) -> dict[int, str]:
+        """Every paper's key, by id in the backup's order (by id)."""
+        try:
+            return dict(self.db.execute("SELECT id, key FROM papers ORDER BY id"))
+        except sqlite3.Error as error:
+            raise errors.describe(self.library.path, error) from None
+
+    def parts(self, keys: dict[int, str], only: list[int]) -> tuple[str, list[str], str] | None:
+        """What a backup writes before its papers' array and after it, and the papers of
+        ``only`` written (in id order): for a backup some of whose papers were kept from an
+        earlier one. ``keys`` is ``paper_keys`` in the same snapshot. None when a value is
+        not one the fast layout writes (the caller then takes ``pieces``)."""
+        from reader.store.backup_text import Unexpected, backup_parts
+
+        try:
+            tables = read_tables(self.db, sorted(only))
+        except sqlite3.Error as error:
+            raise errors.describe(self.library.path, error) from None
+        try:
+            return backup_parts(tables, self.library.schema_version, keys)
+        except Unexpected:
+            return None
+
     def _dump(self, tables: Tables | None = None) -> dict[str, Any]:
         tables = tables or read_tables(self.db)
         sources = {

@@ -42,30 +42,46 @@ class Tables(NamedTuple):
     lists: list[tuple[Any, Any, Any, list[tuple[Any, Any]]]]  # name, description, created, items
 
 
-def read_tables(db: Database) -> Tables:
-    """The backup's rows; the caller holds one read transaction around this."""
+def read_tables(db: Database, only: Sequence[int] | None = None) -> Tables:
+    """The backup's rows; the caller holds one read transaction around this. With ``only``,
+    the papers and their details are those papers' alone (the rest is whole)."""
+    params = [] if only is None else [json.dumps(list(only))]
+
+    def among(column: str, joiner: str = "WHERE") -> str:
+        return "" if only is None else f" {joiner} {column} IN (SELECT value FROM json_each(?))"
+
     tags: dict[int, list[str]] = {}
     for paper_id, name in db.execute(
-        "SELECT pt.paper_id, t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "
-        "ORDER BY pt.paper_id, t.name COLLATE NOCASE, t.name"
+        "SELECT pt.paper_id, t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id"
+        f"{among('pt.paper_id')} ORDER BY pt.paper_id, t.name COLLATE NOCASE, t.name",
+        params,
     ):
         tags.setdefault(paper_id, []).append(name)
     # Sources in the order they came (ties by name and date), never by file id: a restore
     # numbers the files afresh, and the backup of the copy must be the same bytes.
     sources: dict[int, list[tuple[Any, ...]]] = {}
     for paper_id, file, listed, added in db.execute(
-        "SELECT s.paper_id, f.name, f.listed, f.added FROM sources s "
-        "JOIN files f ON f.id = s.file_id ORDER BY s.paper_id, f.added, f.name, f.listed"
+        "SELECT s.paper_id, f.name, f.listed, f.added FROM sources s JOIN files f ON f.id = "
+        f"s.file_id{among('s.paper_id')} ORDER BY s.paper_id, f.added, f.name, f.listed",
+        params,
     ):
         sources.setdefault(paper_id, []).append((file, listed or None, added))
     links = _grouped(
-        db, "SELECT paper_id, url, kind, position FROM links ORDER BY paper_id, position, url"
+        db,
+        f"SELECT paper_id, url, kind, position FROM links{among('paper_id')} "
+        "ORDER BY paper_id, position, url",
+        params,
     )
     files = _grouped(
-        db, "SELECT paper_id, path, sha256, added FROM attachments ORDER BY paper_id, id"
+        db,
+        f"SELECT paper_id, path, sha256, added FROM attachments{among('paper_id')} "
+        "ORDER BY paper_id, id",
+        params,
     )
     papers = db.execute(
-        f"SELECT {', '.join((*PAPER_COLUMNS, *RECORD_COLUMNS))} FROM papers ORDER BY id"
+        f"SELECT {', '.join((*PAPER_COLUMNS, *RECORD_COLUMNS))} FROM papers{among('id')} "
+        "ORDER BY id",
+        params,
     ).fetchall()
     annotations = db.execute(
         "SELECT id, paper_id, body, quote, created, updated FROM annotations ORDER BY id"
@@ -90,10 +106,10 @@ def read_tables(db: Database) -> Tables:
     return Tables(papers, sources, links, files, tags, tag_names, annotations, lists)
 
 
-def _grouped(db: Database, sql: str) -> dict[int, list[tuple[Any, ...]]]:
+def _grouped(db: Database, sql: str, params: list[Any]) -> dict[int, list[tuple[Any, ...]]]:
     """Rows whose first column is a paper id, the other columns per paper."""
     grouped: dict[int, list[tuple[Any, ...]]] = {}
-    for paper_id, *values in db.execute(sql):
+    for paper_id, *values in db.execute(sql, params):
         grouped.setdefault(paper_id, []).append(tuple(values))
     return grouped
 
@@ -193,9 +209,33 @@ _CATEGORIES = len(PAPER_COLUMNS) + RECORD_COLUMNS.index("categories")
 _EDITED = len(PAPER_COLUMNS) + RECORD_COLUMNS.index("edited")
 
 
+def backup_parts(tables: Tables, schema: int, keys: dict[int, str]) -> tuple[str, list[str], str]:
+    """What comes before the papers (up to the array's bracket) and after it, and the papers
+    of ``tables`` (which may hold some papers only: ``keys`` names every paper), for writing
+    some papers kept from an earlier backup; raises ``Unexpected`` as ``backup_pieces`` does."""
+    try:
+        head, tail = _frame(tables, schema, keys)
+        return head, _papers(tables), tail
+    except (ValueError, TypeError, AttributeError, KeyError) as error:
+        raise Unexpected(str(error)) from error
+
+
 def _document(tables: Tables, schema: int) -> list[str]:
     """The backup's text in pieces (the papers one piece each)."""
-    keys = {row[0]: row[1] for row in tables.papers}
+    head, tail = _frame(tables, schema, {row[0]: row[1] for row in tables.papers})
+    papers = _papers(tables)
+    if not papers:
+        return [head, "[]", tail]
+    pieces = [head, "[\n    "]
+    for paper in papers:
+        pieces += (paper, ",\n    ")
+    pieces[-1] = "\n  ]"  # the last paper's separator
+    pieces.append(tail)
+    return pieces
+
+
+def _frame(tables: Tables, schema: int, keys: dict[int, str]) -> tuple[str, str]:
+    """The text before the papers' array and after it."""
     annotations = [_NOTE((row[0], keys[row[1]], *row[2:])) for row in tables.annotations]
     lists = [
         "{\n"
@@ -221,15 +261,7 @@ def _document(tables: Tables, schema: int) -> list[str]:
         f'  "lists": {_TOP_ARRAY(lists)}\n'
         "}\n"
     )
-    papers = _papers(tables)
-    if not papers:
-        return [head, "[]", tail]
-    pieces = [head, "[\n    "]
-    for paper in papers:
-        pieces += (paper, ",\n    ")
-    pieces[-1] = "\n  ]"  # the last paper's separator
-    pieces.append(tail)
-    return pieces
+    return head, tail
 
 
 # Papers written together: a block's texts stay in the processor's cache through every pass

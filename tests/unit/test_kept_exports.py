@@ -107,6 +107,45 @@ def test_an_export_after_a_change_is_what_rendering_every_paper_gives(
     assert kept(cited, fmt) == fresh(cited, fmt)  # the whole text reused
 
 
+def _backup(library: Library) -> str:
+    from reader.kept_exports import kept_backup
+
+    pieces = kept_backup(library)
+    assert pieces is not None
+    return "".join(str(p, "utf-8") if isinstance(p, memoryview) else p for p in pieces)
+
+
+@pytest.mark.parametrize("change", [*CHANGES, "a note edited", "a list described"])
+def test_a_backup_after_a_change_is_what_writing_it_whole_gives(
+    cited: Library, change: str
+) -> None:
+    from reader.exporting import backup_text
+
+    cited.add_note(2, "kept note")
+    assert _backup(cited) == backup_text(cited)
+    if change == "a note edited":
+        cited.edit_note(cited.notes(2)[0].id, "edited note")
+    elif change == "a list described":
+        cited.describe_list("Reading", "now described")
+    else:
+        CHANGES[change](cited)
+    assert _backup(cited) == backup_text(cited)  # some papers kept, some written again
+    assert _backup(cited) == backup_text(cited)  # every paper kept
+
+
+def test_the_backup_command_writes_the_same_bytes_kept_or_not(
+    cited: Library, tmp_path: Path
+) -> None:
+    from reader.exporting import backup_text
+
+    expected = backup_text(cited)
+    for round_ in range(2):
+        out = tmp_path / f"backup-{round_}.json"
+        assert_ok(cli(cited.path, "export", "--all", "--format", "json", "-o", str(out)))
+        assert out.read_text(encoding="utf-8") == expected
+        assert assert_ok(cli(cited.path, "export", "--all", "--format", "json")).stdout == expected
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_lists_queries_and_the_library_share_what_is_kept(cited: Library, fmt: str) -> None:
     for _ in range(2):

@@ -201,3 +201,27 @@ async def test_o_on_a_paper_with_nothing_to_open_is_a_notification(
         assert app.is_running
         assert opened == []
         assert notes.last.startswith("Nothing to open")
+
+
+async def test_related_papers_asked_for_as_the_screen_goes_are_not_an_error(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The related papers' worker asks which paper is highlighted; while the app closes, the
+    list may already be gone (NoMatches): the answer is no longer wanted, nothing is reported."""
+    from textual.css.query import NoMatches
+
+    async with running(demo_path) as (app, pilot):
+        screen = library_screen(app)
+        paper_id = screen.current_paper_id
+        assert paper_id is not None
+
+        def gone(self: LibraryScreen) -> int | None:
+            raise NoMatches("No nodes match '#papers'")
+
+        monkeypatch.setattr(LibraryScreen, "current_paper_id", property(gone))
+        worker = screen._related_worker(paper_id, screen.generation)
+        await worker.wait()
+        monkeypatch.undo()
+        await pilot.pause()
+        assert worker.error is None
+        assert app._exception is None

@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.timer import Timer
 
 from reader.models import SORTS, ReaderError
@@ -241,7 +242,10 @@ class LibraryViews:
     @app_work("find related papers", thread=True, exclusive=True, group="related")
     def _related_worker(self, paper_id: int, generation: int) -> None:
         def stale() -> bool:
-            return self.current_paper_id != paper_id
+            try:
+                return self.current_paper_id != paper_id
+            except NoMatches:  # the screen is being taken down (the app is closing)
+                return True
 
         def find(library: Library) -> list[tuple[int, str, float]]:
             similar = library.related(paper_id, RELATED_SHOWN)

@@ -359,6 +359,24 @@ EXPORT_STAMPS_SCHEMA = (
     + "\n"
 )
 
+
+def _stamped_when_gone(table: str, rows: str, key: str) -> str:
+    """A trigger drawing the stamps of every paper whose rows in ``rows`` point at a deleted
+    row of ``table``: with foreign keys on (as reader writes) the cascade deletes those rows and
+    their own triggers draw them; a program writing with foreign keys off leaves them behind."""
+    papers = f"SELECT paper_id FROM {rows} WHERE {key} = old.id"
+    return f"""
+        CREATE TRIGGER {table}_stamp_ad AFTER DELETE ON {table} BEGIN{_draw_all(papers)}
+        END;"""
+
+
+EXPORT_STAMPS_GONE_SCHEMA = (
+    _stamped_when_gone("files", "sources", "file_id")
+    + _stamped_when_gone("tags", "paper_tags", "tag_id")
+    + _stamped_when_gone("lists", "list_items", "list_id")
+    + "\n"
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", INITIAL_SCHEMA),
     Migration(2, "bibliographic record", RECORD_SCHEMA),
@@ -366,9 +384,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "a version of the text search reads", TEXT_VERSION_SCHEMA),
     Migration(5, "a base of the text search reads", TEXT_BASE_SCHEMA),
     Migration(6, "export stamps", EXPORT_STAMPS_SCHEMA),
+    Migration(7, "export stamps of rows left behind", EXPORT_STAMPS_GONE_SCHEMA),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
 # The oldest schema this version reads as it is, when it cannot be upgraded (read-only media):
-# steps 4 to 6 add only what writers, the kept search matches and the kept exports use.
+# steps 4 to 7 add only what writers, the kept search matches and the kept exports use.
 READABLE_FROM = 3

@@ -234,6 +234,28 @@ def test_a_stamp_is_drawn_whatever_conflict_clause_the_change_has(
     assert after[1][2] != before[1].get(2, 0)
 
 
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "DELETE FROM tags WHERE name = 'gone'",
+        "DELETE FROM lists WHERE name = 'Reading'",
+        "DELETE FROM files",
+    ],
+)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_row_deleted_by_a_program_writing_with_foreign_keys_off_draws_stamps(
+    cited: Library, statement: str, fmt: str
+) -> None:
+    """The sqlite3 shell and Python's module write with foreign keys off: a tag, list or file
+    deleted there leaves its papers' rows behind, and no cascade draws their stamps."""
+    import sqlite3
+
+    assert kept(cited, fmt) == fresh(cited, fmt)
+    with sqlite3.connect(cited.path) as other:
+        other.execute(statement)
+    assert kept(cited, fmt) == fresh(cited, fmt)
+
+
 def test_no_code_puts_a_paper_row_in_place_of_another() -> None:
     """A replaced row fires no trigger (its deletion is implicit) and keeps its rows elsewhere:
     its stamp and count would stay. Papers are only ever inserted anew, updated or deleted."""

@@ -14,6 +14,8 @@ from typing import overload
 
 from pyroaring import BitMap
 
+from reader.models import LibraryError
+
 
 class Results(Sequence[int]):
     """Paper ids in order: ``head`` as given, then ``rest`` by id (``descending``: newest first).
@@ -112,6 +114,17 @@ def bitmap_of_ids(text: str | None) -> BitMap:
         if end < 0:
             end = size
         # json's C parser reads a list of integers twice as fast as int() on each piece.
-        found.update(json.loads(f"[{text[start:end]}]"))
+        try:
+            found.update(json.loads(f"[{text[start:end]}]"))
+        except OverflowError:
+            raise LibraryError(TOO_LARGE_ID) from None
         start = end + 1
     return found
+
+
+# Search holds paper ids in 32-bit sets: reader numbers papers from 1, and only another program
+# writing the file can give one a larger id.
+TOO_LARGE_ID = (
+    f"a paper's id is beyond {2**32 - 1:,}, which search cannot hold"
+    " (the library was written by another program)"
+)

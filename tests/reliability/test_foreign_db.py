@@ -397,3 +397,24 @@ def test_a_failing_migration_leaves_the_library_as_it_was(
     with Library(db) as library:
         assert library.schema_version == LATEST_VERSION
         assert library.paper("old-paper").title == "An Old Paper"
+
+
+def test_a_paper_id_beyond_what_search_holds_is_one_line_not_a_crash(
+    filled: Library, tmp_path: Path
+) -> None:
+    """Search keeps ids in 32-bit sets; only another program can number a paper 2**63 - 1."""
+    path = filled.path
+    filled.close()
+    with sqlite3.connect(path) as other:
+        columns = [row[1] for row in other.execute("PRAGMA table_info(papers)")]
+        row = list(other.execute("SELECT * FROM papers WHERE id = 1").fetchone())
+        row[columns.index("id")], row[columns.index("key")] = 2**63 - 1, "far-away"
+        other.execute(
+            f"INSERT INTO papers ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            row,
+        )
+    before = fingerprint(path)
+    for args in (["papers", "learning"], ["export", "--all", "--format", "bibtex"]):
+        assert_refused(cli(path, *args), "4,294,967,295")
+    assert fingerprint(path) == before
+    assert_ok(cli(path, "export", "--all", "--format", "json", "-o", str(tmp_path / "all.json")))

@@ -21,6 +21,11 @@ from reader.models import ReaderError
 Encoded = bytes | memoryview
 
 
+def joined_text(pieces: Iterable[str | Encoded]) -> str:
+    """The whole text of pieces some of which are encoded (for printing rather than writing)."""
+    return "".join(piece if isinstance(piece, str) else str(piece, "utf-8") for piece in pieces)
+
+
 def write_atomic(path: Path, text: str | Iterable[str | Encoded], *, private: bool = False) -> Path:
     """Write a whole file or nothing: the text (a string or its pieces, some of them maybe
     encoded already) goes to a file with no name yet, which takes the target's name in one

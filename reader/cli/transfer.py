@@ -158,7 +158,7 @@ def _export(
     options: MarkdownOptions,
 ) -> Path | None:
     """Write the export to ``output`` (the path written) or to stdout (None)."""
-    from reader.atomic_file import write_atomic
+    from reader.atomic_file import Encoded, joined_text, write_atomic
     from reader.export import export_format
     from reader.exporting import (
         backup_pieces,
@@ -173,24 +173,20 @@ def _export(
     from reader.kept_exports import KEYED_FORMATS, kept_backup, kept_markdown, kept_pieces
 
     everything = name is None and query is None
-    text: str | list[str] | list[str | memoryview] | None = None
-    if everything and export_format(fmt).backup:
-        text = kept_backup(lib)  # the papers unchanged since the last backup are reused
-        if text is None:
-            text = backup_pieces(lib) if output is not None else backup_text(lib)
-        elif output is None:
-            text = "".join(str(p, "utf-8") if isinstance(p, memoryview) else p for p in text)
-    elif fmt in KEYED_FORMATS or fmt == "markdown":  # unchanged papers' entries are reused
-        if fmt == "markdown":
-            kept = kept_markdown(lib, name, query, options)
-        else:
-            kept = kept_pieces(lib, lambda: selected_ids(lib, name, query), fmt)
-        if kept is not None and output is None:
-            text = "".join(
-                str(piece, "utf-8") if isinstance(piece, memoryview) else piece for piece in kept
-            )
-        elif kept is not None:
-            text = kept
+    backup = everything and export_format(fmt).backup
+    # The entries of papers unchanged since the last export are reused (None: render them).
+    kept: list[str | Encoded] | None = None
+    if backup:
+        kept = kept_backup(lib)
+    elif fmt == "markdown":
+        kept = kept_markdown(lib, name, query, options)
+    elif fmt in KEYED_FORMATS:
+        kept = kept_pieces(lib, lambda: selected_ids(lib, name, query), fmt)
+    text: str | list[str] | list[str | Encoded] | None = None
+    if kept is not None:
+        text = kept if output is not None else joined_text(kept)
+    elif backup:
+        text = backup_pieces(lib) if output is not None else backup_text(lib)
     if text is None:
         fields = export_format(fmt).reads(options)  # load only what the format reads
         if name is not None:

@@ -79,7 +79,8 @@ def _bibtex_framed(entries: list[str]) -> list[str]:
 
 
 def _bibtex_keys(keys: list[str]) -> list[str]:
-    return [key if key.isprintable() else safe(key) for key in keys]
+    """Keys as ``bibtex_entries`` writes them: free of control characters."""
+    return list(map(safe, keys))
 
 
 def _csv_items() -> Callable[[Sequence[Paper], Sequence[str]], list[str]]:

@@ -153,14 +153,9 @@ def bibtex_entries(papers: Sequence[Paper]) -> list[str]:
     return entries
 
 
-def written_key(key: str) -> str:
-    """A citation key as an entry writes it: free of control characters."""
-    return key if key.isprintable() else safe(key)
-
-
 def bibtex_items(papers: Sequence[Paper], keys: Sequence[str]) -> list[str]:
-    """Each paper's entry under the key given for it (as ``written_key`` writes it), each
-    followed by a blank line.
+    """Each paper's entry under the key given for it (free of control characters: ``safe``),
+    each followed by a blank line.
 
     Written a field at a time: each field's values of all the papers are escaped at once
     (``escape_all``, the same text as ``escape_tex`` and ``protect_capitals`` give one by one),

@@ -129,6 +129,7 @@ class LibraryScreen(
         self._detail_for: int | None = -1  # the paper the detail pane was last filled for
         self._error_timer: Timer | None = None
         self._error: tuple[int, str] | None = None
+        self._submitted = -1  # the search Enter was pressed on: its error is said at once
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -270,7 +271,8 @@ class LibraryScreen(
         self._error = (generation, message)
         if self._error_timer is not None:
             self._error_timer.stop()
-        self._error_timer = self.set_timer(ERROR_PAUSE, self._show_error)
+        pause = 0.001 if generation == self._submitted else ERROR_PAUSE  # Enter came first
+        self._error_timer = self.set_timer(pause, self._show_error)
         self.searched(generation)
 
     def _show_error(self) -> None:
@@ -294,6 +296,7 @@ class LibraryScreen(
 
     @on(Input.Submitted, "#search")
     def search_submitted(self) -> None:
+        self._submitted = self.generation
         if self._error is not None:
             self._show_error()
             return
